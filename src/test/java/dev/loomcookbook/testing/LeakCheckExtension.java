@@ -1,0 +1,179 @@
+package dev.loomcookbook.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Fails a test (or a test class, for what its {@code @BeforeAll} started) that leaves behind a
+ * thread it started, virtual or platform, or a child process.
+ *
+ * <p>Registered for every test class by auto-detection (see {@code junit-platform.properties}).
+ * Virtual threads do not appear in {@link Thread#getAllStackTraces()}, so threads are read from
+ * the JSON thread dump, which lists every thread, virtual ones included. Threads and processes
+ * that are ending anyway get a grace period ({@value #GRACE_SECONDS} s) before they count as
+ * leaked. The JDK's own shared threads (virtual-thread carriers, the common pool, the process
+ * reaper and other JDK system threads) start lazily and live on by design: they are not leaks.
+ */
+public final class LeakCheckExtension
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+
+    static final long GRACE_SECONDS = 10;
+    /** Configuration parameter that shortens the grace period, in milliseconds (for the meta-test). */
+    static final String GRACE_MILLIS = "loomcookbook.leakcheck.grace.millis";
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LeakCheckExtension.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What was alive before: thread ids and child process ids. */
+    private record Snapshot(Set<Long> threads, Set<Long> processes) {}
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        context.getStore(NS).put("class", snapshot());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        check(context.getStore(NS).get("class", Snapshot.class), "test class " + context.getDisplayName(), grace(context));
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        context.getStore(NS).put("test", snapshot());
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        check(context.getStore(NS).get("test", Snapshot.class), "test " + context.getDisplayName(), grace(context));
+    }
+
+    private static Snapshot snapshot() {
+        return new Snapshot(liveThreads().keySet(), childProcesses());
+    }
+
+    private static Duration grace(ExtensionContext context) {
+        return context.getConfigurationParameter(GRACE_MILLIS).map(Long::parseLong).map(Duration::ofMillis)
+                .orElse(Duration.ofSeconds(GRACE_SECONDS));
+    }
+
+    private static void check(Snapshot before, String what, Duration grace) {
+        if (before == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (true) {
+            Map<Long, String> leakedThreads = new HashMap<>(liveThreads());
+            leakedThreads.keySet().removeAll(before.threads());
+            List<ProcessHandle> leakedProcesses = ProcessHandle.current().descendants()
+                    .filter(ProcessHandle::isAlive)
+                    .filter(p -> !before.processes().contains(p.pid()))
+                    .toList();
+            if (leakedThreads.isEmpty() && leakedProcesses.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                List<String> problems = new ArrayList<>();
+                if (!leakedThreads.isEmpty()) {
+                    problems.add("threads still running: " + leakedThreads.values().stream().sorted()
+                            .collect(Collectors.joining(", ")));
+                }
+                if (!leakedProcesses.isEmpty()) {
+                    problems.add("child processes still running: " + leakedProcesses.stream()
+                            .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
+                            .collect(Collectors.joining(", ")));
+                }
+                throw new AssertionError(what + " leaked " + String.join("; ", problems));
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while checking " + what + " for leaks", e);
+            }
+        }
+    }
+
+    private static Set<Long> childProcesses() {
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
+
+    /** Every live thread that could be a leak, by id, with a readable description. */
+    static Map<Long, String> liveThreads() {
+        Map<Long, Thread> platform = new HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            platform.put(t.threadId(), t);
+        }
+        Map<Long, String> live = new HashMap<>();
+        JsonNode containers = threadDump().path("threadDump").path("threadContainers");
+        for (JsonNode container : containers) {
+            // The virtual-thread scheduler's pool: its carriers and its delay scheduler live on.
+            boolean schedulerPool = false;
+            for (JsonNode thread : container.path("threads")) {
+                Thread t = platform.get(thread.path("tid").asLong());
+                schedulerPool |= t != null && t.getClass().getName().equals("jdk.internal.misc.CarrierThread");
+            }
+            for (JsonNode thread : container.path("threads")) {
+                long tid = thread.path("tid").asLong();
+                Thread t = platform.get(tid);
+                if (t != null && (schedulerPool || isJdkShared(t))) {
+                    continue;
+                }
+                String kind = t == null ? "virtual" : "platform";
+                live.put(tid, "#" + tid + " '" + thread.path("name").asText() + "' (" + kind + ", "
+                        + thread.path("state").asText() + ", in " + container.path("container").asText() + ")");
+            }
+        }
+        return live;
+    }
+
+    /** JDK threads that start on first use and live on by design. */
+    private static boolean isJdkShared(Thread t) {
+        String type = t.getClass().getName();
+        if (type.equals("jdk.internal.misc.CarrierThread") || type.equals("jdk.internal.misc.InnocuousThread")) {
+            return true;
+        }
+        if (t instanceof ForkJoinWorkerThread w && w.getPool() == ForkJoinPool.commonPool()) {
+            return true;
+        }
+        String name = t.getName();
+        return name.equals("Attach Listener") || name.startsWith("JFR ") || name.equals("process reaper")
+                || (t.getThreadGroup() != null && t.getThreadGroup().getName().equals("system"));
+    }
+
+    private static JsonNode threadDump() {
+        try {
+            Path dir = Files.createTempDirectory("leakcheck");
+            Path file = dir.resolve("threads.json");
+            try {
+                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                        .dumpThreads(file.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+                return JSON.readTree(file.toFile());
+            } finally {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot take a thread dump", e);
+        }
+    }
+}
