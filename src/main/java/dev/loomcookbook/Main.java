@@ -6,6 +6,7 @@ import dev.loomcookbook.cli.Demos;
 import dev.loomcookbook.cli.ListCommand;
 import dev.loomcookbook.cli.TourCommand;
 import dev.loomcookbook.cli.VersionProvider;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,11 +32,16 @@ public final class Main implements Runnable {
 
     /** The root command line with every demo registered as a subcommand. */
     public static CommandLine commandLine() {
-        CommandLine cl = Cli.commandLine(new Main());
-        for (Demo demo : Demos.all()) {
+        return commandLine(Demos.all());
+    }
+
+    /** The root command line with {@code demos} as subcommands, configured after they are added. */
+    public static CommandLine commandLine(List<Demo> demos) {
+        CommandLine cl = new CommandLine(new Main());
+        for (Demo demo : demos) {
             cl.addSubcommand(demo);
         }
-        return cl;
+        return Cli.configure(cl);
     }
 
     public static void main(String[] args) {

@@ -18,7 +18,14 @@ public final class Cli {
 
     /** A command line for {@code command} with the shared converters and error handlers. */
     public static CommandLine commandLine(Object command) {
-        CommandLine cl = new CommandLine(command);
+        return configure(new CommandLine(command));
+    }
+
+    /**
+     * Applies the shared converters and handlers to {@code cl} and every subcommand it has now.
+     * Picocli applies them only to the subcommands present at the call: add subcommands first.
+     */
+    public static CommandLine configure(CommandLine cl) {
         cl.registerConverter(Duration.class, new DurationConverter());
         cl.setExecutionExceptionHandler(Cli::onFailure);
         cl.setParameterExceptionHandler(Cli::onBadInput);

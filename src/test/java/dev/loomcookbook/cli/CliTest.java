@@ -90,6 +90,19 @@ class CliTest {
         assertThat(c.convert("PT0.1S")).isEqualTo(Duration.ofMillis(100));
     }
 
+    /** A demo registered under the root command gets the shared converters and handlers too. */
+    @Test
+    void subcommandsShareTheRules() {
+        var root = dev.loomcookbook.Main.commandLine(List.of(new SampleDemo()));
+        var out = new java.io.StringWriter();
+        var err = new java.io.StringWriter();
+        root.setOut(new java.io.PrintWriter(out, true));
+        root.setErr(new java.io.PrintWriter(err, true));
+        assertThat(root.execute("sample", "--pause", "250ms", "--count", "2")).isZero();
+        assertThat(root.execute("sample", "--count", "0")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: Invalid value for option '--count'");
+    }
+
     /** A malformed or negative duration is a usage error. */
     @ParameterizedTest
     @ValueSource(strings = {"-1s", "soon", "5 parsecs"})
