@@ -144,15 +144,20 @@ public final class PsTreeCommand implements Demo {
         }
     }
 
-    /** jcmd's reason in one line: the message of the exception it printed, else its last line. */
+    /** jcmd's reason, short: the message of the exception it printed, else its last line. */
     private static String reason(List<String> jcmdOutput) {
+        String reason = jcmdOutput.stream().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("jcmd failed").strip();
         for (String line : jcmdOutput) {
             int at = line.indexOf("Exception: ");
             if (at >= 0 && !line.startsWith("\t")) {
-                return line.substring(at + "Exception: ".length()).strip();
+                reason = line.substring(at + "Exception: ".length()).strip();
+                break;
             }
         }
-        return jcmdOutput.stream().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("jcmd failed").strip();
+        if (reason.contains("attach handshake")) {
+            return "it does not answer the attach handshake";
+        }
+        return reason.length() > 120 ? reason.substring(0, 117) + "..." : reason;
     }
 
     /**
