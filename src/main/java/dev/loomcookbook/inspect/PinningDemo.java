@@ -132,9 +132,16 @@ public final class PinningDemo implements Demo {
             Process child = new ProcessBuilder(command)
                     .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
             long limitSeconds = 60 + 8 * Math.max(1, hold.toSeconds());
-            if (!child.waitFor(limitSeconds, TimeUnit.SECONDS)) {
-                child.destroyForcibly().waitFor();
-                throw new IllegalStateException("the child JVM did not finish within " + limitSeconds + " s");
+            try {
+                if (!child.waitFor(limitSeconds, TimeUnit.SECONDS)) {
+                    child.destroyForcibly().waitFor();
+                    throw new IllegalStateException("the child JVM did not finish within " + limitSeconds + " s");
+                }
+            } finally {
+                // Interrupted while waiting: the child must not outlive the demo.
+                if (child.isAlive()) {
+                    child.destroyForcibly();
+                }
             }
             List<String> lines = Files.readAllLines(stdout);
             String reportLine = lines.stream().filter(l -> l.startsWith(PinningPatterns.REPORT_PREFIX))

@@ -124,9 +124,15 @@ public final class PsTreeCommand implements Demo {
             Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(target), "Thread.dump_to_file",
                     "-format=json", dumpFile.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-                throw usage("PID " + target + what + " did not answer jcmd within 30 s");
+            try {
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor();
+                    throw usage("PID " + target + what + " did not answer jcmd within 30 s");
+                }
+            } finally {
+                if (p.isAlive()) {
+                    p.destroyForcibly();
+                }
             }
             if (p.exitValue() != 0 || !Files.exists(dumpFile)) {
                 throw usage("PID " + target + what + " is not a JVM that jcmd can attach to: "

@@ -62,7 +62,7 @@ public final class TaskTree {
         if (hidden > 0) {
             int hiddenThreads = dump.containers().stream().filter(c -> !shown.contains(c.id()))
                     .mapToInt(c -> c.threads().size()).sum();
-            r.lines.add("(" + hidden + " JDK containers with " + hiddenThreads
+            r.lines.add("(" + hidden + " more containers with " + hiddenThreads
                     + " threads not shown: the root, pools, carriers; --all shows them)");
         }
         return r.lines;

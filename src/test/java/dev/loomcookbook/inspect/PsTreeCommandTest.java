@@ -89,7 +89,7 @@ class PsTreeCommandTest {
         assertThat(TaskTree.render(dump, false)).containsExactly(
                 "scope \"work\"  (1 thread)  owner #3 main",
                 "└─ #21 (unnamed virtual)  TIMED_WAITING  Thread.sleep <- App.work(App.java:12)",
-                "(2 JDK containers with 2 threads not shown: the root, pools, carriers; --all shows them)");
+                "(2 more containers with 2 threads not shown: the root, pools, carriers; --all shows them)");
         assertThat(TaskTree.render(dump, true)).containsExactly(
                 "<root>  (1 thread)",
                 "├─ #3 main  WAITING  StructuredTaskScopeImpl.join <- App.main(App.java:7)",
