@@ -115,12 +115,9 @@ public final class PinningPatterns {
                 }
             });
             jfr.startAsync();
-            List<Long> taskIds = new ArrayList<>();
             List<Run> runs = new ArrayList<>();
             for (Pattern p : Pattern.values()) {
-                Run r = runPattern(p, hold);
-                runs.add(r);
-                taskIds.add(r.taskA);
+                runs.add(runPattern(p, hold));
             }
             // stop() returns once every event recorded so far has been delivered to onEvent.
             jfr.stop();
@@ -249,6 +246,7 @@ public final class PinningPatterns {
     private static final AtomicBoolean COMPARED = new AtomicBoolean();
 
     /** libc's qsort calls back into Java for each comparison: the first one blocks. */
+    @SuppressWarnings("restricted") // The child JVM runs with --enable-native-access=ALL-UNNAMED.
     private static void sortWithNativeQsort() throws Throwable {
         Linker linker = Linker.nativeLinker();
         MethodHandle qsort = linker.downcallHandle(
