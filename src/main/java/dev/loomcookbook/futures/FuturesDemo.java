@@ -26,11 +26,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "futures", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
             "Two virtual threads each complete a CompletableFuture; done-callbacks print the results.",
-            "The first sums 1..N1, the second computes N2! exactly (BigInteger), as in the book's",
-            "asyncio.Future / set_result / add_done_callback script. Example: futures 50 50.",
-            "Bounds: 0 <= N1 <= 1,000,000,000 (a loop of N1 additions, under a second);",
-            "0 <= N2 <= 50,000 (N2 - 1 BigInteger multiplications, about a second: the time grows",
-            "with the square of N2, so 1,000,000! would take hours)."
+            "",
+            "The book's asyncio.Future / set_result / add_done_callback script: the first task sums "
+                    + "1..N1, the second computes N2! exactly (a BigInteger). Example: futures 50 50.",
+            "",
+            "Bounds: 0 <= N1 <= 1,000,000,000 (a loop of N1 additions, about a second at most); "
+                    + "0 <= N2 <= 50,000 (N2 - 1 BigInteger multiplications, about a second at most; the time "
+                    + "grows with the square of N2, so 1,000,000! would take hours).",
+            ""
         })
 public final class FuturesDemo implements Demo {
 
@@ -104,8 +107,8 @@ public final class FuturesDemo implements Demo {
         new Table("Python (asyncio)", "JDK 25")
                 .row("future1 = asyncio.Future()", "var future1 = new CompletableFuture<Long>()")
                 .row("future1.add_done_callback(got_result)", "future1.whenComplete(gotResult)")
-                .row("first_coroutine(future1, N1)", "Thread.ofVirtual().start(() -> ...)")
-                .row("future.set_result(count)", "future1.complete(count)")
+                .row("first_coroutine(future1, N1)", "Completer.start(virtualThreads, future1, () -> sumOfInts(n1))")
+                .row("future.set_result(count)", "future1.complete(count)   (inside Completer)")
                 .row("loop.run_until_complete(asyncio.wait(tasks))", "CompletableFuture.allOf(future1, future2).join()")
                 .print(out);
         out.println();
@@ -142,10 +145,11 @@ public final class FuturesDemo implements Demo {
                 .row("future2 (factorial)", second.workThread.get(), Timing.format(second.nanos), second.callbackThread.get())
                 .print(out);
         out.println();
-        out.printf("Both futures done in %s.%n", Timing.format(elapsed));
-        out.println("Differences from asyncio: the two tasks ran in parallel on two carriers, and each callback ran");
-        out.println("on the thread that completed its future (asyncio runs callbacks on the event loop, via call_soon).");
-        out.println("A callback added after completion runs at once, on the thread that adds it.");
+        out.printf("Both futures and their callbacks done in %s (wall time from starting the tasks).%n",
+                Timing.format(elapsed));
+        out.println("Differences from asyncio: the two tasks may run in parallel, on different carriers; each callback");
+        out.println("runs on the thread that completed its future (asyncio runs callbacks on the event loop, via");
+        out.println("call_soon); a callback added to a future that is already done runs at once, on the adding thread.");
         out.flush();
         return future1.isCompletedExceptionally() || future2.isCompletedExceptionally() ? 1 : 0;
     }

@@ -2,6 +2,7 @@ package dev.loomcookbook.futures;
 
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
+import dev.loomcookbook.cli.DurationConverter;
 import dev.loomcookbook.cli.PositiveInt;
 import dev.loomcookbook.cli.VersionProvider;
 import dev.loomcookbook.common.Table;
@@ -31,12 +32,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "offload", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
             "CPU work inline on virtual threads vs offloaded to a pool (run_in_executor): heartbeat lag, throughput.",
-            "Each request waits --latency (a network call, on its own virtual thread), then runs",
-            "count(item) for --work iterations. A heartbeat virtual thread ticks every --heartbeat and",
-            "records how late it wakes. Inline CPU work holds the carriers (one per core) until it is",
-            "done; offloaded, the requests wait unmounted while pool threads compute, so the heartbeat",
-            "stays on time.",
-            "Bounds: --requests up to 10,000, --work up to 1,000,000,000 (about 1.5 s of CPU per request)."
+            "",
+            "Each request waits --latency (a network call, on its own virtual thread), then runs count(item) "
+                    + "for --work iterations. A heartbeat virtual thread ticks every --heartbeat and records how "
+                    + "late it wakes. Inline CPU work holds the carriers (one per core) until it is done; offloaded, "
+                    + "the requests wait unmounted while pool threads compute, so the heartbeat stays on time.",
+            "",
+            "Bounds: --requests up to 10,000; --work up to 1,000,000,000 (about 1.5 s of CPU per request).",
+            ""
         })
 public final class OffloadDemo implements Demo {
 
@@ -54,11 +57,11 @@ public final class OffloadDemo implements Demo {
             description = "CPU work per request: iterations of count(item) (default: ${DEFAULT-VALUE}).")
     int work;
 
-    @Option(names = "--latency", defaultValue = "50ms", paramLabel = "DURATION",
+    @Option(names = "--latency", converter = DurationConverter.class, defaultValue = "50ms", paramLabel = "DURATION",
             description = "I/O wait per request, before its CPU work (default: ${DEFAULT-VALUE}).")
     Duration latency;
 
-    @Option(names = "--heartbeat", defaultValue = "5ms", paramLabel = "DURATION",
+    @Option(names = "--heartbeat", converter = DurationConverter.class, defaultValue = "5ms", paramLabel = "DURATION",
             description = "Heartbeat period (default: ${DEFAULT-VALUE}).")
     Duration heartbeat;
 
@@ -116,11 +119,11 @@ public final class OffloadDemo implements Demo {
         }
 
         out.println();
-        Table table = new Table("way", "time", "requests/s", "heartbeat ticks", "expected", "max lag", "p99 lag");
+        Table table = new Table("way", "time", "requests/s", "heartbeat ticks", "~expected", "max lag", "p99 lag");
         for (Result r : results) {
             table.row(r.way(), Timing.format(r.nanos()),
                     String.format(Locale.ROOT, "%.1f", r.requests() / (r.nanos() / 1e9)),
-                    r.lag().ticks(), "~" + r.expectedTicks(),
+                    r.lag().ticks(), r.expectedTicks(),
                     Timing.format(r.lag().maxNanos()), Timing.format(r.lag().p99Nanos()));
         }
         table.print(out);
