@@ -7,6 +7,7 @@ import dev.loomcookbook.cli.PositiveInt;
 import dev.loomcookbook.cli.VersionProvider;
 import dev.loomcookbook.common.Table;
 import dev.loomcookbook.common.Timing;
+import dev.loomcookbook.pooling.ProcessPool;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,6 +108,8 @@ public final class OffloadDemo implements Demo {
                         "task.call() on the request's virtual thread")
                 .row("threads", "await loop.run_in_executor(thread_pool, count, item)",
                         "Offload.call(Executors.newFixedThreadPool(" + poolSize + "), task)")
+                .row("processes", "await loop.run_in_executor(process_pool, count, item)",
+                        "Offload.call(new ProcessPool(" + poolSize + "), task)")
                 .print(out);
         out.println();
         out.flush();
@@ -116,6 +119,18 @@ public final class OffloadDemo implements Demo {
         results.add(measure(out, "inline", CpuTask::call));
         try (ExecutorService pool = Executors.newFixedThreadPool(poolSize, Thread.ofPlatform().name("cpu-", 1).factory())) {
             results.add(measure(out, "threads", task -> Offload.call(pool, task)));
+        }
+        long poolStart = System.nanoTime();
+        try (ProcessPool pool = new ProcessPool(poolSize)) {
+            pool.awaitWorkersStarted();
+            List<Future<Long>> warmUps = new ArrayList<>();
+            for (int i = 0; i < 2 * poolSize; i++) {
+                warmUps.add(pool.submit(new CpuTask(i + 1, 1_000_000)));
+            }
+            checkResults("processes (warm-up)", warmUps, 1_000_000);
+            out.printf("  %-9s %d child JVMs started and warmed up in %s (not counted below)%n",
+                    "processes", poolSize, Timing.format(Timing.since(poolStart)));
+            results.add(measure(out, "processes", task -> Offload.call(pool, task)));
         }
 
         out.println();
@@ -133,6 +148,8 @@ public final class OffloadDemo implements Demo {
         out.println("threads: each request waits unmounted in Offload.call while a platform pool computes; the OS");
         out.println("         time-slices pool threads and carriers, so the heartbeat keeps its rhythm. Unlike Python (GIL),");
         out.println("         the pool threads compute in parallel: the throughput is bounded by the cores, as inline.");
+        out.println("processes: as responsive, plus the cost of sending each task to a child JVM and its result back.");
+        out.println("         In Python this is the way to use more cores for CPU work; in Java it buys isolation, not speed.");
         out.flush();
         return 0;
     }
@@ -159,7 +176,7 @@ public final class OffloadDemo implements Demo {
     }
 
     private Result measure(PrintWriter out, String way, CpuRunner runner) throws InterruptedException {
-        out.printf("  %-8s running...%n", way);
+        out.printf("  %-9s running...%n", way);
         out.flush();
         CountDownLatch finished = new CountDownLatch(requests);
         List<Future<Long>> responses = new ArrayList<>(requests);
@@ -179,22 +196,24 @@ public final class OffloadDemo implements Demo {
                 }));
             }
             while (!finished.await(2, TimeUnit.SECONDS)) {
-                out.printf("  %-8s %,d of %,d requests done%n", way, requests - finished.getCount(), requests);
+                out.printf("  %-9s %,d of %,d requests done%n", way, requests - finished.getCount(), requests);
                 out.flush();
             }
             nanos = Timing.since(start);
         } finally {
             beat.close();
         }
-        checkResults(way, responses);
-        out.printf("  %-8s done in %s%n", way, Timing.format(nanos));
+        checkResults(way, responses, work);
+        out.printf("  %-9s done in %s%n", way, Timing.format(nanos));
         out.flush();
         return new Result(way, nanos, requests, beat.lag(), nanos / heartbeat.toNanos());
     }
 
-    private void checkResults(String way, List<Future<Long>> responses) throws InterruptedException {
+    /** Checks that response i is the result of {@code new CpuTask(i + 1, iterations)}. */
+    private static void checkResults(String way, List<Future<Long>> responses, long iterations)
+            throws InterruptedException {
         for (int i = 0; i < responses.size(); i++) {
-            long expected = new CpuTask(i + 1, work).expected();
+            long expected = new CpuTask(i + 1, iterations).expected();
             long actual;
             try {
                 actual = responses.get(i).get();

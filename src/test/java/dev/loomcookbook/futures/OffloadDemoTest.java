@@ -15,7 +15,7 @@ class OffloadDemoTest {
                 "--requests", "4", "--work", "1000", "--latency", "1ms", "--heartbeat", "1ms");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("run_in_executor").contains("max lag").contains("p99 lag");
-        assertThat(run.out().lines().filter(l -> l.matches("\\s+(inline|threads)\\s+\\d.*"))).hasSize(2);
+        assertThat(run.out().lines().filter(l -> l.matches("\\s+(inline|threads|processes)\\s+[\\d.]+ (µs|ms|s)\\s+.*"))).hasSize(3);
     }
 
     /** A zero heartbeat period is a usage error with one clear line. */
