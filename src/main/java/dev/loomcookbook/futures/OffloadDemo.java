@@ -39,13 +39,16 @@ import picocli.CommandLine.Spec;
                     + "late it wakes. Inline CPU work holds the carriers (one per core) until it is done; offloaded, "
                     + "the requests wait unmounted while pool threads compute, so the heartbeat stays on time.",
             "",
-            "Bounds: --requests up to 10,000; --work up to 1,000,000,000 (about 1.5 s of CPU per request).",
+            "Bounds: --requests up to 10,000; --work up to 1,000,000,000 (about 1.5 s of CPU per request); "
+                    + "--workers up to 16 (each process-pool worker is a JVM).",
             ""
         })
 public final class OffloadDemo implements Demo {
 
     static final int MAX_REQUESTS = 10_000;
     static final int MAX_WORK = 1_000_000_000;
+    /** Each process-pool worker is a JVM: a few are plenty. */
+    static final int MAX_WORKERS = 16;
 
     @Spec
     CommandSpec spec;
@@ -67,7 +70,7 @@ public final class OffloadDemo implements Demo {
     Duration heartbeat;
 
     @Option(names = "--workers", converter = PositiveInt.class, paramLabel = "N",
-            description = "Threads of the offload pool (default: the number of cores).")
+            description = "Threads of the thread pool, and JVMs of the process pool (default: the number of cores).")
     Integer workers;
 
     @Override
@@ -143,13 +146,14 @@ public final class OffloadDemo implements Demo {
         }
         table.print(out);
         out.println();
-        out.println("inline:  the CPU work runs on the virtual threads themselves. They are not time-sliced, so while");
-        out.println("         every carrier computes, the heartbeat waits: the Java form of a CPU loop blocking the asyncio loop.");
-        out.println("threads: each request waits unmounted in Offload.call while a platform pool computes; the OS");
-        out.println("         time-slices pool threads and carriers, so the heartbeat keeps its rhythm. Unlike Python (GIL),");
-        out.println("         the pool threads compute in parallel: the throughput is bounded by the cores, as inline.");
-        out.println("processes: as responsive, plus the cost of sending each task to a child JVM and its result back.");
-        out.println("         In Python this is the way to use more cores for CPU work; in Java it buys isolation, not speed.");
+        out.println("inline     The CPU work runs on the virtual threads themselves. They are not time-sliced, so");
+        out.println("           while every carrier computes, the heartbeat waits: the Java form of a CPU loop");
+        out.println("           blocking the asyncio event loop.");
+        out.println("threads    Each request waits unmounted in Offload.call while a platform pool computes. The OS");
+        out.println("           time-slices pool threads and carriers, so the heartbeat keeps its rhythm; and unlike");
+        out.println("           Python's threads (the GIL), they compute in parallel, up to one per core.");
+        out.println("processes  As responsive, plus the cost of sending each task to a child JVM and its result");
+        out.println("           back. In Python this is how CPU work uses more cores; in Java it buys isolation.");
         out.flush();
         return 0;
     }
@@ -162,6 +166,10 @@ public final class OffloadDemo implements Demo {
         if (work > MAX_WORK) {
             throw new CommandLine.ParameterException(spec.commandLine(), String.format(Locale.ROOT,
                     "--work must be at most %,d, but was %,d", MAX_WORK, work));
+        }
+        if (workers != null && workers > MAX_WORKERS) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--workers must be at most " + MAX_WORKERS + ", but was " + workers);
         }
         if (heartbeat.isZero()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--heartbeat must be longer than 0");
