@@ -234,6 +234,19 @@ class ProcessPoolTest {
         }
     }
 
+    /** A task above the message limit is refused at submit; a result above it fails only its task. */
+    @Test
+    void oversizedMessagesAreRefused() throws Exception {
+        try (ProcessPool p = pool(1).maxMessageBytes(4096).build()) {
+            byte[] big = new byte[8192];
+            assertThatThrownBy(() -> p.submit(() -> big.length)).isInstanceOf(TaskNotSerializableException.class)
+                    .hasMessageContaining("too large");
+            Future<byte[]> bigResult = p.submit(() -> new byte[8192]);
+            assertThatThrownBy(bigResult::get).cause().hasMessageContaining("refused: the limit is 4096 bytes");
+            assertThat(p.submit(() -> "small").get()).isEqualTo("small");
+        }
+    }
+
     /** A task's exception keeps its type, its message and the worker's stack trace. */
     @Test
     void taskExceptionKeepsItsTypeAndMessage() throws Exception {
