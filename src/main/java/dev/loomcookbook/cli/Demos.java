@@ -14,7 +14,8 @@ public final class Demos {
 
     private static final List<Supplier<Demo>> ALL = List.of(
             dev.loomcookbook.futures.FuturesDemo::new,
-            dev.loomcookbook.futures.OffloadDemo::new
+            dev.loomcookbook.futures.OffloadDemo::new,
+            dev.loomcookbook.pooling.PoolingDemo::new
     );
 
     /** Fresh instances of every demo, in tour order. */

@@ -772,11 +772,21 @@ public final class ProcessPool implements ExecutorService {
                     try {
                         w = ensureWorker();
                     } catch (StartFailure e) {
-                        task.fail(e.forTask);
+                        if (state == STOP) {
+                            task.cancel(false);
+                        } else {
+                            task.fail(e.forTask);
+                        }
                         continue;
                     }
                     if (task.begin(w)) {
-                        runOn(w, task);
+                        try {
+                            runOn(w, task);
+                        } catch (RuntimeException | Error e) {
+                            // A bug of ours must not strand this slot's queue: fail the task, start afresh.
+                            task.fail(e);
+                            retireWorker();
+                        }
                     }
                 }
             } finally {

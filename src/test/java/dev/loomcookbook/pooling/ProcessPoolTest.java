@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -49,6 +53,12 @@ class ProcessPoolTest {
             assertThat(all).containsExactly("hello a", "hello b");
             assertThat(p.invokeAny(tasks)).startsWith("hello ");
             assertThat(p.map((Integer k) -> k * k, List.of(1, 2, 3)).toList()).containsExactly(1, 4, 9);
+            // Collections inside a task and its result: they read arrays the task filter must allow.
+            ArrayList<Integer> list = new ArrayList<>(List.of(1, 2, 3));
+            HashMap<String, Integer> table = new HashMap<>(Map.of("a", 1));
+            HashSet<String> set = new HashSet<>(Set.of("x"));
+            assertThat(p.submit(() -> new ArrayList<>(List.of(list.size(), table.get("a"), set.size()))).get())
+                    .containsExactly(3, 1, 1);
         }
     }
 
@@ -221,6 +231,19 @@ class ProcessPoolTest {
         }
         try (ProcessPool p = pool(1).allow("java.util.concurrent.atomic.AtomicLong").build()) {
             assertThat(p.submit(() -> new AtomicLong(7)).get().get()).isEqualTo(7);
+        }
+    }
+
+    /** A task above the message limit is refused at submit; a result above it fails only its task. */
+    @Test
+    void oversizedMessagesAreRefused() throws Exception {
+        try (ProcessPool p = pool(1).maxMessageBytes(4096).build()) {
+            byte[] big = new byte[8192];
+            assertThatThrownBy(() -> p.submit(() -> big.length)).isInstanceOf(TaskNotSerializableException.class)
+                    .hasMessageContaining("too large");
+            Future<byte[]> bigResult = p.submit(() -> new byte[8192]);
+            assertThatThrownBy(bigResult::get).cause().hasMessageContaining("refused: the limit is 4096 bytes");
+            assertThat(p.submit(() -> "small").get()).isEqualTo("small");
         }
     }
 
