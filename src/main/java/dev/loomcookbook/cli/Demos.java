@@ -13,6 +13,9 @@ public final class Demos {
     private Demos() {}
 
     private static final List<Supplier<Demo>> ALL = List.of(
+            dev.loomcookbook.futures.FuturesDemo::new,
+            dev.loomcookbook.futures.OffloadDemo::new,
+            dev.loomcookbook.pooling.PoolingDemo::new,
             dev.loomcookbook.inspect.PinningDemo::new,
             dev.loomcookbook.inspect.PsTreeCommand::new
     );

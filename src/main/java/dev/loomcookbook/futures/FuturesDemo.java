@@ -1,0 +1,216 @@
+package dev.loomcookbook.futures;
+
+import dev.loomcookbook.cli.Cli;
+import dev.loomcookbook.cli.Demo;
+import dev.loomcookbook.cli.VersionProvider;
+import dev.loomcookbook.common.Table;
+import dev.loomcookbook.common.Timing;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * The book's asyncio-and-futures script: two tasks, each completing its own future, and a
+ * done-callback on each future that prints its result.
+ */
+@Command(name = "futures", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
+            "Two virtual threads each complete a CompletableFuture; done-callbacks print the results.",
+            "",
+            "The book's asyncio.Future / set_result / add_done_callback script: the first task sums "
+                    + "1..N1, the second computes N2! exactly (a BigInteger). Example: futures 50 50.",
+            "",
+            "Bounds: 0 <= N1 <= 1,000,000,000 (a loop of N1 additions, about a second at most); "
+                    + "0 <= N2 <= 50,000 (N2 - 1 BigInteger multiplications, about a second at most; the time "
+                    + "grows with the square of N2, so 1,000,000! would take hours).",
+            ""
+        })
+public final class FuturesDemo implements Demo {
+
+    /** Largest N1: the summing loop stays well under a second, and the sum fits in a long. */
+    static final long MAX_N1 = 1_000_000_000L;
+    /** Largest N2: about a second of BigInteger multiplications on a laptop core. */
+    static final long MAX_N2 = 50_000L;
+    /** Longer results are shortened unless --full is given. */
+    static final int SHOWN_DIGITS = 200;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "N1", description = "Sum the integers 1..N1 (0 to 1,000,000,000).")
+    String n1Text;
+
+    @Parameters(index = "1", paramLabel = "N2", description = "Compute N2! (0 to 50,000).")
+    String n2Text;
+
+    @Option(names = "--full", description = "Print every digit of a long result (by default results "
+            + "longer than " + SHOWN_DIGITS + " digits are shortened).")
+    boolean full;
+
+    @Override
+    public String pythonConcept() {
+        return "asyncio.Future, set_result, add_done_callback";
+    }
+
+    @Override
+    public List<String> tourArgs() {
+        return List.of("50", "50");
+    }
+
+    /** The first coroutine's work: the sum of 1..n, by the loop the book uses. */
+    static long sumOfInts(long n) {
+        long count = 0;
+        for (long i = 1; i <= n; i++) {
+            count += i;
+        }
+        return count;
+    }
+
+    /** The second coroutine's work: n!, exactly, by the book's loop. */
+    static BigInteger factorial(long n) {
+        BigInteger count = BigInteger.ONE;
+        for (long i = 2; i <= n; i++) {
+            count = count.multiply(BigInteger.valueOf(i));
+        }
+        return count;
+    }
+
+    /** The book's first result line. */
+    static String firstLine(long n1, Object result) {
+        return "First coroutine (sum of " + n1 + " ints) result = " + result;
+    }
+
+    /** The book's second result line. */
+    static String secondLine(Object result) {
+        return "Second coroutine (factorial) result = " + result;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long n1 = parse("N1", n1Text, MAX_N1);
+        long n2 = parse("N2", n2Text, MAX_N2);
+        PrintWriter out = spec.commandLine().getOut();
+
+        out.println("asyncio.Future on JDK 25: each task completes its own CompletableFuture on a virtual thread,");
+        out.println("and a callback registered on each future prints the result when it is done.");
+        out.println();
+        new Table("Python (asyncio)", "JDK 25")
+                .row("future1 = asyncio.Future()", "var future1 = new CompletableFuture<Long>()")
+                .row("future1.add_done_callback(got_result)", "future1.whenComplete(gotResult)")
+                .row("first_coroutine(future1, N1)", "Completer.start(virtualThreads, future1, () -> sumOfInts(n1))")
+                .row("future.set_result(count)", "future1.complete(count)   (inside Completer)")
+                .row("loop.run_until_complete(asyncio.wait(tasks))", "CompletableFuture.allOf(future1, future2).join()")
+                .print(out);
+        out.println();
+        out.flush();
+
+        ThreadFactory virtualThreads = Thread.ofVirtual().name("coroutine-", 1).factory();
+        CompletableFuture<Long> future1 = new CompletableFuture<>();
+        CompletableFuture<BigInteger> future2 = new CompletableFuture<>();
+        Record first = new Record();
+        Record second = new Record();
+
+        // Callbacks first, as the script does; each prints the book's line when its future is done.
+        CompletableFuture<Long> printed1 = future1.whenComplete((sum, error) -> {
+            first.callbackThread.set(describe(Thread.currentThread()));
+            printResult(out, error == null ? firstLine(n1, sum) : "First coroutine failed: " + error);
+        });
+        CompletableFuture<BigInteger> printed2 = future2.whenComplete((product, error) -> {
+            second.callbackThread.set(describe(Thread.currentThread()));
+            printResult(out, error == null ? secondLine(shorten(product)) : "Second coroutine failed: " + error);
+        });
+
+        long start = System.nanoTime();
+        Thread t1 = Completer.start(virtualThreads, future1, () -> first.timed(() -> sumOfInts(n1)));
+        Thread t2 = Completer.start(virtualThreads, future2, () -> second.timed(() -> factorial(n2)));
+        // Wait for the callbacks, not just the futures: a future runs its dependents newest first.
+        CompletableFuture.allOf(printed1, printed2).handle((ignored, error) -> null).join();
+        long elapsed = Timing.since(start);
+        t1.join();
+        t2.join();
+
+        out.println();
+        new Table("future", "computed on", "took", "callback ran on")
+                .row("future1 (sum)", first.workThread.get(), Timing.format(first.nanos), first.callbackThread.get())
+                .row("future2 (factorial)", second.workThread.get(), Timing.format(second.nanos), second.callbackThread.get())
+                .print(out);
+        out.println();
+        out.printf("Both futures and their callbacks done in %s (wall time from starting the tasks).%n",
+                Timing.format(elapsed));
+        out.println("Differences from asyncio: the two tasks may run in parallel, on different carriers; each callback");
+        out.println("runs on the thread that completed its future (asyncio runs callbacks on the event loop, via");
+        out.println("call_soon); a callback added to a future that is already done runs at once, on the adding thread.");
+        out.flush();
+        return future1.isCompletedExceptionally() || future2.isCompletedExceptionally() ? 1 : 0;
+    }
+
+    private static void printResult(PrintWriter out, String line) {
+        synchronized (out) {
+            out.println(line);
+            out.flush();
+        }
+    }
+
+    private String shorten(BigInteger value) {
+        String digits = value.toString();
+        if (full || digits.length() <= SHOWN_DIGITS) {
+            return digits;
+        }
+        return digits.substring(0, 20) + "..." + digits.substring(digits.length() - 20)
+                + String.format(Locale.ROOT, " (%,d digits; --full prints them all)", digits.length());
+    }
+
+    /** Reads N1 or N2: a whole number from 0 to {@code max}, or a usage error (exit 2). */
+    private long parse(String label, String text, long max) {
+        String digits = text.strip().replace("_", "").replace(",", "");
+        if (!digits.matches("[-+]?\\d+")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    label + " must be a whole number, but was '" + text + "'");
+        }
+        if (digits.startsWith("-") && !digits.matches("-0+")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    label + " must not be negative, but was " + text);
+        }
+        BigInteger value = new BigInteger(digits);
+        if (value.compareTo(BigInteger.valueOf(max)) > 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), String.format(Locale.ROOT,
+                    "%s must be at most %,d (see --help), but was %s", label, max, text));
+        }
+        return value.longValue();
+    }
+
+    private static String describe(Thread t) {
+        return (t.isVirtual() ? "virtual" : "platform") + " thread '" + t.getName() + "'";
+    }
+
+    /** What one task did: where it ran and how long it took. */
+    private static final class Record {
+        final AtomicReference<String> workThread = new AtomicReference<>("-");
+        final AtomicReference<String> callbackThread = new AtomicReference<>("-");
+        volatile long nanos;
+
+        <T> T timed(java.util.function.Supplier<T> work) {
+            workThread.set(describe(Thread.currentThread()));
+            long start = System.nanoTime();
+            try {
+                return work.get();
+            } finally {
+                nanos = Timing.since(start);
+            }
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(Cli.run(new FuturesDemo(), args));
+    }
+}
