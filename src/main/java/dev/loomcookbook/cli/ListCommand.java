@@ -22,7 +22,7 @@ public final class ListCommand implements Callable<Integer> {
         for (Demo demo : Demos.all()) {
             table.row(Demos.nameOf(demo), demo.pythonConcept(), Demos.summaryOf(demo));
             for (String example : demo.examples()) {
-                table.row("  --example " + example, "", "");
+                table.row("", "", "--example " + example);
             }
         }
         table.print(out);
