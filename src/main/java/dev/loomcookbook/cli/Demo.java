@@ -14,4 +14,9 @@ public interface Demo extends Callable<Integer> {
 
     /** Arguments for the tour: quick settings, so the whole tour takes about a minute. */
     List<String> tourArgs();
+
+    /** Names of the demo's smaller examples, if it has any ({@code list} shows them under the demo). */
+    default List<String> examples() {
+        return List.of();
+    }
 }

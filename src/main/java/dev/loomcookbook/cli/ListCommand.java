@@ -21,6 +21,9 @@ public final class ListCommand implements Callable<Integer> {
         Table table = new Table("demo", "Python concept", "what it shows");
         for (Demo demo : Demos.all()) {
             table.row(Demos.nameOf(demo), demo.pythonConcept(), Demos.summaryOf(demo));
+            for (String example : demo.examples()) {
+                table.row("", "", "--example " + example);
+            }
         }
         table.print(out);
         out.println();

@@ -156,7 +156,10 @@ public final class LeakCheckExtension
             return true;
         }
         String name = t.getName();
+        // The common pool's delay scheduler starts on the first scope timeout (StructuredTaskScope
+        // schedules its timeouts there) and lives on like the pool itself.
         return name.equals("Attach Listener") || name.startsWith("JFR ") || name.equals("process reaper")
+                || name.equals("ForkJoinPool.commonPool-delayScheduler")
                 || (t.getThreadGroup() != null && t.getThreadGroup().getName().equals("system"));
     }
 

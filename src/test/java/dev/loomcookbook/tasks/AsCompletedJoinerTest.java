@@ -1,0 +1,98 @@
+package dev.loomcookbook.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.StructuredTaskScope;
+import java.util.concurrent.StructuredTaskScope.Subtask;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@link AsCompletedJoiner}: asyncio.as_completed, with the completion order forced by latches. */
+class AsCompletedJoinerTest {
+
+    private static void await(CountDownLatch latch) throws InterruptedException {
+        if (!latch.await(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("latch not released within 30 s");
+        }
+    }
+
+    /** Subtasks are handed out in the order they complete, not the order they were forked. */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void yieldsInCompletionOrder(ThreadFactory factory) throws Exception {
+        CountDownLatch releaseA = new CountDownLatch(1);
+        CountDownLatch releaseB = new CountDownLatch(1);
+        var asCompleted = new AsCompletedJoiner<String>();
+        List<String> order = new ArrayList<>();
+        List<Integer> forkIndexes = new ArrayList<>();
+        try (var scope = StructuredTaskScope.open(asCompleted, cf -> cf.withThreadFactory(factory))) {
+            scope.fork(() -> {
+                await(releaseA);
+                return "a";
+            });
+            scope.fork(() -> {
+                await(releaseB);
+                return "b";
+            });
+            scope.fork(() -> "c");
+            // c can complete at once; a only after c was handed out; b only after a was.
+            var first = asCompleted.next();
+            releaseA.countDown();
+            var second = asCompleted.next();
+            releaseB.countDown();
+            var third = asCompleted.next();
+            for (var c : List.of(first, second, third)) {
+                order.add(c.get());
+                forkIndexes.add(c.forkIndex());
+            }
+            assertThat(asCompleted.hasNext()).isFalse();
+            scope.join();
+        }
+        assertThat(order).containsExactly("c", "a", "b");
+        assertThat(forkIndexes).containsExactly(2, 0, 1);
+    }
+
+    /** A failed subtask is handed over like a result: get() rethrows its exception, and nothing is cancelled. */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void failureIsHandedOverNotCancelling(ThreadFactory factory) throws Exception {
+        CountDownLatch failureSeen = new CountDownLatch(1);
+        var asCompleted = new AsCompletedJoiner<String>();
+        try (var scope = StructuredTaskScope.open(asCompleted, cf -> cf.withThreadFactory(factory))) {
+            scope.fork(() -> {
+                throw new IllegalStateException("boom");
+            });
+            scope.fork(() -> {
+                await(failureSeen);   // still running after the failure: the scope was not cancelled
+                return "survivor";
+            });
+            var failed = asCompleted.next();
+            assertThat(failed.state()).isEqualTo(Subtask.State.FAILED);
+            assertThatThrownBy(failed::get).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+            failureSeen.countDown();
+            assertThat(asCompleted.next().get()).isEqualTo("survivor");
+            scope.join();
+            assertThat(scope.isCancelled()).isFalse();
+        }
+    }
+
+    /** Asking for more than was forked is an error, not a hang. */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void nextAfterTheLastThrows(ThreadFactory factory) throws Exception {
+        var asCompleted = new AsCompletedJoiner<String>();
+        try (var scope = StructuredTaskScope.open(asCompleted, cf -> cf.withThreadFactory(factory))) {
+            scope.fork(() -> "only");
+            assertThat(asCompleted.next().get()).isEqualTo("only");
+            assertThatThrownBy(asCompleted::next).isInstanceOf(NoSuchElementException.class);
+            scope.join();
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.loomcookbook.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.StructuredTaskScope;
+import java.util.concurrent.StructuredTaskScope.Joiner;
+import java.util.concurrent.StructuredTaskScope.Subtask;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The asyncio task operations as StructuredTaskScope guarantees (gather, TaskGroup, wait_for,
+ * first-completed, contextvars), each proven with latches, never with timing.
+ */
+class StructuredTaskScopeTest {
+
+    /** Bounded wait for the test's own latches: a safety net against hangs, never a timing guess. */
+    private static void await(CountDownLatch latch) throws InterruptedException {
+        if (!latch.await(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("latch not released within 30 s");
+        }
+    }
+
+    /** Blocks until interrupted, then counts down {@code interrupted} and rethrows. */
+    private static String blockUntilInterrupted(CountDownLatch started, CountDownLatch interrupted)
+            throws InterruptedException {
+        started.countDown();
+        try {
+            new CountDownLatch(1).await();
+            throw new AssertionError("unreachable");
+        } catch (InterruptedException e) {
+            interrupted.countDown();
+            throw e;
+        }
+    }
+
+    /** gather: allSuccessfulOrThrow yields results in fork order even when they complete in reverse. */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void resultsInForkOrder(ThreadFactory factory) throws Exception {
+        CountDownLatch firstMayEnd = new CountDownLatch(1);
+        CountDownLatch secondMayEnd = new CountDownLatch(1);
+        Queue<String> completionOrder = new ConcurrentLinkedQueue<>();
+        List<String> results;
+        try (var scope = StructuredTaskScope.open(Joiner.<String>allSuccessfulOrThrow(),
+                cf -> cf.withThreadFactory(factory))) {
+            scope.fork(() -> {
+                await(firstMayEnd);
+                completionOrder.add("first");
+                return "first";
+            });
+            scope.fork(() -> {
+                await(secondMayEnd);
+                completionOrder.add("second");
+                firstMayEnd.countDown();
+                return "second";
+            });
+            scope.fork(() -> {
+                completionOrder.add("third");
+                secondMayEnd.countDown();
+                return "third";
+            });
+            results = scope.join().map(Subtask::get).toList();
+        }
+        assertThat(completionOrder).containsExactly("third", "second", "first");
+        assertThat(results).containsExactly("first", "second", "third");
+    }
+
+    /** TaskGroup: a failing subtask cancels the scope, which interrupts the blocked siblings. */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void failureInterruptsBlockedSiblings(ThreadFactory factory) throws Exception {
+        CountDownLatch started = new CountDownLatch(2);
+        CountDownLatch interrupted = new CountDownLatch(2);
+        IllegalStateException boom = new IllegalStateException("boom");
+        try (var scope = StructuredTaskScope.open(Joiner.awaitAllSuccessfulOrThrow(),
+                cf -> cf.withThreadFactory(factory))) {
+            scope.fork(() -> blockUntilInterrupted(started, interrupted));
+            scope.fork(() -> blockUntilInterrupted(started, interrupted));
+            scope.fork(() -> {
+                await(started);
+                throw boom;
+            });
+            assertThatThrownBy(scope::join).isInstanceOf(StructuredTaskScope.FailedException.class).hasCause(boom);
+        }
+        assertThat(interrupted.getCount()).as("siblings still waiting to be interrupted").isZero();
+    }
+
+    /** Racing: anySuccessfulResultOrThrow returns the first success and interrupts the others. */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void firstSuccessCancelsTheRest(ThreadFactory factory) throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        Subtask<String> loser;
+        String winner;
+        try (var scope = StructuredTaskScope.open(Joiner.<String>anySuccessfulResultOrThrow(),
+                cf -> cf.withThreadFactory(factory))) {
+            loser = scope.fork(() -> blockUntilInterrupted(started, interrupted));
+            scope.fork(() -> {
+                await(started);
+                return "winner";
+            });
+            winner = scope.join();
+        }
+        assertThat(winner).isEqualTo("winner");
+        assertThat(interrupted.getCount()).as("loser not interrupted").isZero();
+        assertThat(loser.state()).isEqualTo(Subtask.State.UNAVAILABLE);
+    }
+
+    /** wait_for: a scope timeout raises StructuredTaskScope.TimeoutException; the subtask's thread has ended. */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void timeoutRaisesTimeoutExceptionAndLeavesNoThreadRunning(ThreadFactory factory) throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        AtomicReference<Thread> subtaskThread = new AtomicReference<>();
+        try (var scope = StructuredTaskScope.open(Joiner.<String>anySuccessfulResultOrThrow(),
+                cf -> cf.withThreadFactory(factory).withTimeout(Duration.ofMillis(500)))) {
+            scope.fork(() -> {
+                subtaskThread.set(Thread.currentThread());
+                return blockUntilInterrupted(started, interrupted);
+            });
+            await(started);   // the subtask is running (and blocked) before the timeout can matter
+            assertThatThrownBy(scope::join).isExactlyInstanceOf(StructuredTaskScope.TimeoutException.class);
+        }
+        assertThat(interrupted.getCount()).as("subtask not interrupted").isZero();
+        assertThat(subtaskThread.get().join(Duration.ofSeconds(30))).as("subtask thread ended").isTrue();
+    }
+
+    /** gather(return_exceptions=True): awaitAll lets every subtask finish despite a failure and cancels nothing. */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void awaitAllKeepsGoingAfterAFailure(ThreadFactory factory) throws Exception {
+        CountDownLatch failed = new CountDownLatch(1);
+        Subtask<String> failing;
+        Subtask<String> later;
+        try (var scope = StructuredTaskScope.open(Joiner.<String>awaitAll(), cf -> cf.withThreadFactory(factory))) {
+            failing = scope.fork(() -> {
+                failed.countDown();
+                throw new IllegalArgumentException("boom");
+            });
+            later = scope.fork(() -> {
+                await(failed);   // completes only after the failure
+                return "done";
+            });
+            scope.join();
+        }
+        assertThat(failing.state()).isEqualTo(Subtask.State.FAILED);
+        assertThat(failing.exception()).hasMessage("boom");
+        assertThat(later.state()).isEqualTo(Subtask.State.SUCCESS);
+        assertThat(later.get()).isEqualTo("done");
+    }
+
+    /** contextvars: a ScopedValue bound around the scope is visible in its subtasks and unbound outside. */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void scopedValueVisibleInSubtasksNotOutside(ThreadFactory factory) throws Exception {
+        List<String> seen = ScopedValue.where(RequestContext.REQUEST_ID, "req-42").call(() -> {
+            try (var scope = StructuredTaskScope.open(Joiner.<String>allSuccessfulOrThrow(),
+                    cf -> cf.withThreadFactory(factory))) {
+                scope.fork(RequestContext::requestId);
+                scope.fork(() -> RequestContext.REQUEST_ID.get());
+                return scope.join().map(Subtask::get).toList();
+            }
+        });
+        assertThat(seen).containsExactly("req-42", "req-42");
+        assertThat(RequestContext.REQUEST_ID.isBound()).isFalse();
+        assertThat(RequestContext.requestId()).isEqualTo("(unbound)");
+    }
+
+    /** Unlike a scope's subtasks, a plain new thread does not inherit a ScopedValue binding. */
+    @Test
+    void plainThreadDoesNotInheritScopedValue() throws Exception {
+        AtomicReference<Boolean> bound = new AtomicReference<>();
+        ScopedValue.where(RequestContext.REQUEST_ID, "req-42").call(() -> {
+            Thread t = Thread.ofVirtual().start(() -> bound.set(RequestContext.REQUEST_ID.isBound()));
+            t.join();
+            return null;
+        });
+        assertThat(bound.get()).isFalse();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.loomcookbook.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loomcookbook.testing.CliRun;
+import org.junit.jupiter.api.Test;
+
+/** The {@code tasks} demo: the book's three tasks, the example list, and bad input. */
+class TasksDemoTest {
+
+    /** The three tasks print all 29 steps and the book's three final values. */
+    @Test
+    void threeTasksPrintEveryStepAndTheFinalValues() {
+        CliRun run = CliRun.of(new TasksDemo(), "--pause", "1ms");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().lines().filter(l -> l.startsWith("Asyncio.Task: Compute factorial(")).count()).isEqualTo(9);
+        assertThat(run.out().lines().filter(l -> l.startsWith("Asyncio.Task: Compute fibonacci(")).count()).isEqualTo(10);
+        assertThat(run.out().lines().filter(l -> l.startsWith("Asyncio.Task: Compute binomial_coefficient(")).count())
+                .isEqualTo(10);
+        assertThat(run.out().lines()).contains("factorial(10) = 3628800", "fibonacci(10) = 55",
+                "binomial_coefficient(20, 10) = 184756");
+        assertThat(run.out()).contains("wall time:").contains("about 10 pauses").contains("not 29");
+    }
+
+    /** Each task's steps appear in its own order, whatever the interleaving. */
+    @Test
+    void eachTaskStepsInOrder() {
+        CliRun run = CliRun.of(new TasksDemo(), "--pause", "0s");
+        var factorialSteps = run.out().lines().filter(l -> l.startsWith("Asyncio.Task: Compute factorial("))
+                .map(l -> l.replaceAll("\\D", "")).toList();
+        assertThat(factorialSteps).containsExactly("2", "3", "4", "5", "6", "7", "8", "9", "10");
+    }
+
+    /** --example list names every example; so does the root 'list' command, under the demo. */
+    @Test
+    void examplesAreListed() {
+        CliRun list = CliRun.of(new TasksDemo(), "--example", "list");
+        assertThat(list.exitCode()).isZero();
+        CliRun rootList = CliRun.main("list");
+        for (String name : new TasksDemo().examples()) {
+            assertThat(list.out()).contains(name);
+            assertThat(rootList.out()).contains("--example " + name);
+        }
+        assertThat(new TasksDemo().examples()).contains("three-tasks", "gather", "as-completed", "task-group");
+    }
+
+    /** --example all runs every example and the three tasks, each exiting cleanly. */
+    @Test
+    void allExamplesRun() {
+        CliRun run = CliRun.of(new TasksDemo(), "--pause", "0s", "--example", "all");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        for (var e : TaskExamples.all()) {
+            assertThat(run.out()).contains("--- " + e.name() + ": ");
+        }
+        assertThat(run.out()).contains("factorial(10) = 3628800");
+    }
+
+    /** An unknown example is a usage error: exit 2 and one line naming it. */
+    @Test
+    void unknownExampleIsAUsageError() {
+        CliRun run = CliRun.of(new TasksDemo(), "--example", "gather,nope");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines().findFirst()).hasValue(
+                "error: unknown example 'nope' (run 'tasks --example list' to see them)");
+        assertThat(run.out()).isEmpty();
+    }
+
+    /** A negative pause is a usage error. */
+    @Test
+    void negativePauseIsAUsageError() {
+        CliRun run = CliRun.of(new TasksDemo(), "--pause", "-1s");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("error: Invalid value for option '--pause'");
+    }
+}
