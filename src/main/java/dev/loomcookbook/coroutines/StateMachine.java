@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
 import java.util.concurrent.StructuredTaskScope.Subtask;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -94,8 +95,14 @@ public final class StateMachine {
      */
     public static List<List<Hop>> runConcurrently(int machines, long firstSeed, Duration pause, AtomicInteger finished)
             throws InterruptedException {
+        return runConcurrently(machines, firstSeed, pause, finished, Thread.ofVirtual().factory());
+    }
+
+    /** As {@link #runConcurrently(int, long, Duration, AtomicInteger)}, with threads from {@code threadFactory}. */
+    public static List<List<Hop>> runConcurrently(int machines, long firstSeed, Duration pause, AtomicInteger finished,
+            ThreadFactory threadFactory) throws InterruptedException {
         try (var scope = StructuredTaskScope.open(Joiner.<List<Hop>>allSuccessfulOrThrow(),
-                cf -> cf.withName("state-machines"))) {
+                cf -> cf.withName("state-machines").withThreadFactory(threadFactory))) {
             for (int i = 0; i < machines; i++) {
                 long seed = firstSeed + i;
                 scope.fork(() -> {
