@@ -148,9 +148,12 @@ public final class LatencyServer implements AutoCloseable {
         return 200;
     }
 
-    /** Stops the server, ends every handler still running, and waits for their threads. */
+    /** Stops the server, ends every handler still running, and waits for their threads; idempotent. */
     @Override
     public void close() {
+        if (closing.getCount() == 0) {
+            return;
+        }
         closing.countDown();
         server.stop(0);
         handlers.shutdownNow();
