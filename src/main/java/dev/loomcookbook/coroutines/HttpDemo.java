@@ -86,7 +86,7 @@ public final class HttpDemo implements Demo {
 
     @Override
     public List<String> tourArgs() {
-        return List.of("--requests", "50", "--latency", "80ms");
+        return List.of("--requests", "50", "--latency", "50ms");
     }
 
     @Override
