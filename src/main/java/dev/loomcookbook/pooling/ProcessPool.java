@@ -37,6 +37,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -229,6 +230,9 @@ public final class ProcessPool implements ExecutorService {
     private static final int RUNNING = 0;
     private static final int SHUTDOWN = 1;
     private static final int STOP = 2;
+    private static final int GO = 0;
+    private static final int SKIP = 1;
+    private static final int WORKER_KILLED = 2;
 
     private final String name;
     private final int maxTasksPerWorker;
@@ -779,7 +783,10 @@ public final class ProcessPool implements ExecutorService {
                         }
                         continue;
                     }
-                    if (task.begin(w)) {
+                    int begun = task.begin(w);
+                    if (begun == WORKER_KILLED) {
+                        retireWorker();
+                    } else if (begun == GO) {
                         try {
                             runOn(w, task);
                         } catch (RuntimeException | Error e) {
@@ -806,9 +813,11 @@ public final class ProcessPool implements ExecutorService {
         }
 
         private WorkerProcess ensureWorker() throws StartFailure {
-            if (worker != null) {
+            if (worker != null && worker.process.isAlive()) {
                 return worker;
             }
+            retireWorker(); // It died while idle (killed from outside, say): start a new one.
+
             if (state == STOP) {
                 throw new StartFailure(new CancellationException("the pool is stopping"));
             }
@@ -855,6 +864,7 @@ public final class ProcessPool implements ExecutorService {
                 ProcessPoolProtocol.write(w.toWorker, new Run(task.payload, task.taskFilter), maxBytes);
                 reply = ProcessPoolProtocol.read(w.fromWorker, maxBytes);
             } catch (IOException e) {
+                task.runningOn.set(null);
                 RuntimeException failure = lost(w, e);
                 if (state == STOP || task.isCancelled()) {
                     task.cancel(false);
@@ -862,8 +872,11 @@ public final class ProcessPool implements ExecutorService {
                     task.fail(failure);
                 }
                 return;
-            } finally {
-                task.runningOn = null;
+            }
+            if (task.runningOn.getAndSet(null) == null) {
+                // cancel(true) claimed the task first and kills this worker: do not reuse it.
+                retireWorker();
+                return;
             }
             switch (reply) {
                 case Done d -> {
@@ -948,7 +961,8 @@ public final class ProcessPool implements ExecutorService {
         final byte[] payload;
         final String taskFilter;
         final String resultFilter;
-        volatile WorkerProcess runningOn;
+        /** The worker running the task; whoever clears it first (the slot or cancel(true)) owns the outcome. */
+        final AtomicReference<WorkerProcess> runningOn = new AtomicReference<>();
         volatile Consumer<Future<?>> whenDone;
         volatile boolean reportFailure;
 
@@ -959,14 +973,16 @@ public final class ProcessPool implements ExecutorService {
             this.resultFilter = resultFilter;
         }
 
-        /** Marks the task as sent to {@code w}; false if it was cancelled meanwhile. */
-        boolean begin(WorkerProcess w) {
-            runningOn = w;
-            if (isDone()) {
-                runningOn = null;
-                return false;
+        /**
+         * Marks the task as running on {@code w}: {@link #GO}, or {@link #SKIP} if it was cancelled
+         * meanwhile, or {@link #WORKER_KILLED} if a {@code cancel(true)} also took {@code w} to kill it.
+         */
+        int begin(WorkerProcess w) {
+            runningOn.set(w);
+            if (!isDone()) {
+                return GO;
             }
-            return true;
+            return runningOn.getAndSet(null) == null ? WORKER_KILLED : SKIP;
         }
 
         @SuppressWarnings("unchecked")
@@ -984,8 +1000,8 @@ public final class ProcessPool implements ExecutorService {
             boolean cancelled = super.cancel(false);
             if (cancelled) {
                 queue.remove(this);
-                WorkerProcess w = runningOn;
-                if (mayInterruptIfRunning && w != null) {
+                WorkerProcess w = mayInterruptIfRunning ? runningOn.getAndSet(null) : null;
+                if (w != null) {
                     w.process.destroyForcibly();
                 }
             }
