@@ -67,7 +67,8 @@ import java.util.function.Function;
  *
  * <h2>Tasks</h2>
  * A task is a {@link Callable} (or {@link Runnable}) that is also {@link Serializable}: a record or
- * class, or a lambda typed {@link Task} (which makes it a serializable lambda). It is serialized
+ * class, or a lambda or method reference typed {@link Task} or {@link SerializableRunnable} (which
+ * makes it serializable; {@code submit(() -> ...)} picks those overloads). It is serialized
  * when submitted, in the caller's thread: a task that cannot be serialized, or is larger than
  * {@link Builder#maxMessageBytes}, throws {@link TaskNotSerializableException} there and nothing
  * is sent. Its result must be serializable too. The worker has its own heap and statics: a
@@ -112,7 +113,9 @@ import java.util.function.Function;
  * {@code ExecutorService} default: shutdown, then wait for termination (shutdownNow if the waiting
  * thread is interrupted). Terminated means every worker process has exited and every pool thread
  * has ended. {@code cancel(false)} on a queued task means it never runs; {@code cancel(true)} on a
- * running task kills its worker (the only way to stop code in another JVM), which is then replaced.
+ * running task kills its worker (the only way to stop code in another JVM), which is then replaced;
+ * so do {@code invokeAny} for the tasks that lost and a timed {@code invokeAll} for late ones, as
+ * they cancel with {@code cancel(true)} under the {@code ExecutorService} contract.
  * The pool's threads are daemon threads, and a pool that is never closed still ends its workers
  * when this JVM exits.
  */
@@ -125,6 +128,10 @@ public final class ProcessPool implements ExecutorService {
     /** The function of {@link #map}: serializable, so a lambda typed so is serializable. */
     @FunctionalInterface
     public interface TaskFunction<T, R> extends Function<T, R>, Serializable {}
+
+    /** A {@link Runnable} that is {@link Serializable}: a void lambda typed so is serializable. */
+    @FunctionalInterface
+    public interface SerializableRunnable extends Runnable, Serializable {}
 
     /** Runs once in each new worker before its first task. */
     @FunctionalInterface
@@ -316,6 +323,16 @@ public final class ProcessPool implements ExecutorService {
         return enqueue(newTask(task));
     }
 
+    /** Submits a serializable void lambda (the overload that makes {@code submit(() -> {...})} serializable). */
+    public Future<?> submit(SerializableRunnable task) {
+        return submit((Runnable) task, null);
+    }
+
+    /** Runs a serializable void lambda; a failure is printed to {@code System.err}. */
+    public void execute(SerializableRunnable command) {
+        execute((Runnable) command);
+    }
+
     /** Submits a serializable {@link Runnable}; the future's result is null. */
     @Override
     public Future<?> submit(Runnable task) {
@@ -341,11 +358,11 @@ public final class ProcessPool implements ExecutorService {
         if (!(task instanceof Serializable)) {
             throw notSerializable(task, null);
         }
-        return new RunnableTask<>(task, result);
+        return new RunnableAsTask<>(task, result);
     }
 
     /** A serializable Runnable with a result, as a task. */
-    private record RunnableTask<T>(Runnable task, T result) implements Task<T> {
+    private record RunnableAsTask<T>(Runnable task, T result) implements Task<T> {
         @Override
         public T call() {
             task.run();

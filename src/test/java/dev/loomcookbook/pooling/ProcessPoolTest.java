@@ -45,6 +45,10 @@ class ProcessPoolTest {
     void resultsComeBackThroughEveryEntryPoint() throws Exception {
         try (ProcessPool p = pool(2).build()) {
             assertThat(p.submit(() -> 6 * 7).get()).isEqualTo(42);
+            assertThat(p.submit(() -> {
+                label = "a void lambda ran";
+            }).get()).isNull();
+            assertThat(p.submit(new Greeting("r")::call).get()).isEqualTo("hello r");
             List<Callable<String>> tasks = List.of(new Greeting("a"), new Greeting("b"));
             List<String> all = new ArrayList<>();
             for (Future<String> f : p.invokeAll(tasks)) {
@@ -214,7 +218,8 @@ class ProcessPoolTest {
                 tasksReceived++;
                 return notSerializable.hashCode();
             })).isInstanceOf(TaskNotSerializableException.class).hasMessageContaining("cannot be serialized");
-            assertThatThrownBy(() -> p.execute(() -> tasksReceived++)).isInstanceOf(TaskNotSerializableException.class);
+            Runnable plainRunnable = () -> tasksReceived++;
+            assertThatThrownBy(() -> p.execute(plainRunnable)).isInstanceOf(TaskNotSerializableException.class);
 
             assertThat(p.submit(() -> ++tasksReceived).get()).as("the first task this worker received").isEqualTo(1);
         }
