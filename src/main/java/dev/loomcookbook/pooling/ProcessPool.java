@@ -102,7 +102,8 @@ import java.util.function.Function;
  *     trace, as the cause of the {@link ExecutionException}; if its class cannot be rebuilt here
  *     it arrives as a {@link RemoteTaskException} carrying the type name, message and stack.</li>
  * <li>No orphans: workers exit when their stdin ends (the pool closed it, or the parent died), and
- *     also watch the parent process. Retiring a worker also ends the processes it started.</li>
+ *     also watch the parent process. Retiring a worker also ends the processes it started (a
+ *     worker that dies suddenly leaves its own children to the operating system, though).</li>
  * </ul>
  *
  * <h2>Shutting down and cancelling</h2>
@@ -877,8 +878,16 @@ public final class ProcessPool implements ExecutorService {
         private void runOn(WorkerProcess w, PoolTask<?> task) {
             Message reply;
             w.lastOutput = null;
+            byte[] payload = task.payload;
+            if (payload == null) {
+                // Cancelled just now, before it was sent; if cancel(true) took the worker, it is being killed.
+                if (task.runningOn.getAndSet(null) == null) {
+                    retireWorker();
+                }
+                return;
+            }
             try {
-                ProcessPoolProtocol.write(w.toWorker, new Run(task.payload, task.taskFilter), maxBytes);
+                ProcessPoolProtocol.write(w.toWorker, new Run(payload, task.taskFilter), maxBytes);
                 reply = ProcessPoolProtocol.read(w.fromWorker, maxBytes);
             } catch (IOException e) {
                 task.runningOn.set(null);
@@ -975,7 +984,8 @@ public final class ProcessPool implements ExecutorService {
 
     /** A submitted task: the future the caller holds, and the serialized task the worker gets. */
     private final class PoolTask<T> extends FutureTask<T> {
-        final byte[] payload;
+        /** The serialized task; dropped once the task is done, so a kept future holds no copy. */
+        volatile byte[] payload;
         final String taskFilter;
         final String resultFilter;
         /** The worker running the task; whoever clears it first (the slot or cancel(true)) owns the outcome. */
@@ -1027,6 +1037,7 @@ public final class ProcessPool implements ExecutorService {
 
         @Override
         protected void done() {
+            payload = null;
             Consumer<Future<?>> listener = whenDone;
             if (listener != null) {
                 listener.accept(this);
