@@ -15,6 +15,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link ProcessPool} against real worker JVMs. Tasks that must be seen running block at a
@@ -76,6 +82,54 @@ class ProcessPoolTest {
             assertThat(worker).isNotEqualTo(me);
             assertThat(workersParent).isEqualTo(me);
             assertThat(ProcessHandle.current().children().map(ProcessHandle::pid)).contains(worker);
+        }
+    }
+
+    /** Two workers run two tasks at the same time: both are at the gate before either is released. */
+    @Test
+    void tasksRunInParallelUpToTheWorkerCount() throws Exception {
+        try (ProcessPool p = pool(2).build(); Gate gate = new Gate()) {
+            int port = gate.port();
+            Future<Long> a = p.submit(() -> Gate.arrive(port));
+            Future<Long> b = p.submit(() -> Gate.arrive(port));
+            Gate.Arrival first = gate.awaitArrival();
+            Gate.Arrival second = gate.awaitArrival();
+            assertThat(first.pid()).isNotEqualTo(second.pid());
+            gate.release(first);
+            gate.release(second);
+            assertThat(List.of(a.get(), b.get())).containsExactlyInAnyOrder(first.pid(), second.pid());
+        }
+    }
+
+    /** Threads of either kind submitting at once each get their own results back. */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void concurrentSubmittersGetTheirOwnResults(ThreadFactory factory) throws Exception {
+        int submitters = 6;
+        CyclicBarrier together = new CyclicBarrier(submitters);
+        try (ProcessPool p = pool(2).build();
+                ExecutorService threads = Executors.newThreadPerTaskExecutor(factory)) {
+            List<Future<List<Integer>>> outcomes = new ArrayList<>();
+            for (int i = 0; i < submitters; i++) {
+                int base = i * 100;
+                outcomes.add(threads.submit(() -> {
+                    together.await(30, TimeUnit.SECONDS);
+                    List<Future<Integer>> mine = new ArrayList<>();
+                    for (int j = 0; j < 5; j++) {
+                        int n = base + j;
+                        mine.add(p.submit(() -> n));
+                    }
+                    List<Integer> got = new ArrayList<>();
+                    for (Future<Integer> f : mine) {
+                        got.add(f.get());
+                    }
+                    return got;
+                }));
+            }
+            for (int i = 0; i < submitters; i++) {
+                int base = i * 100;
+                assertThat(outcomes.get(i).get()).containsExactly(base, base + 1, base + 2, base + 3, base + 4);
+            }
         }
     }
 
