@@ -361,11 +361,10 @@ class ProcessPoolTest {
                 return k * 10;
             }, List.of(0, 1, 2, 3), Duration.ofSeconds(60));
             // Item 0 waits at the gate while items 1, 2 and 3 arrive (and finish) on the other worker.
-            List<Gate.Arrival> arrivals = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                arrivals.add(gate.awaitArrival());
+                gate.awaitArrival();
             }
-            gate.close();
+            gate.releaseAll();
             assertThat(results.toList()).containsExactly(0, 10, 20, 30);
         }
     }
