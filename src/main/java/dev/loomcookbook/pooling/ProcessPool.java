@@ -248,6 +248,7 @@ public final class ProcessPool implements ExecutorService {
     private final List<String> allow;
     private final Consumer<String> workerOutput;
     private final List<String> command;
+    private final List<String> jvmOptions;
     private final byte[] initializer;
     private final String initializerFilter;
     private final BlockingQueue<PoolTask<?>> queue = new LinkedBlockingQueue<>();
@@ -294,6 +295,7 @@ public final class ProcessPool implements ExecutorService {
         cmd.add(ProcessPoolWorker.class.getName());
         cmd.add(Integer.toString(maxBytes));
         this.command = List.copyOf(cmd);
+        this.jvmOptions = List.copyOf(b.jvmOptions);
         this.poison = new PoolTask<>(() -> null, null, null, null);
         this.started = new CountDownLatch(b.workers);
         this.terminated = new CountDownLatch(b.workers);
@@ -686,7 +688,25 @@ public final class ProcessPool implements ExecutorService {
         final DataOutputStream toWorker;
         final DataInputStream fromWorker;
         final Thread outputPump;
-        volatile String lastOutput;
+        /** The last few lines it printed, to explain a death. */
+        private final java.util.ArrayDeque<String> recentOutput = new java.util.ArrayDeque<>();
+
+        synchronized String lastOutput() {
+            return recentOutput.isEmpty() ? null : String.join(" | ", recentOutput);
+        }
+
+        synchronized void forgetOutput() {
+            recentOutput.clear();
+        }
+
+        private synchronized void remember(String line) {
+            if (!line.isBlank()) {
+                if (recentOutput.size() == 3) {
+                    recentOutput.removeFirst();
+                }
+                recentOutput.addLast(line.strip());
+            }
+        }
 
         WorkerProcess(Process process, String threadName) {
             this.process = process;
@@ -700,7 +720,7 @@ public final class ProcessPool implements ExecutorService {
             String prefix = "[worker pid " + pid + "] ";
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getErrorStream()))) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    lastOutput = line;
+                    remember(line);
                     try {
                         workerOutput.accept(prefix + line);
                     } catch (RuntimeException e) {
@@ -862,9 +882,9 @@ public final class ProcessPool implements ExecutorService {
             } catch (IOException e) {
                 retireWorker();
                 String how = p.isAlive() ? e.toString() : WorkerDiedException.describe(p.exitValue());
-                String last = w.lastOutput == null ? "" : "; its last output: " + w.lastOutput;
+                String last = w.lastOutput() == null ? "" : "; its last output: " + w.lastOutput();
                 throw new StartFailure(new IllegalStateException(
-                        "worker pid " + w.pid + " failed to start: " + how + last + " (command: " + command + ")", e));
+                        "worker pid " + w.pid + " failed to start: " + how + last + " (JVM options: " + jvmOptions + ")", e));
             }
             if (ready.initFailure() != null) {
                 retireWorker();
@@ -877,7 +897,7 @@ public final class ProcessPool implements ExecutorService {
 
         private void runOn(WorkerProcess w, PoolTask<?> task) {
             Message reply;
-            w.lastOutput = null;
+            w.forgetOutput();
             byte[] payload = task.payload;
             if (payload == null) {
                 // Cancelled just now, before it was sent; if cancel(true) took the worker, it is being killed.
@@ -942,7 +962,7 @@ public final class ProcessPool implements ExecutorService {
             }
             retireWorker();
             if (died) {
-                return new WorkerDiedException(w.pid, w.process.exitValue(), w.lastOutput);
+                return new WorkerDiedException(w.pid, w.process.exitValue(), w.lastOutput());
             }
             return new UncheckedIOException("worker pid " + w.pid + " broke the channel protocol and was replaced: "
                     + e.getMessage(), e);

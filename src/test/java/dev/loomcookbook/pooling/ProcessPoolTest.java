@@ -425,6 +425,29 @@ class ProcessPoolTest {
         assertThat(initializerRuns).as("never in the parent").isZero();
     }
 
+    /** An initializer that throws fails the task that needed the worker, saying so, instead of hanging. */
+    @Test
+    void failingInitializerFailsTheTaskWithTheCause() throws Exception {
+        try (ProcessPool p = pool(1).initializer(() -> {
+            throw new IllegalStateException("no config");
+        }).build()) {
+            Future<Integer> f = p.submit(() -> 1);
+            assertThatThrownBy(f::get).cause().hasMessageContaining("the initializer failed in worker pid")
+                    .cause().isInstanceOf(IllegalStateException.class).hasMessage("no config");
+        }
+    }
+
+    /** A worker JVM that cannot start fails the task with its exit code and last output, instead of hanging. */
+    @Test
+    void workerThatCannotStartFailsTheTask() throws Exception {
+        try (ProcessPool p = ProcessPool.builder().workers(1).jvmOptions("-XX:+NoSuchOption").build()) {
+            Future<Integer> f = p.submit(() -> 1);
+            assertThatThrownBy(f::get).cause().hasMessageContaining("failed to start")
+                    .hasMessageContaining("exited with code 1")
+                    .hasMessageContaining("Could not create the Java Virtual Machine");
+        }
+    }
+
     /** What a task prints goes to the pool's output sink, prefixed with the worker, and never breaks the channel. */
     @Test
     void workerOutputDoesNotBreakTheChannel() throws Exception {
