@@ -13,6 +13,8 @@ public final class Demos {
     private Demos() {}
 
     private static final List<Supplier<Demo>> ALL = List.of(
+            dev.loomcookbook.eventloop.EventLoopDemo::new,
+            dev.loomcookbook.eventloop.CarrierLoopDemo::new
     );
 
     /** Fresh instances of every demo, in tour order. */
