@@ -364,6 +364,41 @@ class EventLoopTest {
         }
     }
 
+    /** get_running_loop: inside a callback it is the loop; with no loop running it fails. */
+    @Test
+    void runningLoopIsTheLoopOnlyWhileItRuns() {
+        try (EventLoop loop = new EventLoop()) {
+            AtomicReference<EventLoop> seen = new AtomicReference<>();
+            loop.callSoon(() -> seen.set(EventLoop.runningLoop()));
+            runOneBatch(loop);
+            assertThat(seen.get()).isSameAs(loop);
+            assertThatThrownBy(EventLoop::runningLoop).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("no running event loop");
+        }
+    }
+
+    /** Interrupting a parked loop thread stops the loop and leaves the interrupt status set. */
+    @ParameterizedTest
+    @MethodSource(FACTORIES)
+    void interruptStopsAParkedLoop(ThreadFactory factory) throws Exception {
+        try (EventLoop loop = new EventLoop()) {
+            CountDownLatch started = new CountDownLatch(1);
+            AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
+            loop.callSoon(started::countDown);
+            Thread thread = factory.newThread(() -> {
+                loop.runForever();
+                interruptedAfter.set(Thread.currentThread().isInterrupted());
+            });
+            thread.start();
+            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+            awaitParked(thread);
+            thread.interrupt();
+            assertThat(thread.join(Duration.ofSeconds(30))).as("runForever returned").isTrue();
+            assertThat(interruptedAfter.get()).isTrue();
+            assertThat(loop.isRunning()).isFalse();
+        }
+    }
+
     // ---- helpers --------------------------------------------------------------------------
 
     /** A clock the test moves by hand. */
