@@ -309,6 +309,7 @@ class EventLoopTest {
     @Test
     void nonThreadsafeCallFromAForeignThreadFails() throws Exception {
         try (EventLoop loop = new EventLoop(); RunningLoop running = RunningLoop.start(Thread.ofPlatform().factory(), loop)) {
+            assertThat(running.loop().isRunning()).as("the loop runs on another thread").isTrue();
             List<Runnable> uses = List.of(
                     () -> loop.callSoon(NOTHING),
                     () -> loop.callLater(Duration.ZERO, NOTHING),
@@ -439,10 +440,15 @@ class EventLoopTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             loop.stop();
-            if (!thread.join(Duration.ofSeconds(30))) {
-                throw new AssertionError("the loop thread did not end");
+            try {
+                if (!thread.join(Duration.ofSeconds(30))) {
+                    throw new AssertionError("the loop thread did not end");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while joining the loop thread", e);
             }
         }
     }
