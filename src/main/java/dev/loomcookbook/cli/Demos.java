@@ -1,8 +1,19 @@
 package dev.loomcookbook.cli;
 
+import dev.loomcookbook.coroutines.CoroutinesDemo;
+import dev.loomcookbook.coroutines.HttpDemo;
+import dev.loomcookbook.eventloop.CarrierLoopDemo;
+import dev.loomcookbook.eventloop.EventLoopDemo;
+import dev.loomcookbook.futures.FuturesDemo;
+import dev.loomcookbook.futures.OffloadDemo;
+import dev.loomcookbook.inspect.PinningDemo;
+import dev.loomcookbook.inspect.PsTreeCommand;
+import dev.loomcookbook.pooling.PoolingDemo;
+import dev.loomcookbook.tasks.TasksDemo;
+import dev.loomcookbook.tasks.scheduler.SchedulerDemo;
 import java.util.List;
-import picocli.CommandLine.Command;
 import java.util.function.Supplier;
+import picocli.CommandLine.Command;
 
 /**
  * Every demo, in tour order. Each demo issue adds its line here; {@code list}, {@code tour} and
@@ -13,15 +24,17 @@ public final class Demos {
     private Demos() {}
 
     private static final List<Supplier<Demo>> ALL = List.of(
-            dev.loomcookbook.coroutines.CoroutinesDemo::new,
-            dev.loomcookbook.coroutines.HttpDemo::new,
-            dev.loomcookbook.tasks.TasksDemo::new,
-            dev.loomcookbook.tasks.scheduler.SchedulerDemo::new,
-            dev.loomcookbook.futures.FuturesDemo::new,
-            dev.loomcookbook.futures.OffloadDemo::new,
-            dev.loomcookbook.pooling.PoolingDemo::new,
-            dev.loomcookbook.inspect.PinningDemo::new,
-            dev.loomcookbook.inspect.PsTreeCommand::new
+            CoroutinesDemo::new,
+            HttpDemo::new,
+            EventLoopDemo::new,
+            CarrierLoopDemo::new,
+            TasksDemo::new,
+            SchedulerDemo::new,
+            FuturesDemo::new,
+            OffloadDemo::new,
+            PoolingDemo::new,
+            PinningDemo::new,
+            PsTreeCommand::new
     );
 
     /** Fresh instances of every demo, in tour order. */
