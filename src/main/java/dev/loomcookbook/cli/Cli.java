@@ -56,7 +56,6 @@ public final class Cli {
             message = "unknown command '" + u.getUnmatched().getFirst() + "' (run 'list' to see every demo)";
         }
         err.println(cl.getColorScheme().errorText("error: " + message));
-        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
         err.print(cl.getUsageMessage(cl.getColorScheme()));
         err.flush();
         return USAGE;

@@ -17,6 +17,9 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
     @Override
     public Duration convert(String value) {
         String text = value.strip();
+        if (text.startsWith("-")) {
+            throw new CommandLine.TypeConversionException("must not be negative, but was " + value);
+        }
         Duration d;
         Matcher m = AMOUNT.matcher(text);
         if (m.matches()) {

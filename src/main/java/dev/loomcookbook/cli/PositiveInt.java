@@ -7,10 +7,15 @@ public final class PositiveInt implements CommandLine.ITypeConverter<Integer> {
 
     @Override
     public Integer convert(String value) {
+        String digits = value.strip().replace("_", "");
         int n;
         try {
-            n = Integer.parseInt(value.strip().replace("_", ""));
+            n = Integer.parseInt(digits);
         } catch (NumberFormatException e) {
+            if (digits.matches("[-+]?\\d+")) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is too large: at most " + Integer.MAX_VALUE);
+            }
             throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number");
         }
         if (n < 1) {

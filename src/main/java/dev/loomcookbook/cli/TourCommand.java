@@ -40,6 +40,10 @@ public final class TourCommand implements Callable<Integer> {
             cl.setErr(err);
             int code = cl.execute(demo.tourArgs().toArray(String[]::new));
             out.flush();
+            if (out.checkError() || System.out.checkError()) {
+                // Nobody reads any more (for example `tour | head`): stop instead of running on.
+                return 1;
+            }
             if (code != 0) {
                 failures++;
             }

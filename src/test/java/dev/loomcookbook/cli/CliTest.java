@@ -70,7 +70,7 @@ class CliTest {
 
     /** A negative, zero or non-numeric count exits 2 with one line that says what is wrong. */
     @ParameterizedTest
-    @ValueSource(strings = {"-3", "0", "abc", "1.5"})
+    @ValueSource(strings = {"-3", "0", "abc", "1.5", "99999999999"})
     void badCountIsAUsageError(String value) {
         CliRun run = CliRun.of(new SampleDemo(), "--count", value);
         assertThat(run.exitCode()).isEqualTo(2);
@@ -110,6 +110,21 @@ class CliTest {
         CliRun run = CliRun.of(new SampleDemo(), "--pause", value);
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("error: Invalid value for option '--pause'");
+    }
+
+    /** The error says what is wrong: a negative duration, a count too large for an int. */
+    @Test
+    void errorsNameTheProblem() {
+        assertThat(CliRun.of(new SampleDemo(), "--pause", "-1s").err()).contains("must not be negative");
+        assertThat(CliRun.of(new SampleDemo(), "--count", "99999999999").err()).contains("too large");
+    }
+
+    /** A usage error is exactly one line before the usage: no "Did you mean" second line. */
+    @Test
+    void usageErrorIsOneLine() {
+        CliRun run = CliRun.main("schedulr");
+        assertThat(run.err().lines().skip(1).findFirst()).hasValueSatisfying(
+                second -> assertThat(second).startsWith("Usage:"));
     }
 
     /** A failure inside a demo is one error line and exit 1, not a stack trace. */

@@ -66,8 +66,9 @@ public final class LeakCheckExtension
         check(context.getStore(NS).get("test", Snapshot.class), "test " + context.getDisplayName(), grace(context));
     }
 
+    /** Every thread id, the JDK's own included: one that was there before is never a leak. */
     private static Snapshot snapshot() {
-        return new Snapshot(liveThreads().keySet(), childProcesses());
+        return new Snapshot(liveThreads(true).keySet(), childProcesses());
     }
 
     private static Duration grace(ExtensionContext context) {
@@ -81,7 +82,7 @@ public final class LeakCheckExtension
         }
         long deadline = System.nanoTime() + grace.toNanos();
         while (true) {
-            Map<Long, String> leakedThreads = new HashMap<>(liveThreads());
+            Map<Long, String> leakedThreads = new HashMap<>(liveThreads(false));
             leakedThreads.keySet().removeAll(before.threads());
             List<ProcessHandle> leakedProcesses = ProcessHandle.current().descendants()
                     .filter(ProcessHandle::isAlive)
@@ -117,8 +118,8 @@ public final class LeakCheckExtension
                 .map(ProcessHandle::pid).collect(Collectors.toSet());
     }
 
-    /** Every live thread that could be a leak, by id, with a readable description. */
-    static Map<Long, String> liveThreads() {
+    /** Every live thread (or, unless {@code all}, every one that could be a leak), by id, described. */
+    static Map<Long, String> liveThreads(boolean all) {
         Map<Long, Thread> platform = new HashMap<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             platform.put(t.threadId(), t);
@@ -135,10 +136,10 @@ public final class LeakCheckExtension
             for (JsonNode thread : container.path("threads")) {
                 long tid = thread.path("tid").asLong();
                 Thread t = platform.get(tid);
-                if (t != null && (schedulerPool || isJdkShared(t))) {
+                if (!all && t != null && (schedulerPool || isJdkShared(t))) {
                     continue;
                 }
-                if (t == null && isJdkPoller(thread)) {
+                if (!all && t == null && isJdkPoller(thread)) {
                     continue;
                 }
                 String kind = t == null ? "virtual" : "platform";
@@ -165,7 +166,10 @@ public final class LeakCheckExtension
     /** JDK threads that start on first use and live on by design. */
     private static boolean isJdkShared(Thread t) {
         String type = t.getClass().getName();
-        if (type.equals("jdk.internal.misc.CarrierThread") || type.equals("jdk.internal.misc.InnocuousThread")) {
+        // DelayScheduler: a ForkJoinPool's timer thread; the virtual-thread scheduler's outlives its
+        // carriers, which the JDK retires after some idle time.
+        if (type.equals("jdk.internal.misc.CarrierThread") || type.equals("jdk.internal.misc.InnocuousThread")
+                || type.equals("java.util.concurrent.DelayScheduler")) {
             return true;
         }
         if (t instanceof ForkJoinWorkerThread w && w.getPool() == ForkJoinPool.commonPool()) {
@@ -174,7 +178,9 @@ public final class LeakCheckExtension
         String name = t.getName();
         // The common pool's delay scheduler starts on the first scope timeout (StructuredTaskScope
         // schedules its timeouts there) and lives on like the pool itself.
+        // JUnit's own timeout watcher starts with the first test and serves all the others.
         return name.equals("Attach Listener") || name.startsWith("JFR ") || name.equals("process reaper")
+                || name.equals("junit-jupiter-timeout-watcher")
                 || name.equals("ForkJoinPool.commonPool-delayScheduler")
                 || (t.getThreadGroup() != null && t.getThreadGroup().getName().equals("system"));
     }
