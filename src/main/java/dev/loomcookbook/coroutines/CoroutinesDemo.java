@@ -19,12 +19,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code coroutines}: the book's finite-state machine, its states plain methods on a virtual thread. */
 @Command(name = "coroutines", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
-            "async def / await: a state machine whose states are plain methods on a virtual thread.",
+            "A state machine whose states are plain methods on a virtual thread; then N machines at once.",
             "Each 'await' is an ordinary blocking call; one coroutine awaiting another is a method call.",
             "With --machines N, N machines then run at once, one virtual thread each."
         })
@@ -32,6 +33,15 @@ public final class CoroutinesDemo implements Demo {
 
     /** Above this many machines, only the summary is printed, not one line per machine. */
     static final int MAX_LISTED = 10;
+
+    /** Output lines stay within this many columns. */
+    static final int WIDTH = 120;
+
+    /** More machines than this take minutes and gigabytes (1,000,000 took ~36 s and 4.5 GB here). */
+    static final int MAX_MACHINES = 1_000_000;
+
+    /** The longest pause per state that still makes a demo rather than a wait. */
+    static final Duration MAX_PAUSE = Duration.ofMinutes(1);
 
     @Spec
     CommandSpec spec;
@@ -41,11 +51,12 @@ public final class CoroutinesDemo implements Demo {
     Long seed;
 
     @Option(names = "--pause", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "1s",
-            description = "Pause per state, Python's 'await asyncio.sleep(1)' (default: ${DEFAULT-VALUE}).")
+            description = "Pause per state, Python's 'await asyncio.sleep(1)', at most 1m (default: ${DEFAULT-VALUE}).")
     Duration pause;
 
     @Option(names = "--machines", paramLabel = "N", converter = PositiveInt.class, defaultValue = "1",
-            description = "After the first machine tells its story, run N machines at once (default: ${DEFAULT-VALUE}).")
+            description = "After the first machine tells its story, run N machines at once, N <= 1,000,000"
+                    + " (default: ${DEFAULT-VALUE}).")
     int machines;
 
     @Override
@@ -60,12 +71,20 @@ public final class CoroutinesDemo implements Demo {
 
     @Override
     public Integer call() throws Exception {
+        if (machines > MAX_MACHINES) {
+            throw new ParameterException(spec.commandLine(), String.format(Locale.ROOT,
+                    "--machines must be at most %,d, but was %,d", MAX_MACHINES, machines));
+        }
+        if (pause.compareTo(MAX_PAUSE) > 0) {
+            throw new ParameterException(spec.commandLine(),
+                    "--pause must be at most 1m (one minute), but was " + Timing.format(pause));
+        }
         PrintWriter out = spec.commandLine().getOut();
         long firstSeed = seed != null ? seed : new SplittableRandom().nextLong(1, 1_000_000);
 
         out.println("Finite State Machine simulation with Asyncio Coroutine");
         out.println("  Python:  async def state1(v): ...; await asyncio.sleep(1); result = await state3(value)");
-        out.println("  Java:    List<Hop> state1() { ...; Thread.sleep(pause); return state3(); }  // on a virtual thread");
+        out.println("  Java:    List<Hop> state1() { ...; Thread.sleep(pause); return state3(); }  // a virtual thread");
         out.printf("  seed %d (--seed %d replays these transitions), pause %s per state%n%n",
                 firstSeed, firstSeed, Timing.format(pause));
         out.flush();
@@ -113,7 +132,7 @@ public final class CoroutinesDemo implements Demo {
         out.println();
         out.printf(Locale.ROOT, "%,d machines at once, one virtual thread each, in a StructuredTaskScope%n", machines);
         out.println("  Python:  await asyncio.gather(*(start_state() for _ in range(n)))");
-        out.println("  Java:    try (var scope = StructuredTaskScope.open(Joiner.allSuccessfulOrThrow())) { fork each; join(); }");
+        out.println("  Java:    try (var scope = StructuredTaskScope.open(allSuccessfulOrThrow())) { fork each; join(); }");
         out.printf(Locale.ROOT, "  machine i uses seed %d + i, pause %s per state%n", firstSeed, Timing.format(pause));
         out.flush();
 
@@ -132,7 +151,7 @@ public final class CoroutinesDemo implements Demo {
         if (results.size() <= MAX_LISTED) {
             out.println();
             for (int i = 0; i < results.size(); i++) {
-                out.printf("  machine %d: %s%n", i, path(results.get(i)));
+                out.println(wrap("  machine " + i + ": ", path(results.get(i)), WIDTH));
             }
         }
         IntSummaryStatistics stats = results.stream().mapToInt(List::size).summaryStatistics();
@@ -144,10 +163,12 @@ public final class CoroutinesDemo implements Demo {
                         Timing.format(sumOfPauses), Timing.format(wall))
                 .print(out);
         out.println();
-        out.printf(Locale.ROOT, "%,d machines finished in %s: the longest chain (%d pauses) sets the wall time,"
-                + " not the sum of all pauses.%n", results.size(), Timing.format(wall), stats.getMax());
-        out.println("Unlike the book's script, whose time.sleep(1) blocks the whole event loop, Thread.sleep on a"
-                + " virtual thread frees its carrier for the other machines.");
+        long chainNanos = pause.toNanos() * stats.getMax();
+        out.printf(Locale.ROOT, "%,d machines finished in %s; the longest chain paused %d times, %s in all.%n",
+                results.size(), Timing.format(wall), stats.getMax(), Timing.format(chainNanos));
+        out.println(verdict(wall, chainNanos, results.size()));
+        out.println("Unlike the book's script, whose time.sleep(1) blocks the whole event loop,");
+        out.println("Thread.sleep on a virtual thread frees its carrier for the other machines.");
         out.flush();
     }
 
@@ -162,6 +183,42 @@ public final class CoroutinesDemo implements Demo {
         } catch (InterruptedException done) {
             // the machines have all ended
         }
+    }
+
+    /**
+     * Which part of the wall time dominated: the longest chain's pauses (the machines really
+     * paused together) or the cost of creating and scheduling the threads. The pauses dominate
+     * when they are at least half the wall time.
+     */
+    static String verdict(long wallNanos, long chainNanos, int machines) {
+        long overhead = Math.max(0, wallNanos - chainNanos);
+        if (chainNanos > 0 && chainNanos * 2 >= wallNanos) {
+            return String.format(Locale.ROOT, "The pauses dominated: the longest chain's pauses set the wall time"
+                    + " (%s of overhead on top),%nnot the sum of all pauses.", Timing.format(overhead));
+        }
+        return String.format(Locale.ROOT, "Overhead dominated: %s of the wall time went to creating, scheduling"
+                + " and collecting%n%,d virtual threads, more than the longest chain's pauses (%s)."
+                + " Try a longer --pause or fewer --machines.", Timing.format(overhead), machines,
+                Timing.format(chainNanos));
+    }
+
+    /** {@code prefix + path}, broken after an arrow into lines of at most {@code width}, indented under the path. */
+    static String wrap(String prefix, String path, int width) {
+        StringBuilder all = new StringBuilder();
+        StringBuilder line = new StringBuilder(prefix);
+        String indent = " ".repeat(prefix.length());
+        String[] parts = path.split(" -> ", -1);
+        for (int i = 0; i < parts.length; i++) {
+            String piece = parts[i] + (i < parts.length - 1 ? " ->" : "");
+            boolean fresh = line.length() == prefix.length();
+            if (!fresh && line.length() + 1 + piece.length() > width) {
+                all.append(line).append(System.lineSeparator());
+                line = new StringBuilder(indent);
+                fresh = true;
+            }
+            line.append(fresh ? "" : " ").append(piece);
+        }
+        return all.append(line).toString();
     }
 
     /** A machine's chain in short: {@code Start -> State 2 -> State 3 -> End (3 hops)}. */

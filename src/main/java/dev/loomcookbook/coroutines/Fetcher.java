@@ -119,7 +119,7 @@ public final class Fetcher implements AutoCloseable {
 
     // results = await asyncio.gather(*tasks, return_exceptions=True): a joiner that never cancels.
     private List<Result> gather(List<URI> uris) throws InterruptedException {
-        try (var scope = StructuredTaskScope.open(Joiner.<Result>awaitAll(), this::configure)) {
+        try (var scope = StructuredTaskScope.open(Joiner.<Result>awaitAll(), cf -> configure(cf, "fetch-gather"))) {
             List<Subtask<Result>> subtasks = forkAll(scope, uris);
             scope.join();
             return results(subtasks, uris);
@@ -128,7 +128,8 @@ public final class Fetcher implements AutoCloseable {
 
     // results = await asyncio.gather(*tasks), or async with TaskGroup(): the first failure cancels the rest.
     private List<Result> failFast(List<URI> uris) throws InterruptedException {
-        try (var scope = StructuredTaskScope.open(Joiner.<Result>allSuccessfulOrThrow(), this::configure)) {
+        try (var scope = StructuredTaskScope.open(Joiner.<Result>allSuccessfulOrThrow(),
+                cf -> configure(cf, "fetch-fail-fast"))) {
             List<Subtask<Result>> subtasks = forkAll(scope, uris);
             try {
                 scope.join();
@@ -139,8 +140,9 @@ public final class Fetcher implements AutoCloseable {
         }
     }
 
-    private StructuredTaskScope.Configuration configure(StructuredTaskScope.Configuration cf) {
-        return cf.withThreadFactory(threadFactory).withName("fetch");
+    /** Our thread factory, and a name that thread dumps show for the scope. */
+    private StructuredTaskScope.Configuration configure(StructuredTaskScope.Configuration cf, String name) {
+        return cf.withThreadFactory(threadFactory).withName(name);
     }
 
     private List<Subtask<Result>> forkAll(StructuredTaskScope<Result, ?> scope, List<URI> uris) {

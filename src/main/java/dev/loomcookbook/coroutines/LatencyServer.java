@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * runs on its own virtual thread; {@link #inFlight()} and {@link #maxInFlight()} count the
  * handlers running at once, which proves client concurrency on the server side.
  *
- * <p>Paths: {@code /status/NNN} answers with status NNN; {@code /hang} never answers until the
+ * <p>Paths: {@code /warm-up} answers 200 at once and is not counted in flight (a client's first
+ * request, to load its machinery before anything is timed); {@code /status/NNN} answers with
+ * status NNN; {@code /hang} never answers until the
  * server closes; {@code /gate} waits until {@link #openGate()} and then answers as usual; anything
  * else answers 200 with a short text body. A handler counts as in flight from its start until
  * its answer begins, so a client that sends its next request only after an answer never sees the
@@ -98,6 +100,13 @@ public final class LatencyServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestURI().getPath().equals("/warm-up")) {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                exchange.sendResponseHeaders(200, -1);
+            }
+            return;
+        }
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
         boolean counted = true;

@@ -3,11 +3,15 @@ package dev.loomcookbook.coroutines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcookbook.testing.CliRun;
+import dev.loomcookbook.coroutines.Fetcher.Result;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The http demo, run in-process against embedded servers with no latency. */
 class HttpDemoTest {
@@ -88,5 +92,103 @@ class HttpDemoTest {
             assertThat(run.exitCode()).isZero();
             assertThat(run.out()).contains("2 requests").containsSubsequence("/a", "HTTP 200 OK", "/b", "HTTP 200 OK");
         }
+    }
+
+    /** Too many requests, or a latency or timeout over a minute, is a usage error whose one line names the bound. */
+    @Test
+    void valuesOverTheirBoundsAreUsageErrors() {
+        String[][] cases = {
+            {"--requests", "10001", "error: --requests must be at most 10,000, but was 10,001\n"},
+            {"--latency", "2m", "error: --latency must be at most 1m (one minute), but was 120 s\n"},
+            {"--timeout", "61s", "error: --timeout must be at most 1m (one minute), but was 61.0 s\n"},
+        };
+        for (String[] c : cases) {
+            CliRun run = CliRun.of(new HttpDemo(), c[0], c[1]);
+            assertThat(run.exitCode()).as(c[0]).isEqualTo(2);
+            assertThat(run.err()).as(c[0]).startsWith(c[2]);
+            assertThat(run.out()).as(c[0]).isEmpty();
+        }
+    }
+
+    /** The help states the bounds, and how many requests a cut list shows. */
+    @Test
+    void helpStatesTheBoundsAndTheListCut() {
+        CliRun run = CliRun.of(new HttpDemo(), "--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out().replaceAll("\\s+", " ")).as("the help, on one line")
+                .contains("N <= 10,000").contains("at most 1m")
+                .contains("more than " + HttpDemo.LIST_LIMIT + " lists only").contains("first " + HttpDemo.LISTED_OK);
+    }
+
+    /** Options of the embedded server given with --url are a usage error, not silently ignored. */
+    @Test
+    void embeddedOnlyOptionsWithUrlAreUsageErrors() {
+        for (String[] option : new String[][] {{"--requests", "5"}, {"--failures", "0"}, {"--latency", "100ms"}}) {
+            CliRun run = CliRun.of(new HttpDemo(), "--url", "http://127.0.0.1:9/", option[0], option[1]);
+            assertThat(run.exitCode()).as(option[0]).isEqualTo(2);
+            assertThat(run.err()).as(option[0]).startsWith("error: " + option[0]
+                    + " applies only to the embedded server: it cannot be combined with --url or --urls-file\n");
+            assertThat(run.out()).as(option[0]).isEmpty();
+        }
+    }
+
+    /** When a run has failures or cancellations there is no speed-up, and the output says why. */
+    @Test
+    void noSpeedUpUnlessBothRunsSucceed() {
+        CliRun run = CliRun.of(new HttpDemo(), "--requests", "5", "--failures", "2", "--fail-fast", "--latency", "0ms");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).doesNotContain("Speed-up:")
+                .contains("No speed-up: the runs did not both succeed (sequential 3 of 5 ok, concurrent ");
+    }
+
+    /** The speed-up compares the two times when every request of both runs succeeded. */
+    @Test
+    void speedUpWhenBothRunsSucceed() {
+        URI uri = URI.create("http://127.0.0.1:9/");
+        List<Result> ok = List.of(new Result(0, uri, Fetcher.Outcome.OK, 200, 1, 1, "HTTP 200"));
+        List<Result> failed = List.of(new Result(0, uri, Fetcher.Outcome.TIMEOUT, -1, 0, 1, "timed out"));
+        assertThat(HttpDemo.speedUp(ok, 3_000_000_000L, ok, 1_000_000_000L)).startsWith("Speed-up: 3.0x");
+        assertThat(HttpDemo.speedUp(ok, 3_000_000_000L, failed, 1_000_000_000L)).startsWith("No speed-up");
+    }
+
+    /** The warm-up request is not counted in flight, even while the server still holds it. */
+    @Test
+    void warmUpIsNotCountedInFlight() {
+        CliRun run = CliRun.of(new HttpDemo(), "--latency", "2s", "--requests", "1", "--no-sequential",
+                "--timeout", "100ms");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("Warm-up: one request the server answers at once")
+                .contains("Note: --latency 2.00 s is not shorter than --timeout 100 ms")
+                .contains("Concurrent (1 virtual thread) ...")
+                .contains("The server saw up to 1 request in flight at once.");
+    }
+
+    /** A run of more than LIST_LIMIT requests lists LISTED_OK successes and counts the rest, as the help says. */
+    @Test
+    void longListShowsTheFirstSuccesses() {
+        CliRun run = CliRun.of(new HttpDemo(), "--requests", "25", "--latency", "0ms", "--no-sequential");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out().lines().filter(l -> l.contains("HTTP 200 OK")).count()).isEqualTo(HttpDemo.LISTED_OK);
+        assertThat(run.out()).contains("... and 15 more successful requests (--all lists every one)");
+    }
+
+    /** In --urls-file, a '#' after whitespace starts a comment, as a '#' at the start of a line does. */
+    @Test
+    void urlsFileAllowsTrailingComments(@TempDir Path dir) throws Exception {
+        try (LatencyServer server = LatencyServer.start(Duration.ZERO)) {
+            Path file = Files.writeString(dir.resolve("urls.txt"),
+                    server.uri() + "a  # the first page\n" + server.uri() + "b\t# the second\n");
+            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--urls-file", file.toString());
+            assertThat(run.exitCode()).isZero();
+            assertThat(run.out()).contains("2 requests").containsSubsequence("/a ", "HTTP 200 OK", "/b ", "HTTP 200 OK");
+        }
+    }
+
+    /** The summary line says what the demo shows; the Python concept has its own column in 'list'. */
+    @Test
+    void summaryDoesNotRepeatThePythonConcept() {
+        String summary = new CommandLine(new HttpDemo()).getCommandSpec().usageMessage().description()[0];
+        assertThat(summary).doesNotContain(new HttpDemo().pythonConcept()).doesNotContain("aiohttp")
+                .contains("HTTP requests");
     }
 }

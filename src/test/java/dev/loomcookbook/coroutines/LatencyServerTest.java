@@ -68,6 +68,15 @@ class LatencyServerTest {
         }
     }
 
+    /** {@code /warm-up} is answered at once, whatever the latency, and is not counted in flight. */
+    @Test
+    void warmUpIsAnsweredAtOnceAndNotCounted() throws Exception {
+        try (LatencyServer server = LatencyServer.start(Duration.ofHours(1)); Client client = new Client()) {
+            assertThat(client.get(server.uri().resolve("warm-up")).statusCode()).isEqualTo(200);
+            assertThat(server.maxInFlight()).isZero();
+        }
+    }
+
     /** A plain HttpClient on virtual threads, closed with its executor. */
     private static final class Client implements AutoCloseable {
         private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
