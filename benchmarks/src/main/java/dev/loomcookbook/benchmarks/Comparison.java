@@ -26,7 +26,13 @@ import java.util.concurrent.TimeUnit;
 final class Comparison {
 
     /** One case: the Java command's arguments and the Python program and arguments. */
-    record Case(String name, String title, List<String> javaArgs, List<String> pythonArgs) {}
+    record Case(String name, String title, List<String> javaArgs, List<String> pythonArgs,
+            List<String> jvmOptions, String cpythonFrom) {
+
+        Case(String name, String title, List<String> javaArgs, List<String> pythonArgs) {
+            this(name, title, javaArgs, pythonArgs, List.of(), null);
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -66,6 +72,13 @@ final class Comparison {
                     List.of("sleepers", "" + n, "100"),
                     List.of("many_waiters.py", "" + n, "100")));
         }
+        // The same Java workload with one JVM option: a young generation big enough that no
+        // collection copies the sleeping threads' stacks during the batch (see ManyWaiters).
+        int largest = smoke ? 10_000 : 1_000_000;
+        cases.add(new Case("sleepers-" + largest + "-xmn2g",
+                String.format("%,d sleepers of 100 ms, Java with -Xmn2g", largest),
+                List.of("sleepers", "" + largest, "100"),
+                List.of(), List.of("-Xmn2g"), "sleepers-" + largest));
         cases.add(new Case("callsoon", "call_soon dispatch, per callback",
                 List.of("callsoon", smoke ? "10000" : "1000000", inner),
                 List.of("call_soon.py", smoke ? "10000" : "1000000", inner)));
@@ -89,11 +102,12 @@ final class Comparison {
         for (int round = 1; round <= rounds; round++) {
             for (Case c : cases) {
                 System.out.printf("comparison round %d/%d: %s%n", round, rounds, c.name());
-                List<String> javaCmd = new ArrayList<>(List.of(javaExecutable(), "--enable-preview",
-                        "-cp", System.getProperty("java.class.path"), SideBySide.class.getName()));
+                List<String> javaCmd = new ArrayList<>(List.of(javaExecutable(), "--enable-preview"));
+                javaCmd.addAll(c.jvmOptions());
+                javaCmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SideBySide.class.getName()));
                 javaCmd.addAll(c.javaArgs());
                 javaRuns.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(runChild(javaCmd, projectDir));
-                if (python != null) {
+                if (python != null && c.cpythonFrom() == null) {
                     List<String> pyCmd = new ArrayList<>(List.of("python3"));
                     pyCmd.add(pythonDir.resolve(c.pythonArgs().getFirst()).toString());
                     pyCmd.addAll(c.pythonArgs().subList(1, c.pythonArgs().size()));
@@ -107,7 +121,7 @@ final class Comparison {
             row.put("title", c.title());
             summarize(row.putObject("java"), javaRuns.get(c.name()));
             if (python != null) {
-                summarize(row.putObject("cpython"), pythonRuns.get(c.name()));
+                summarize(row.putObject("cpython"), pythonRuns.get(c.cpythonFrom() == null ? c.name() : c.cpythonFrom()));
                 JsonNode j = row.get("java");
                 JsonNode p = row.get("cpython");
                 if (j.has("median") && p.has("median")) {

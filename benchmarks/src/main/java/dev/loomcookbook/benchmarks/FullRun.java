@@ -15,7 +15,8 @@ import org.openjdk.jmh.runner.Runner;
  *
  * <p>{@code -Dbenchmarks.args=smoke} runs the same pipeline with tiny settings in a few minutes, to
  * check that it works; its report says in its first line that its numbers mean nothing.
- * {@code -Dbenchmarks.args="report"} only re-renders the report from the last results.
+ * {@code -Dbenchmarks.args=report} only re-renders the report from the last results;
+ * {@code -Dbenchmarks.args="jmh CLASS OPTIONS..."} runs JMH's own command line.
  */
 public final class FullRun {
 
@@ -23,8 +24,12 @@ public final class FullRun {
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "full";
+        if (mode.equals("jmh")) {
+            org.openjdk.jmh.Main.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (!mode.equals("full") && !mode.equals("smoke") && !mode.equals("report")) {
-            System.err.println("usage: FullRun [full|smoke|report]");
+            System.err.println("usage: FullRun [full|smoke|report|jmh JMH-OPTIONS...]");
             System.exit(2);
         }
         boolean smoke = mode.equals("smoke");
