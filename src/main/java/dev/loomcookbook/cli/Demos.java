@@ -13,6 +13,7 @@ public final class Demos {
     private Demos() {}
 
     private static final List<Supplier<Demo>> ALL = List.of(
+            dev.loomcookbook.pooling.PoolingDemo::new
     );
 
     /** Fresh instances of every demo, in tour order. */

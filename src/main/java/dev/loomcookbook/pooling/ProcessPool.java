@@ -1,0 +1,1002 @@
+package dev.loomcookbook.pooling;
+
+import dev.loomcookbook.pooling.ProcessPoolProtocol.Done;
+import dev.loomcookbook.pooling.ProcessPoolProtocol.Failure;
+import dev.loomcookbook.pooling.ProcessPoolProtocol.Init;
+import dev.loomcookbook.pooling.ProcessPoolProtocol.Message;
+import dev.loomcookbook.pooling.ProcessPoolProtocol.MessageTooLargeException;
+import dev.loomcookbook.pooling.ProcessPoolProtocol.Ready;
+import dev.loomcookbook.pooling.ProcessPoolProtocol.Run;
+import dev.loomcookbook.pooling.ProcessPoolProtocol.Serialized;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A pool of child JVM processes that runs serializable tasks: Python's
+ * {@code concurrent.futures.ProcessPoolExecutor} for Java, under the {@link ExecutorService}
+ * contract.
+ *
+ * <pre>{@code
+ * try (ProcessPool pool = new ProcessPool(5)) {                 // with ProcessPoolExecutor(5) as pool:
+ *     Future<Long> f = pool.submit(() -> count(3));            //     f = pool.submit(count, 3)
+ *     f.get();                                                 //     f.result()
+ *     pool.map(k -> count(k), List.of(1, 2, 3), Duration.ofSeconds(10)).toList();
+ * }                                                            // (exiting the block shuts it down)
+ * }</pre>
+ *
+ * <h2>Workers</h2>
+ * Each worker is a JVM started from the running JDK ({@code java.home/bin/java}) with this JVM's
+ * class path, {@code --enable-preview}, the options of {@link Builder#jvmOptions} (by default a
+ * small heap and a quick-starting GC) and always {@code -XX:+ExitOnOutOfMemoryError} and
+ * {@code -XX:+DisplayVMOutputToStderr} (the JVM's own messages stay off the channel); its main
+ * class is {@link ProcessPoolWorker}. Nothing extra is installed. The pool starts all workers at
+ * once (Python starts them on demand); one parent thread per worker feeds it one task at a time
+ * from a shared FIFO queue, so a worker runs its tasks in order and the pool runs up to
+ * {@code workers} tasks at once. {@link Builder#maxTasksPerWorker} replaces a worker after that
+ * many tasks; {@link Builder#initializer} runs once in each new worker before its first task.
+ *
+ * <h2>Tasks</h2>
+ * A task is a {@link Callable} (or {@link Runnable}) that is also {@link Serializable}: a record or
+ * class, or a lambda typed {@link Task} (which makes it a serializable lambda). It is serialized
+ * when submitted, in the caller's thread: a task that cannot be serialized, or is larger than
+ * {@link Builder#maxMessageBytes}, throws {@link TaskNotSerializableException} there and nothing
+ * is sent. Its result must be serializable too. The worker has its own heap and statics: a
+ * static field set in a task is not seen by the parent, nor by other workers.
+ *
+ * <h2>The channel</h2>
+ * Tasks and results travel through the worker's standard input and output, as length-prefixed
+ * frames (see {@link ProcessPoolProtocol}). Pipes rather than a loopback socket: only this parent
+ * holds their other ends (a socket could be reached by any local process, so it would need an
+ * authentication step), and the kernel closes them when either side dies, which is how workers
+ * notice that the parent is gone. The worker takes the two descriptors before any task code runs
+ * and points {@code System.out} and {@code System.err} at its stderr, which the parent reads line
+ * by line and forwards with a {@code [worker pid N]} prefix to {@link Builder#workerOutput}
+ * (by default this JVM's {@code System.err}); so printing in a task never corrupts the channel.
+ * (Native code writing to file descriptor 1 still could; the frame's magic number detects it,
+ * and the worker is then replaced.)
+ *
+ * <h2>Safety</h2>
+ * <ul>
+ * <li>Deserialization is filtered on both sides ({@link java.io.ObjectInputFilter}): envelopes
+ *     allow only the protocol's records; a worker reads a task allowing exactly the classes the
+ *     parent wrote for it; the parent reads a result or exception allowing java.base value types,
+ *     collections and exceptions ({@link ProcessPoolProtocol#BASICS}), the packages of the task's
+ *     own classes and the patterns of {@link Builder#allow}. Depth, references, array lengths and
+ *     bytes are limited; a frame above {@link Builder#maxMessageBytes} is refused unread.</li>
+ * <li>A worker that dies while running a task (killed, {@code System.exit}, out of memory, a
+ *     crash) fails only that task, with a {@link WorkerDiedException} saying how it died (exit
+ *     code, or the signal); the pool starts a replacement and keeps serving. (CPython marks the
+ *     whole pool broken.)</li>
+ * <li>A task's exception is rebuilt in the parent with its type, message and the worker's stack
+ *     trace, as the cause of the {@link ExecutionException}; if its class cannot be rebuilt here
+ *     it arrives as a {@link RemoteTaskException} carrying the type name, message and stack.</li>
+ * <li>No orphans: workers exit when their stdin ends (the pool closed it, or the parent died), and
+ *     also watch the parent process. Retiring a worker also ends the processes it started.</li>
+ * </ul>
+ *
+ * <h2>Shutting down and cancelling</h2>
+ * {@link #shutdown()} refuses new tasks and lets queued ones finish; {@link #shutdown(boolean)
+ * shutdown(true)} also cancels the queued ones (CPython's {@code cancel_futures=True});
+ * {@link #shutdownNow()} returns the tasks that never started (running one of them runs it in this
+ * JVM) and kills the workers, cancelling the running tasks; {@link #close()} is the
+ * {@code ExecutorService} default: shutdown, then wait for termination (shutdownNow if the waiting
+ * thread is interrupted). Terminated means every worker process has exited and every pool thread
+ * has ended. {@code cancel(false)} on a queued task means it never runs; {@code cancel(true)} on a
+ * running task kills its worker (the only way to stop code in another JVM), which is then replaced.
+ * The pool's threads are daemon threads, and a pool that is never closed still ends its workers
+ * when this JVM exits.
+ */
+public final class ProcessPool implements ExecutorService {
+
+    /** A task: a {@link Callable} that is {@link Serializable}. A lambda typed so is serializable. */
+    @FunctionalInterface
+    public interface Task<T> extends Callable<T>, Serializable {}
+
+    /** The function of {@link #map}: serializable, so a lambda typed so is serializable. */
+    @FunctionalInterface
+    public interface TaskFunction<T, R> extends Function<T, R>, Serializable {}
+
+    /** Runs once in each new worker before its first task. */
+    @FunctionalInterface
+    public interface Initializer extends Runnable, Serializable {}
+
+    /** Worker JVM options used unless {@link Builder#jvmOptions} replaces them. */
+    public static final List<String> DEFAULT_JVM_OPTIONS =
+            List.of("-Xshare:auto", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xmx256m");
+
+    /** The default limit for one message (a task, a result), in bytes. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 << 20;
+
+    /** Options for a {@link ProcessPool}; start with {@link ProcessPool#builder()}. */
+    public static final class Builder {
+        private int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int maxTasksPerWorker;
+        private Initializer initializer;
+        private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
+        private final List<String> allow = new ArrayList<>();
+        private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+        private Consumer<String> workerOutput = line -> System.err.println(line);
+        private String name;
+
+        private Builder() {}
+
+        /** How many worker processes (at least 1; default: the number of cores). */
+        public Builder workers(int workers) {
+            if (workers < 1) {
+                throw new IllegalArgumentException("workers must be at least 1, but was " + workers);
+            }
+            this.workers = workers;
+            return this;
+        }
+
+        /** Replace a worker by a new process after it ran this many tasks (Python's max_tasks_per_child). */
+        public Builder maxTasksPerWorker(int tasks) {
+            if (tasks < 1) {
+                throw new IllegalArgumentException("maxTasksPerWorker must be at least 1, but was " + tasks);
+            }
+            this.maxTasksPerWorker = tasks;
+            return this;
+        }
+
+        /** Runs once in each new worker before its first task (Python's initializer). */
+        public Builder initializer(Initializer initializer) {
+            this.initializer = Objects.requireNonNull(initializer);
+            return this;
+        }
+
+        /** The worker JVM's options, replacing {@link #DEFAULT_JVM_OPTIONS}. */
+        public Builder jvmOptions(String... options) {
+            this.jvmOptions = List.of(options);
+            return this;
+        }
+
+        /**
+         * Extra {@link java.io.ObjectInputFilter.Config#createFilter filter patterns} the parent
+         * allows in results and a worker allows in tasks, for example {@code "com.example.model.*"}.
+         */
+        public Builder allow(String... patterns) {
+            for (String p : patterns) {
+                if (p.isBlank() || p.contains(";")) {
+                    throw new IllegalArgumentException("one pattern per argument, without ';': " + p);
+                }
+                allow.add(p.strip());
+            }
+            return this;
+        }
+
+        /** The largest task or result message, in bytes (default {@value #DEFAULT_MAX_MESSAGE_BYTES}). */
+        public Builder maxMessageBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxMessageBytes must be at least 1024, but was " + bytes);
+            }
+            this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /** Receives each line the workers print, prefixed {@code [worker pid N]} (default: System.err). */
+        public Builder workerOutput(Consumer<String> lines) {
+            this.workerOutput = Objects.requireNonNull(lines);
+            return this;
+        }
+
+        /** A name for the pool's threads (default {@code process-pool-N}). */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name);
+            return this;
+        }
+
+        /** Starts the pool and its workers. */
+        public ProcessPool build() {
+            return new ProcessPool(this);
+        }
+    }
+
+    /** A builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
+    private static final int RUNNING = 0;
+    private static final int SHUTDOWN = 1;
+    private static final int STOP = 2;
+
+    private final String name;
+    private final int maxTasksPerWorker;
+    private final int maxBytes;
+    private final List<String> allow;
+    private final Consumer<String> workerOutput;
+    private final List<String> command;
+    private final byte[] initializer;
+    private final String initializerFilter;
+    private final BlockingQueue<PoolTask<?>> queue = new LinkedBlockingQueue<>();
+    private final PoolTask<Void> poison;
+    private final Object lock = new Object();
+    private volatile int state = RUNNING;
+    private final List<Slot> slots = new ArrayList<>();
+    private final CountDownLatch started;
+    private final CountDownLatch terminated;
+
+    /** A pool of {@code workers} processes with the default options. */
+    public ProcessPool(int workers) {
+        this(builder().workers(workers));
+    }
+
+    /** A pool with one process per core. */
+    public ProcessPool() {
+        this(builder());
+    }
+
+    private ProcessPool(Builder b) {
+        this.name = b.name != null ? b.name : "process-pool-" + POOL_NUMBERS.incrementAndGet();
+        this.maxTasksPerWorker = b.maxTasksPerWorker;
+        this.maxBytes = b.maxMessageBytes;
+        this.allow = List.copyOf(b.allow);
+        this.workerOutput = b.workerOutput;
+        if (b.initializer != null) {
+            Serialized s = serializeTask(b.initializer, "initializer");
+            this.initializer = s.bytes();
+            this.initializerFilter = ProcessPoolProtocol.taskFilter(s.classes(), allow, maxBytes);
+        } else {
+            this.initializer = null;
+            this.initializerFilter = null;
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--enable-preview");
+        cmd.addAll(b.jvmOptions);
+        cmd.add("-XX:+ExitOnOutOfMemoryError");
+        // The JVM's own messages (such as the one before exiting on OOM) must not go to stdout, the channel.
+        cmd.add("-XX:+DisplayVMOutputToStderr");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(ProcessPoolWorker.class.getName());
+        cmd.add(Integer.toString(maxBytes));
+        this.command = List.copyOf(cmd);
+        this.poison = new PoolTask<>(() -> null, null, null, null);
+        this.started = new CountDownLatch(b.workers);
+        this.terminated = new CountDownLatch(b.workers);
+        for (int i = 0; i < b.workers; i++) {
+            slots.add(new Slot(i + 1));
+        }
+        for (Slot slot : slots) {
+            slot.thread = Thread.ofPlatform().daemon().name(name + "-worker-" + slot.number).start(slot);
+        }
+    }
+
+    // ---- submitting ------------------------------------------------------------------------
+
+    /**
+     * Submits a serializable task.
+     *
+     * @throws TaskNotSerializableException the task is not {@link Serializable}, cannot be
+     *     serialized or is too large; nothing was sent
+     * @throws RejectedExecutionException the pool is shut down
+     */
+    @Override
+    public <T> Future<T> submit(Callable<T> task) {
+        return enqueue(newTask(task));
+    }
+
+    /** Submits a serializable lambda (the overload that makes {@code submit(() -> ...)} serializable). */
+    public <T> Future<T> submit(Task<T> task) {
+        return enqueue(newTask(task));
+    }
+
+    /** Submits a serializable {@link Runnable}; the future's result is null. */
+    @Override
+    public Future<?> submit(Runnable task) {
+        return submit(task, null);
+    }
+
+    /** Submits a serializable {@link Runnable}; the future's result is {@code result} (serialized too). */
+    @Override
+    public <T> Future<T> submit(Runnable task, T result) {
+        return enqueue(newTask(runnableTask(task, result)));
+    }
+
+    /** Runs a serializable {@link Runnable}; a failure is printed to {@code System.err}. */
+    @Override
+    public void execute(Runnable command) {
+        PoolTask<Object> t = newTask(runnableTask(command, null));
+        t.reportFailure = true;
+        enqueue(t);
+    }
+
+    private static <T> Callable<T> runnableTask(Runnable task, T result) {
+        Objects.requireNonNull(task, "task");
+        if (!(task instanceof Serializable)) {
+            throw notSerializable(task, null);
+        }
+        return new RunnableTask<>(task, result);
+    }
+
+    /** A serializable Runnable with a result, as a task. */
+    private record RunnableTask<T>(Runnable task, T result) implements Task<T> {
+        @Override
+        public T call() {
+            task.run();
+            return result;
+        }
+    }
+
+    /** One item of {@link #map}. */
+    private record MapTask<T, R>(TaskFunction<? super T, ? extends R> fn, T item) implements Task<R> {
+        @Override
+        public R call() {
+            return fn.apply(item);
+        }
+    }
+
+    /**
+     * Python's {@code Executor.map(fn, items, timeout=...)}: submits {@code fn(item)} for every
+     * item now and returns the results in item order as they are reached; {@code timeout} (null
+     * for none) counts from this call. See {@link MapResults}.
+     */
+    public <T, R> MapResults<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, Duration timeout) {
+        Objects.requireNonNull(fn, "fn");
+        long deadline = timeout == null ? 0 : System.nanoTime() + saturatedNanos(timeout);
+        List<PoolTask<R>> futures = new ArrayList<>();
+        try {
+            for (T item : items) {
+                futures.add(enqueue(newTask(new MapTask<T, R>(fn, item))));
+            }
+        } catch (RuntimeException e) {
+            futures.forEach(f -> f.cancel(false));
+            throw e;
+        }
+        return new MapResults<>(futures, deadline, timeout != null);
+    }
+
+    /** {@link #map(TaskFunction, Iterable, Duration)} without a timeout. */
+    public <T, R> MapResults<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
+        return map(fn, items, null);
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+        List<Future<T>> futures = submitAll(tasks, null);
+        try {
+            for (Future<T> f : futures) {
+                awaitQuietly(f, 0, false);
+            }
+        } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(true));
+            throw e;
+        }
+        return futures;
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        List<Future<T>> futures = submitAll(tasks, null);
+        try {
+            for (Future<T> f : futures) {
+                if (!awaitQuietly(f, deadline, true)) {
+                    futures.forEach(g -> g.cancel(true));
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(true));
+            throw e;
+        }
+        return futures;
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+        try {
+            return invokeAny(tasks, false, 0);
+        } catch (TimeoutException impossible) {
+            throw new AssertionError(impossible);
+        }
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return invokeAny(tasks, true, System.nanoTime() + unit.toNanos(timeout));
+    }
+
+    private <T> T invokeAny(Collection<? extends Callable<T>> tasks, boolean timed, long deadline)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("no tasks");
+        }
+        BlockingQueue<Future<?>> completed = new LinkedBlockingQueue<>();
+        List<Future<T>> futures = submitAll(tasks, completed::add);
+        try {
+            ExecutionException last = null;
+            for (int i = 0; i < futures.size(); i++) {
+                Future<?> f = timed ? completed.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS) : completed.take();
+                if (f == null) {
+                    throw new TimeoutException("no task succeeded in time");
+                }
+                try {
+                    @SuppressWarnings("unchecked")
+                    T result = (T) f.get();
+                    return result;
+                } catch (ExecutionException e) {
+                    last = e;
+                } catch (CancellationException e) {
+                    last = new ExecutionException(e);
+                }
+            }
+            throw last;
+        } finally {
+            futures.forEach(f -> f.cancel(true));
+        }
+    }
+
+    private <T> List<Future<T>> submitAll(Collection<? extends Callable<T>> tasks, Consumer<Future<?>> whenDone) {
+        List<Future<T>> futures = new ArrayList<>();
+        try {
+            for (Callable<T> c : tasks) {
+                PoolTask<T> t = newTask(c);
+                t.whenDone = whenDone;
+                futures.add(enqueue(t));
+            }
+        } catch (RuntimeException e) {
+            futures.forEach(f -> f.cancel(true));
+            throw e;
+        }
+        return futures;
+    }
+
+    /** Waits for {@code f}; false if the deadline passed first. Task failures are ignored here. */
+    private static boolean awaitQuietly(Future<?> f, long deadline, boolean timed) throws InterruptedException {
+        try {
+            if (timed) {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } else {
+                f.get();
+            }
+        } catch (ExecutionException | CancellationException ignored) {
+            // invokeAll returns the future; its caller reads the failure.
+        } catch (TimeoutException e) {
+            return false;
+        }
+        return true;
+    }
+
+    private <T> PoolTask<T> newTask(Callable<T> task) {
+        Objects.requireNonNull(task, "task");
+        if (state != RUNNING) {
+            throw rejected();
+        }
+        Serialized s = serializeTask(task, "task");
+        return new PoolTask<>(task, s.bytes(),
+                ProcessPoolProtocol.taskFilter(s.classes(), allow, maxBytes),
+                ProcessPoolProtocol.resultFilter(s.classes(), allow, maxBytes));
+    }
+
+    private Serialized serializeTask(Object task, String what) {
+        if (!(task instanceof Serializable)) {
+            throw notSerializable(task, null);
+        }
+        try {
+            return ProcessPoolProtocol.serialize(task, maxBytes);
+        } catch (MessageTooLargeException e) {
+            throw new TaskNotSerializableException("the " + what + " is too large, nothing was sent: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new TaskNotSerializableException("the " + what + " " + task.getClass().getName()
+                    + " cannot be serialized, nothing was sent: " + e
+                    + " (everything a task holds must be Serializable too)", e);
+        }
+    }
+
+    private static TaskNotSerializableException notSerializable(Object task, Throwable cause) {
+        return new TaskNotSerializableException("task " + task.getClass().getName()
+                + " is not java.io.Serializable, nothing was sent: make it a record or class that implements"
+                + " Serializable, or a lambda typed ProcessPool.Task", cause);
+    }
+
+    private <T> PoolTask<T> enqueue(PoolTask<T> task) {
+        synchronized (lock) {
+            if (state != RUNNING) {
+                throw rejected();
+            }
+            queue.add(task);
+        }
+        return task;
+    }
+
+    private RejectedExecutionException rejected() {
+        return new RejectedExecutionException("cannot submit to " + name + ": it is shut down");
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+
+    // ---- shutting down ---------------------------------------------------------------------
+
+    /** Refuses new tasks; queued and running tasks still run. Does not wait (see {@link #awaitTermination}). */
+    @Override
+    public void shutdown() {
+        shutdown(false);
+    }
+
+    /**
+     * Python's {@code shutdown(wait=False, cancel_futures=...)}: refuses new tasks and, if
+     * {@code cancelQueued}, cancels the tasks that have not started; running ones finish.
+     */
+    public void shutdown(boolean cancelQueued) {
+        synchronized (lock) {
+            if (state == RUNNING) {
+                state = SHUTDOWN;
+                slots.forEach(s -> queue.add(poison));
+            }
+        }
+        if (cancelQueued) {
+            drainQueued().forEach(t -> t.cancel(false));
+        }
+    }
+
+    /**
+     * Refuses new tasks, removes the tasks that have not started and returns them (as
+     * {@link FutureTask}s: running one runs its task in this JVM), and kills every worker, so the
+     * running tasks end cancelled.
+     */
+    @Override
+    public List<Runnable> shutdownNow() {
+        synchronized (lock) {
+            if (state == RUNNING) {
+                slots.forEach(s -> queue.add(poison));
+            }
+            state = STOP;
+        }
+        List<Runnable> neverStarted = new ArrayList<>(drainQueued());
+        for (Slot slot : slots) {
+            WorkerProcess w = slot.worker;
+            if (w != null) {
+                w.process.destroyForcibly();
+            }
+        }
+        return neverStarted;
+    }
+
+    private List<PoolTask<?>> drainQueued() {
+        List<PoolTask<?>> drained = new ArrayList<>();
+        queue.removeIf(t -> {
+            if (t == poison) {
+                return false;
+            }
+            drained.add(t);
+            return true;
+        });
+        return drained;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return state != RUNNING;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    /** Waits until every worker process has exited and every pool thread has ended, after a shutdown. */
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    // ---- looking inside --------------------------------------------------------------------
+
+    /** Waits until every worker has started (or failed to start) for the first time. */
+    public void awaitWorkersStarted() throws InterruptedException {
+        started.await();
+    }
+
+    /** The process ids of the live workers, in worker order (for demos and tests). */
+    public List<Long> workerPids() {
+        List<Long> pids = new ArrayList<>();
+        for (Slot slot : slots) {
+            WorkerProcess w = slot.worker;
+            if (w != null && w.process.isAlive()) {
+                pids.add(w.process.pid());
+            }
+        }
+        return pids;
+    }
+
+    /** The number of worker processes. */
+    public int workers() {
+        return slots.size();
+    }
+
+    @Override
+    public String toString() {
+        String s = switch (state) {
+            case RUNNING -> "running";
+            case SHUTDOWN -> "shutting down";
+            default -> "stopping";
+        };
+        return name + "[" + (isTerminated() ? "terminated" : s) + ", " + slots.size() + " workers, "
+                + queue.stream().filter(t -> t != poison).count() + " queued]";
+    }
+
+    // ---- the parent side of one worker -----------------------------------------------------
+
+    /** A worker process with its channel and the thread that forwards its output. */
+    private final class WorkerProcess {
+        final Process process;
+        final long pid;
+        final DataOutputStream toWorker;
+        final DataInputStream fromWorker;
+        final Thread outputPump;
+        volatile String lastOutput;
+
+        WorkerProcess(Process process, String threadName) {
+            this.process = process;
+            this.pid = process.pid();
+            this.toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
+            this.fromWorker = new DataInputStream(new BufferedInputStream(process.getInputStream()));
+            this.outputPump = Thread.ofPlatform().daemon().name(threadName).start(this::forwardOutput);
+        }
+
+        private void forwardOutput() {
+            String prefix = "[worker pid " + pid + "] ";
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getErrorStream()))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    lastOutput = line;
+                    try {
+                        workerOutput.accept(prefix + line);
+                    } catch (RuntimeException e) {
+                        // A faulty sink must not stop the forwarding (the worker would block on a full pipe).
+                    }
+                }
+            } catch (IOException closed) {
+                // The process ended.
+            }
+        }
+
+        /** Ends the worker: closing its stdin makes it exit; force it if it does not. */
+        void retire() {
+            List<ProcessHandle> children = process.descendants().toList();
+            try {
+                toWorker.close();
+            } catch (IOException alreadyGone) {
+                // Broken pipe: it has exited.
+            }
+            boolean interrupted = false;
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                interrupted = true;
+            }
+            children.forEach(ProcessHandle::destroyForcibly);
+            while (true) {
+                try {
+                    process.waitFor();
+                    outputPump.join(Duration.ofSeconds(5));
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            try {
+                fromWorker.close();
+            } catch (IOException ignored) {
+                // Nothing left to read.
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Why a task could not run: the worker could not start, or its initializer failed. */
+    private static final class StartFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        final RuntimeException forTask;
+
+        StartFailure(RuntimeException forTask) {
+            super(forTask.getMessage(), forTask, false, false);
+            this.forTask = forTask;
+        }
+    }
+
+    /** One worker slot: its thread feeds tasks to its current worker process and replaces it when needed. */
+    private final class Slot implements Runnable {
+        final int number;
+        Thread thread;
+        volatile WorkerProcess worker;
+        int tasksOnWorker;
+
+        Slot(int number) {
+            this.number = number;
+        }
+
+        @Override
+        public void run() {
+            try {
+                try {
+                    ensureWorker();
+                } catch (StartFailure e) {
+                    // Reported to the first task that needs this worker (a new start is tried then).
+                } finally {
+                    started.countDown();
+                }
+                while (true) {
+                    PoolTask<?> task = takeUninterruptibly();
+                    if (task == poison) {
+                        return;
+                    }
+                    if (task.isDone()) {
+                        continue;
+                    }
+                    WorkerProcess w;
+                    try {
+                        w = ensureWorker();
+                    } catch (StartFailure e) {
+                        task.fail(e.forTask);
+                        continue;
+                    }
+                    if (task.begin(w)) {
+                        runOn(w, task);
+                    }
+                }
+            } finally {
+                retireWorker();
+                terminated.countDown();
+            }
+        }
+
+        private PoolTask<?> takeUninterruptibly() {
+            while (true) {
+                try {
+                    return queue.take();
+                } catch (InterruptedException e) {
+                    // Only the pool's own code runs on this thread; shutdown uses the poison task.
+                }
+            }
+        }
+
+        private WorkerProcess ensureWorker() throws StartFailure {
+            if (worker != null) {
+                return worker;
+            }
+            if (state == STOP) {
+                throw new StartFailure(new CancellationException("the pool is stopping"));
+            }
+            Process p;
+            try {
+                p = new ProcessBuilder(command).start();
+            } catch (IOException e) {
+                throw new StartFailure(new UncheckedIOException("could not start a worker JVM: " + e.getMessage(), e));
+            }
+            WorkerProcess w = new WorkerProcess(p, name + "-worker-" + number + "-output");
+            worker = w;
+            tasksOnWorker = 0;
+            if (state == STOP) {
+                p.destroyForcibly();
+            }
+            Ready ready;
+            try {
+                ProcessPoolProtocol.write(w.toWorker, new Init(initializer, initializerFilter), maxBytes);
+                Message m = ProcessPoolProtocol.read(w.fromWorker, maxBytes);
+                if (!(m instanceof Ready r)) {
+                    throw new IOException("protocol error: expected Ready, got " + m.getClass().getSimpleName());
+                }
+                ready = r;
+            } catch (IOException e) {
+                retireWorker();
+                String how = p.isAlive() ? e.toString() : WorkerDiedException.describe(p.exitValue());
+                String last = w.lastOutput == null ? "" : "; its last output: " + w.lastOutput;
+                throw new StartFailure(new IllegalStateException(
+                        "worker pid " + w.pid + " failed to start: " + how + last + " (command: " + command + ")", e));
+            }
+            if (ready.initFailure() != null) {
+                retireWorker();
+                Throwable cause = rebuild(ready.initFailure(), initializerResultFilter(), w.pid);
+                throw new StartFailure(new IllegalStateException(
+                        "the initializer failed in worker pid " + w.pid + ": " + cause, cause));
+            }
+            return w;
+        }
+
+        private void runOn(WorkerProcess w, PoolTask<?> task) {
+            Message reply;
+            w.lastOutput = null;
+            try {
+                ProcessPoolProtocol.write(w.toWorker, new Run(task.payload, task.taskFilter), maxBytes);
+                reply = ProcessPoolProtocol.read(w.fromWorker, maxBytes);
+            } catch (IOException e) {
+                RuntimeException failure = lost(w, e);
+                if (state == STOP || task.isCancelled()) {
+                    task.cancel(false);
+                } else {
+                    task.fail(failure);
+                }
+                return;
+            } finally {
+                task.runningOn = null;
+            }
+            switch (reply) {
+                case Done d -> {
+                    try {
+                        task.succeed(ProcessPoolProtocol.deserialize(d.value(), task.resultFilter));
+                    } catch (IOException | ClassNotFoundException | RuntimeException e) {
+                        task.fail(new IllegalStateException("the task's result could not be read: " + e
+                                + " (a class outside the task's packages and java.base basics is refused by the"
+                                + " pool's deserialization filter: allow it with ProcessPool.Builder.allow)", e));
+                    }
+                }
+                case Failure f -> task.fail(rebuild(f, task.resultFilter, w.pid));
+                default -> {
+                    task.fail(lost(w, new IOException("protocol error: unexpected " + reply.getClass().getSimpleName())));
+                    return;
+                }
+            }
+            tasksOnWorker++;
+            if (maxTasksPerWorker > 0 && tasksOnWorker >= maxTasksPerWorker) {
+                retireWorker();
+            }
+        }
+
+        /** The worker died or broke the protocol: retire it and say what happened. */
+        private RuntimeException lost(WorkerProcess w, IOException e) {
+            boolean died = e instanceof EOFException || !w.process.isAlive();
+            if (!died) {
+                // It broke the protocol, or closed its channel: it cannot be trusted any more.
+                try {
+                    died = w.process.waitFor(2, TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+                if (!died) {
+                    w.process.destroyForcibly();
+                }
+            }
+            retireWorker();
+            if (died) {
+                return new WorkerDiedException(w.pid, w.process.exitValue(), w.lastOutput);
+            }
+            return new UncheckedIOException("worker pid " + w.pid + " broke the channel protocol and was replaced: "
+                    + e.getMessage(), e);
+        }
+
+        private void retireWorker() {
+            WorkerProcess w = worker;
+            if (w != null) {
+                w.retire();
+                worker = null;
+            }
+        }
+    }
+
+    private String initializerResultFilter() {
+        return ProcessPoolProtocol.resultFilter(List.of(), allow, maxBytes);
+    }
+
+    /** A task's exception as itself if the filter allows it, else as a {@link RemoteTaskException}. */
+    static Throwable rebuild(Failure f, String filter, long pid) {
+        String why;
+        if (f.exception() == null) {
+            why = "the exception is not serializable";
+        } else {
+            try {
+                Object o = ProcessPoolProtocol.deserialize(f.exception(), filter);
+                if (o instanceof Throwable t) {
+                    return t;
+                }
+                why = "not an exception: " + o.getClass().getName();
+            } catch (Exception | LinkageError e) {
+                why = "not rebuilt here: " + e;
+            }
+        }
+        return new RemoteTaskException(f.type(), f.message(), f.stack(), "worker pid " + pid + ", " + why);
+    }
+
+    // ---- the future ------------------------------------------------------------------------
+
+    /** A submitted task: the future the caller holds, and the serialized task the worker gets. */
+    private final class PoolTask<T> extends FutureTask<T> {
+        final byte[] payload;
+        final String taskFilter;
+        final String resultFilter;
+        volatile WorkerProcess runningOn;
+        volatile Consumer<Future<?>> whenDone;
+        volatile boolean reportFailure;
+
+        PoolTask(Callable<T> task, byte[] payload, String taskFilter, String resultFilter) {
+            super(task);
+            this.payload = payload;
+            this.taskFilter = taskFilter;
+            this.resultFilter = resultFilter;
+        }
+
+        /** Marks the task as sent to {@code w}; false if it was cancelled meanwhile. */
+        boolean begin(WorkerProcess w) {
+            runningOn = w;
+            if (isDone()) {
+                runningOn = null;
+                return false;
+            }
+            return true;
+        }
+
+        @SuppressWarnings("unchecked")
+        void succeed(Object value) {
+            set((T) value);
+        }
+
+        void fail(Throwable t) {
+            setException(t);
+        }
+
+        /** Cancelling a queued task removes it; {@code cancel(true)} on a running task kills its worker. */
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(false);
+            if (cancelled) {
+                queue.remove(this);
+                WorkerProcess w = runningOn;
+                if (mayInterruptIfRunning && w != null) {
+                    w.process.destroyForcibly();
+                }
+            }
+            return cancelled;
+        }
+
+        @Override
+        protected void done() {
+            Consumer<Future<?>> listener = whenDone;
+            if (listener != null) {
+                listener.accept(this);
+            }
+            if (reportFailure && !isCancelled()) {
+                try {
+                    get();
+                } catch (ExecutionException e) {
+                    System.err.println("[" + name + "] a task given to execute() failed: " + e.getCause());
+                } catch (InterruptedException | CancellationException ignored) {
+                    // Not a failure of the task.
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,429 @@
+package dev.loomcookbook.pooling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ProcessPool} against real worker JVMs. Tasks that must be seen running block at a
+ * {@link Gate} (a loopback socket the test controls), so nothing here depends on timing.
+ */
+class ProcessPoolTest {
+
+    /** Quick-starting worker JVMs: these tests measure behaviour, not speed. */
+    static ProcessPool.Builder pool(int workers) {
+        return ProcessPool.builder().workers(workers)
+                .jvmOptions("-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xmx64m");
+    }
+
+    /** Static state of this class; each worker JVM has its own copy. */
+    static String label = "initial";
+    static int initializerRuns;
+    static int tasksReceived;
+
+    /** Results of submit, invokeAll and map come back intact. */
+    @Test
+    void resultsComeBackThroughEveryEntryPoint() throws Exception {
+        try (ProcessPool p = pool(2).build()) {
+            assertThat(p.submit(() -> 6 * 7).get()).isEqualTo(42);
+            List<Callable<String>> tasks = List.of(new Greeting("a"), new Greeting("b"));
+            List<String> all = new ArrayList<>();
+            for (Future<String> f : p.invokeAll(tasks)) {
+                all.add(f.get());
+            }
+            assertThat(all).containsExactly("hello a", "hello b");
+            assertThat(p.invokeAny(tasks)).startsWith("hello ");
+            assertThat(p.map((Integer k) -> k * k, List.of(1, 2, 3)).toList()).containsExactly(1, 4, 9);
+        }
+    }
+
+    /** Tasks run in other processes: their PIDs differ from the test's and are its children. */
+    @Test
+    void tasksRunInChildProcesses() throws Exception {
+        long me = ProcessHandle.current().pid();
+        try (ProcessPool p = pool(2).build()) {
+            long worker = p.submit(() -> ProcessHandle.current().pid()).get();
+            long workersParent = p.submit(() -> ProcessHandle.current().parent().orElseThrow().pid()).get();
+            assertThat(worker).isNotEqualTo(me);
+            assertThat(workersParent).isEqualTo(me);
+            assertThat(ProcessHandle.current().children().map(ProcessHandle::pid)).contains(worker);
+        }
+    }
+
+    /** A static field set in the parent is not seen by a worker, and a worker's change does not reach the parent. */
+    @Test
+    void staticStateIsNotSharedWithTheParent() throws Exception {
+        label = "set in the parent";
+        try (ProcessPool p = pool(1).build()) {
+            String seenInWorker = p.submit(() -> {
+                String before = label;
+                label = "set in the worker";
+                return before;
+            }).get();
+            assertThat(seenInWorker).isEqualTo("initial");
+            assertThat(p.submit(() -> label).get()).isEqualTo("set in the worker");
+            assertThat(label).isEqualTo("set in the parent");
+        } finally {
+            label = "initial";
+        }
+    }
+
+    /** A worker killed mid-task fails that task saying it was killed by SIGKILL; the next task runs on a new worker. */
+    @Test
+    void killedWorkerFailsOnlyItsTask() throws Exception {
+        try (ProcessPool p = pool(1).build(); Gate gate = new Gate()) {
+            int port = gate.port();
+            Future<Long> blocked = p.submit(() -> Gate.arrive(port));
+            long pid = gate.awaitArrival().pid();
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+            assertThatThrownBy(() -> blocked.get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(WorkerDiedException.class)
+                    .hasMessageContaining("worker pid " + pid)
+                    .hasMessageContaining("killed by signal 9 (SIGKILL)");
+            long next = p.submit(() -> ProcessHandle.current().pid()).get(30, TimeUnit.SECONDS);
+            assertThat(next).isNotEqualTo(pid);
+        }
+    }
+
+    /** System.exit in a task fails that task with the exit code; the pool keeps serving. */
+    @Test
+    void systemExitInATaskFailsOnlyThatTask() throws Exception {
+        try (ProcessPool p = pool(1).build()) {
+            Future<Object> exits = p.submit(() -> {
+                System.exit(42);
+                return null;
+            });
+            assertThatThrownBy(exits::get).cause().isInstanceOf(WorkerDiedException.class)
+                    .hasMessageContaining("exited with code 42");
+            assertThat(((WorkerDiedException) causeOf(exits)).exitCode()).isEqualTo(42);
+            assertThat(p.submit(() -> "still serving").get()).isEqualTo("still serving");
+        }
+    }
+
+    /** Running out of memory ends the worker (ExitOnOutOfMemoryError): the task fails, saying so, and the pool goes on. */
+    @Test
+    void outOfMemoryFailsOnlyThatTask() throws Exception {
+        try (ProcessPool p = pool(1).build()) {
+            Future<Integer> hog = p.submit(() -> new long[512 * 1024 * 1024].length);
+            assertThatThrownBy(hog::get).cause().isInstanceOf(WorkerDiedException.class)
+                    .hasMessageContaining("exited with code 3")
+                    .hasMessageContaining("OutOfMemoryError");
+            assertThat(p.submit(() -> 1 + 1).get()).isEqualTo(2);
+        }
+    }
+
+    /** shutdownNow returns exactly the tasks that never started, and cancels the running one. */
+    @Test
+    void shutdownNowReturnsTheTasksThatNeverStarted() throws Exception {
+        try (Gate gate = new Gate()) {
+            ProcessPool p = pool(1).build();
+            try {
+                int port = gate.port();
+                Future<Long> running = p.submit(() -> Gate.arrive(port));
+                gate.awaitArrival();
+                List<Future<Integer>> queued = List.of(p.submit(() -> 1), p.submit(() -> 2), p.submit(() -> 3));
+
+                List<Runnable> neverStarted = p.shutdownNow();
+
+                assertThat(neverStarted).containsExactlyElementsOf(queued.stream().map(f -> (Runnable) f).toList());
+                assertThat(p.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+                assertThatThrownBy(running::get).isInstanceOf(CancellationException.class);
+                assertThatThrownBy(() -> p.submit(() -> 4)).isInstanceOf(RejectedExecutionException.class);
+            } finally {
+                p.close();
+            }
+        }
+    }
+
+    /** shutdown(true) cancels the queued tasks, and the running one still finishes. */
+    @Test
+    void shutdownCancellingQueuedTasksLetsTheRunningOneFinish() throws Exception {
+        try (ProcessPool p = pool(1).build(); Gate gate = new Gate()) {
+            int port = gate.port();
+            Future<Long> running = p.submit(() -> Gate.arrive(port));
+            Gate.Arrival arrival = gate.awaitArrival();
+            Future<Integer> queued = p.submit(() -> 1);
+
+            p.shutdown(true);
+            gate.release(arrival);
+
+            assertThat(queued.isCancelled()).isTrue();
+            assertThat(running.get()).isEqualTo(arrival.pid());
+            assertThat(p.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /** After close no worker process remains, and the pool is terminated. */
+    @Test
+    void noChildProcessRemainsAfterClose() throws Exception {
+        ProcessPool p = pool(3).build();
+        p.awaitWorkersStarted();
+        List<Long> pids = p.workerPids();
+        assertThat(pids).hasSize(3);
+        p.submit(() -> 1).get();
+        p.close();
+        assertThat(p.isTerminated()).isTrue();
+        for (long pid : pids) {
+            assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("worker " + pid).isEmpty();
+        }
+        assertThat(ProcessHandle.current().descendants().filter(d -> pids.contains(d.pid()))).isEmpty();
+    }
+
+    /** A task that is not Serializable, or holds something that is not, is refused at submit and nothing reaches a worker. */
+    @Test
+    void nonSerializableTaskIsRefusedAndNothingIsSent() throws Exception {
+        try (ProcessPool p = pool(1).build()) {
+            Callable<Integer> plain = new Callable<>() {
+                @Override
+                public Integer call() {
+                    tasksReceived++;
+                    return 0;
+                }
+            };
+            assertThatThrownBy(() -> p.submit(plain)).isInstanceOf(TaskNotSerializableException.class)
+                    .hasMessageContaining("is not java.io.Serializable");
+            Object notSerializable = new Object();
+            assertThatThrownBy(() -> p.submit(() -> {
+                tasksReceived++;
+                return notSerializable.hashCode();
+            })).isInstanceOf(TaskNotSerializableException.class).hasMessageContaining("cannot be serialized");
+            assertThatThrownBy(() -> p.execute(() -> tasksReceived++)).isInstanceOf(TaskNotSerializableException.class);
+
+            assertThat(p.submit(() -> ++tasksReceived).get()).as("the first task this worker received").isEqualTo(1);
+        }
+    }
+
+    /** A result whose class the parent's deserialization filter refuses fails its task with the filter's rejection. */
+    @Test
+    void resultOfARefusedClassIsRejected() throws Exception {
+        try (ProcessPool p = pool(1).build()) {
+            Future<AtomicLong> refused = p.submit(() -> new AtomicLong(7));
+            assertThatThrownBy(refused::get).isInstanceOf(ExecutionException.class)
+                    .cause().hasMessageContaining("filter status: REJECTED")
+                    .hasMessageContaining("ProcessPool.Builder.allow");
+        }
+        try (ProcessPool p = pool(1).allow("java.util.concurrent.atomic.AtomicLong").build()) {
+            assertThat(p.submit(() -> new AtomicLong(7)).get().get()).isEqualTo(7);
+        }
+    }
+
+    /** A task's exception keeps its type, its message and the worker's stack trace. */
+    @Test
+    void taskExceptionKeepsItsTypeAndMessage() throws Exception {
+        try (ProcessPool p = pool(1).build()) {
+            Future<Object> f = p.submit(new Failing("no such item"));
+            assertThatThrownBy(f::get).isInstanceOf(ExecutionException.class);
+            Throwable cause = causeOf(f);
+            assertThat(cause).isInstanceOf(ItemException.class).hasMessage("no such item");
+            assertThat(cause.getStackTrace()).extracting(StackTraceElement::getClassName)
+                    .contains(Failing.class.getName(), ProcessPoolWorker.class.getName());
+
+            Future<Object> g = p.submit(() -> {
+                throw new IllegalStateException("bad state");
+            });
+            assertThat(causeOf(g)).isInstanceOf(IllegalStateException.class).hasMessage("bad state");
+        }
+    }
+
+    /** An exception that cannot travel as itself arrives as a RemoteTaskException with its type name, message and remote stack. */
+    @Test
+    void unserializableExceptionArrivesAsRemoteTaskException() throws Exception {
+        try (ProcessPool p = pool(1).build()) {
+            Future<Object> f = p.submit(() -> {
+                throw new UnserializableException("holds a thread");
+            });
+            Throwable cause = causeOf(f);
+            assertThat(cause).isInstanceOf(RemoteTaskException.class)
+                    .hasMessageContaining(UnserializableException.class.getName())
+                    .hasMessageContaining("holds a thread");
+            RemoteTaskException remote = (RemoteTaskException) cause;
+            assertThat(remote.remoteType()).isEqualTo(UnserializableException.class.getName());
+            assertThat(remote.remoteMessage()).isEqualTo("holds a thread");
+            assertThat(remote.getStackTrace()).extracting(StackTraceElement::getClassName)
+                    .contains(ProcessPoolWorker.class.getName());
+        }
+    }
+
+    /** map returns results in item order even when a later item finishes first. */
+    @Test
+    void mapKeepsItemOrder() throws Exception {
+        try (ProcessPool p = pool(2).build(); Gate gate = new Gate()) {
+            int port = gate.port();
+            MapResults<Integer> results = p.map((Integer k) -> {
+                try {
+                    if (k == 0) {
+                        Gate.arrive(port);
+                    } else {
+                        Gate.signal(port);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return k * 10;
+            }, List.of(0, 1, 2, 3), Duration.ofSeconds(60));
+            // Item 0 waits at the gate while items 1, 2 and 3 arrive (and finish) on the other worker.
+            List<Gate.Arrival> arrivals = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                arrivals.add(gate.awaitArrival());
+            }
+            gate.close();
+            assertThat(results.toList()).containsExactly(0, 10, 20, 30);
+        }
+    }
+
+    /** map's timeout raises TimeoutException when a result is not ready, and cancels the rest. */
+    @Test
+    void mapHonoursItsTimeout() throws Exception {
+        try (ProcessPool p = pool(1).build(); Gate gate = new Gate()) {
+            int port = gate.port();
+            MapResults<Long> results = p.map((Integer k) -> {
+                try {
+                    return Gate.arrive(port);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, List.of(1, 2), Duration.ofMillis(200));
+            gate.awaitArrival();
+            assertThatThrownBy(results::next).isInstanceOf(TimeoutException.class);
+            assertThat(results.hasNext()).isFalse();
+        }
+    }
+
+    /** map raises a task's exception when its result is reached, after the results before it. */
+    @Test
+    void mapRaisesATaskExceptionWhenItsResultIsReached() throws Exception {
+        try (ProcessPool p = pool(2).build()) {
+            MapResults<Integer> results = p.map((Integer k) -> 12 / k, List.of(1, 0, 3));
+            assertThat(results.next()).isEqualTo(12);
+            assertThatThrownBy(results::next).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(ArithmeticException.class).hasMessage("/ by zero");
+            assertThat(results.hasNext()).isFalse();
+        }
+    }
+
+    /** maxTasksPerWorker replaces a worker by a new process after that many tasks. */
+    @Test
+    void maxTasksPerWorkerReplacesTheWorker() throws Exception {
+        try (ProcessPool p = pool(1).maxTasksPerWorker(2).build()) {
+            List<Long> pids = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                pids.add(p.submit(() -> ProcessHandle.current().pid()).get());
+            }
+            assertThat(pids.get(0)).isEqualTo(pids.get(1));
+            assertThat(pids.get(2)).isEqualTo(pids.get(3)).isNotEqualTo(pids.get(0));
+        }
+    }
+
+    /** The initializer runs once in each worker, before its tasks. */
+    @Test
+    void initializerRunsOncePerWorker() throws Exception {
+        try (ProcessPool p = pool(1).maxTasksPerWorker(2).initializer(() -> initializerRuns++).build()) {
+            List<Integer> seen = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                seen.add(p.submit(() -> initializerRuns).get());
+            }
+            assertThat(seen).containsExactly(1, 1, 1);
+        }
+        assertThat(initializerRuns).as("never in the parent").isZero();
+    }
+
+    /** What a task prints goes to the pool's output sink, prefixed with the worker, and never breaks the channel. */
+    @Test
+    void workerOutputDoesNotBreakTheChannel() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        CountDownLatch sawMarker = new CountDownLatch(1);
+        try (ProcessPool p = pool(1).workerOutput(line -> {
+            lines.add(line);
+            if (line.endsWith("marker")) {
+                sawMarker.countDown();
+            }
+        }).build()) {
+            Future<Long> noisy = p.submit(() -> {
+                // Bytes that look like a frame, on both streams, then a marker line.
+                System.out.print("LOOM\0\0\0\4junk");
+                System.out.write(new byte[] {0x4C, 0x4F, 0x4F, 0x4D, 0, 0, 0, 1, 0, '\n'});
+                for (int i = 0; i < 1000; i++) {
+                    System.err.println("noise " + i);
+                }
+                System.out.println("marker");
+                return ProcessHandle.current().pid();
+            });
+            long pid = noisy.get();
+            assertThat(p.submit(() -> "still fine").get()).isEqualTo("still fine");
+            assertThat(sawMarker.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(lines).contains("[worker pid " + pid + "] noise 999", "[worker pid " + pid + "] marker");
+        }
+    }
+
+    /** cancel(true) on a running task kills its worker, which is replaced. */
+    @Test
+    void cancellingARunningTaskReplacesItsWorker() throws Exception {
+        try (ProcessPool p = pool(1).build(); Gate gate = new Gate()) {
+            int port = gate.port();
+            Future<Long> running = p.submit(() -> Gate.arrive(port));
+            long pid = gate.awaitArrival().pid();
+            assertThat(running.cancel(true)).isTrue();
+            assertThat(ProcessHandle.of(pid).map(h -> h.onExit().join().isAlive()).orElse(false)).isFalse();
+            assertThat(p.submit(() -> ProcessHandle.current().pid()).get()).isNotEqualTo(pid);
+        }
+    }
+
+    private static Throwable causeOf(Future<?> f) throws InterruptedException {
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("the task did not fail");
+    }
+
+    record Greeting(String name) implements Callable<String>, Serializable {
+        @Override
+        public String call() {
+            return "hello " + name;
+        }
+    }
+
+    static final class ItemException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ItemException(String message) {
+            super(message);
+        }
+    }
+
+    record Failing(String message) implements ProcessPool.Task<Object> {
+        @Override
+        public Object call() {
+            throw new ItemException(message);
+        }
+    }
+
+    /** An exception that cannot be serialized: it holds a thread. */
+    static final class UnserializableException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        @SuppressWarnings("unused")
+        private final Object thread = Thread.currentThread();
+
+        UnserializableException(String message) {
+            super(message);
+        }
+    }
+}
