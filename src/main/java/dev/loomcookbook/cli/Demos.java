@@ -13,6 +13,8 @@ public final class Demos {
     private Demos() {}
 
     private static final List<Supplier<Demo>> ALL = List.of(
+            dev.loomcookbook.coroutines.CoroutinesDemo::new,
+            dev.loomcookbook.coroutines.HttpDemo::new,
             dev.loomcookbook.pooling.PoolingDemo::new
     );
 
