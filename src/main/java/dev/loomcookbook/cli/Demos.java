@@ -15,6 +15,8 @@ public final class Demos {
     private static final List<Supplier<Demo>> ALL = List.of(
             dev.loomcookbook.coroutines.CoroutinesDemo::new,
             dev.loomcookbook.coroutines.HttpDemo::new,
+            dev.loomcookbook.eventloop.EventLoopDemo::new,
+            dev.loomcookbook.eventloop.CarrierLoopDemo::new,
             dev.loomcookbook.pooling.PoolingDemo::new
     );
 
