@@ -63,13 +63,20 @@ public class CpuFanOut {
     private ExecutorService pool5;
     private ExecutorService poolCores;
     private ForkJoinPool forkJoin;
+    private ExecutorService processPool5;
+    private ExecutorService processPoolCores;
 
     @Setup
-    public void startPools() {
+    public void startPools() throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
         pool5 = Executors.newFixedThreadPool(5);
         poolCores = Executors.newFixedThreadPool(cores);
         forkJoin = new ForkJoinPool(cores);
+        processPool5 = ProcessPools.create(5);
+        processPoolCores = ProcessPools.create(cores);
+        // Wait until the child JVMs are up, so that no measured batch includes their start.
+        fanOut(processPool5);
+        fanOut(processPoolCores);
     }
 
     @TearDown
@@ -77,6 +84,8 @@ public class CpuFanOut {
         pool5.close();
         poolCores.close();
         forkJoin.close();
+        processPool5.close();
+        processPoolCores.close();
     }
 
     @Benchmark
@@ -116,6 +125,18 @@ public class CpuFanOut {
         }
     }
 
+    /** A warm pool of 5 child JVMs: each task and result is serialized through a pipe. */
+    @Benchmark
+    public long processPool5() throws Exception {
+        return fanOut(processPool5);
+    }
+
+    /** A warm pool of one child JVM per core. */
+    @Benchmark
+    public long processPoolCores() throws Exception {
+        return fanOut(processPoolCores);
+    }
+
     /** Submits count(1..tasks) and sums the results. */
     long fanOut(ExecutorService executor) throws InterruptedException, ExecutionException {
         List<Future<Long>> futures = new ArrayList<>(tasks);
@@ -129,7 +150,8 @@ public class CpuFanOut {
         return sum;
     }
 
+    /** Serializable, so the same task runs in a thread or in a child JVM. */
     static Callable<Long> countTask(long item, long iterations) {
-        return () -> CpuWork.count(item, iterations);
+        return ProcessPools.countTask(item, iterations);
     }
 }

@@ -1,27 +1,28 @@
 package dev.loomcookbook.benchmarks;
 
 import dev.loomcookbook.common.CpuWork;
-import java.io.Serializable;
+import dev.loomcookbook.pooling.ProcessPool;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
 
-/** Tasks a process pool can ship to a child JVM (serializable), and the pool for the comparison. */
+/** Tasks a process pool can ship to a child JVM (serializable lambdas), and the pool itself. */
 final class ProcessPools {
 
     private ProcessPools() {}
 
-    /** A process pool of {@code workers} child JVMs; null while this build has none. */
-    static ExecutorService create(int workers) {
-        return null;
+    /** A process pool of {@code workers} child JVMs with the pool's default worker options. */
+    static ProcessPool create(int workers) {
+        return new ProcessPool(workers);
     }
 
     /** The book's {@code count(item)} as a serializable task. */
     static Callable<Long> countTask(long item, long iterations) {
-        return (Callable<Long> & Serializable) () -> CpuWork.count(item, iterations);
+        ProcessPool.Task<Long> task = () -> CpuWork.count(item, iterations);
+        return task;
     }
 
-    /** A trivial serializable task: returns 42. */
+    /** A trivial serializable task: returns 42 (a static field, so nothing can fold it). */
     static Callable<Long> trivialTask() {
-        return (Callable<Long> & Serializable) () -> SideBySide.answer;
+        ProcessPool.Task<Long> task = () -> SideBySide.answer;
+        return task;
     }
 }

@@ -23,8 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  * because CPython has no JMH, and a ratio is only fair when both sides are timed alike.
  * {@link Comparison} runs it and the Python programs alternately.
  *
- * <p>usage: {@code SideBySide CASE ARGS...}, the cases of {@link Comparison}; exit 3 for a case
- * this build cannot run.
+ * <p>usage: {@code SideBySide CASE ARGS...}, the cases of {@link Comparison}.
  */
 public final class SideBySide {
 
@@ -44,9 +43,6 @@ public final class SideBySide {
                 long n = Long.parseLong(args[2]);
                 int rounds = Integer.parseInt(args[3]);
                 try (ExecutorService executor = cpuExecutor(kind)) {
-                    if (executor == null && !kind.equals("cpu-sequential")) {
-                        System.exit(3);
-                    }
                     for (int i = 0; i < 3; i++) {
                         cpuBatch(executor, tasks, n); // warm-up: JIT, pool threads or workers
                     }
@@ -63,9 +59,6 @@ public final class SideBySide {
                 int ops = Integer.parseInt(args[1]);
                 int rounds = Integer.parseInt(args[2]);
                 try (ExecutorService executor = roundTripExecutor(kind)) {
-                    if (executor == null) {
-                        System.exit(3);
-                    }
                     roundTrips(executor, Math.max(ops / 10, 10));
                     for (int i = 0; i < rounds; i++) {
                         values.add(roundTrips(executor, ops));
@@ -103,9 +96,6 @@ public final class SideBySide {
                 unit = "ns";
                 int n = Integer.parseInt(args[1]);
                 int rounds = Integer.parseInt(args[2]);
-                if (!EventLoopBridge.available()) {
-                    System.exit(3);
-                }
                 EventLoopBridge.callSoonRound(Math.max(n / 10, 1000));
                 for (int i = 0; i < rounds; i++) {
                     values.add(EventLoopBridge.callSoonRound(n));
@@ -116,7 +106,7 @@ public final class SideBySide {
         System.out.println(json(kind, unit, values));
     }
 
-    /** A pool for a cpu-* case; null for sequential, and for a process pool this build lacks. */
+    /** A pool for a cpu-* case; null for sequential. */
     static ExecutorService cpuExecutor(String kind) {
         int cores = Runtime.getRuntime().availableProcessors();
         return switch (kind) {

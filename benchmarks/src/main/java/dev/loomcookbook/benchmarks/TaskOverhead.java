@@ -60,13 +60,19 @@ public class TaskOverhead {
     private ExecutorService singleThread;
     private ForkJoinPool forkJoin;
     private ExecutorService virtualPerTask;
+    private ExecutorService processPool;
+    private final Callable<Long> serializableTrivial = ProcessPools.trivialTask();
 
     @Setup
-    public void startExecutors() {
+    public void startExecutors() throws Exception {
         platformPool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         singleThread = Executors.newSingleThreadExecutor();
         forkJoin = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
         virtualPerTask = Executors.newVirtualThreadPerTaskExecutor();
+        processPool = ProcessPools.create(Runtime.getRuntime().availableProcessors());
+        // Wait until the child JVMs are up: the round trip is measured on a warm pool.
+        processPool.invokeAll(java.util.Collections.nCopies(
+                Runtime.getRuntime().availableProcessors() * 2, serializableTrivial));
     }
 
     @TearDown
@@ -75,6 +81,7 @@ public class TaskOverhead {
         singleThread.close();
         forkJoin.close();
         virtualPerTask.close();
+        processPool.close();
     }
 
     private long trivial() {
@@ -99,6 +106,12 @@ public class TaskOverhead {
     @Benchmark
     public long virtualThreadRoundTrip() throws Exception {
         return virtualPerTask.submit(this::trivial).get();
+    }
+
+    /** Serialize the task, pipe it to a warm child JVM, run it, and bring the result back. */
+    @Benchmark
+    public long processPoolRoundTrip() throws Exception {
+        return processPool.submit(serializableTrivial).get();
     }
 
     @Benchmark
