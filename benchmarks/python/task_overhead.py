@@ -58,18 +58,18 @@ def main():
         cls = (concurrent.futures.ThreadPoolExecutor if mode == "thread-pool"
                else concurrent.futures.ProcessPoolExecutor)
         with cls(max_workers=os.cpu_count()) as executor:
-            time_pool(executor, max(ops // 10, 10))  # warm-up
+            time_pool(executor, ops)  # warm-up (one round)
             for _ in range(rounds):
                 values.append(time_pool(executor, ops))
     elif mode == "task":
         async def run():
-            await time_tasks(max(ops // 10, 10))
+            await time_tasks(ops)
             for _ in range(rounds):
                 values.append(await time_tasks(ops))
         asyncio.run(run())
     elif mode == "group":
         async def run():
-            await time_groups(max(ops // 10, 10), group)
+            await time_groups(ops, group)
             for _ in range(rounds):
                 values.append(await time_groups(ops, group))
         asyncio.run(run())

@@ -1,6 +1,7 @@
 package dev.loomcookbook.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loomcookbook.common.CpuWork;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,7 +41,7 @@ final class Comparison {
 
     /** The cases; {@code smoke} shrinks every size so the whole pipeline runs in seconds. */
     static List<Case> cases(boolean smoke) {
-        String iterations = smoke ? "200000" : "2000000";
+        String iterations = smoke ? "200000" : Long.toString(CpuWork.BOOK_ITERATIONS);
         String inner = smoke ? "1" : "3";
         int cpuTasks = 10;
         List<Case> cases = new ArrayList<>();

@@ -47,7 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 4, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--enable-preview", "--sun-misc-unsafe-memory-access=allow"})
 @State(Scope.Benchmark)
 public class CpuFanOut {
@@ -56,8 +56,8 @@ public class CpuFanOut {
     @Param("10")
     public int tasks;
 
-    /** Loop length of one {@code count(item)}; the book uses 10,000,000. */
-    @Param("2000000")
+    /** Loop length of one {@code count(item)}: the book's 10,000,000. */
+    @Param("10000000")
     public long iterations;
 
     private ExecutorService pool5;

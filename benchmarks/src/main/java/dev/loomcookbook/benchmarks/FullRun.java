@@ -42,6 +42,7 @@ public final class FullRun {
         ObjectMapper json = new ObjectMapper();
 
         if (!mode.equals("report")) {
+            String loadBefore = loadAverage();
             Instant start = Instant.now();
             System.out.println("== JMH suite (" + mode + ") -> " + project.relativize(jmhJson));
             new Runner((smoke ? JmhSettings.smoke(jmhJson) : JmhSettings.full(jmhJson)).build()).run();
@@ -55,6 +56,8 @@ public final class FullRun {
             run.put("started", start.truncatedTo(ChronoUnit.SECONDS).toString());
             run.put("jmh_seconds", jmhEnd.getEpochSecond() - start.getEpochSecond());
             run.put("comparison_seconds", end.getEpochSecond() - jmhEnd.getEpochSecond());
+            run.put("load_before", loadBefore);
+            run.put("load_after", loadAverage());
             run.put("command", smoke
                     ? "./mvnw -q test-compile exec:exec@benchmarks -Dbenchmarks.args=smoke"
                     : "./mvnw -q test-compile exec:exec@benchmarks");
@@ -65,5 +68,15 @@ public final class FullRun {
         Report.render(json.readTree(runJson.toFile()), json.readTree(jmhJson.toFile()),
                 json.readTree(comparisonJson.toFile()), docs);
         System.out.println("== report -> docs/benchmarks.md, docs/benchmarks/");
+    }
+
+    /** The first three fields of /proc/loadavg, or "unknown". */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (Exception e) {
+            return "unknown";
+        }
     }
 }

@@ -59,7 +59,7 @@ public final class SideBySide {
                 int ops = Integer.parseInt(args[1]);
                 int rounds = Integer.parseInt(args[2]);
                 try (ExecutorService executor = roundTripExecutor(kind)) {
-                    roundTrips(executor, Math.max(ops / 10, 10));
+                    roundTrips(executor, ops); // warm-up: one round (the workers' JIT too)
                     for (int i = 0; i < rounds; i++) {
                         values.add(roundTrips(executor, ops));
                     }
@@ -69,7 +69,7 @@ public final class SideBySide {
                 unit = "us";
                 int ops = Integer.parseInt(args[1]);
                 int rounds = Integer.parseInt(args[2]);
-                virtualThreadRoundTrips(Math.max(ops / 10, 10));
+                virtualThreadRoundTrips(ops); // warm-up: one round
                 for (int i = 0; i < rounds; i++) {
                     values.add(virtualThreadRoundTrips(ops));
                 }
@@ -79,7 +79,7 @@ public final class SideBySide {
                 int ops = Integer.parseInt(args[1]);
                 int rounds = Integer.parseInt(args[2]);
                 int group = args.length > 3 ? Integer.parseInt(args[3]) : 10;
-                scopeGroups(Math.max(ops / 10, 10), group);
+                scopeGroups(ops, group); // warm-up: one round
                 for (int i = 0; i < rounds; i++) {
                     values.add(scopeGroups(ops, group));
                 }
