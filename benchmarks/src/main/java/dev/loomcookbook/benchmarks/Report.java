@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,10 +22,14 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
@@ -267,7 +274,11 @@ final class Report {
                 .append(param("CpuFanOut", "iterations")).append(" iterations of a kernel the JIT cannot fold "
                 + "(`CpuWork.count`). Time per batch; speed-up = sequential time / pool time. "
                 + "The core count is the physical limit of the speed-up.\n\n");
-        List<Result> rs = of("CpuFanOut");
+        List<String> order = List.of("sequential", "platformPool5", "platformPoolCores", "forkJoinPool",
+                "parallelStream", "virtualThreads", "processPool5", "processPoolCores");
+        List<Result> rs = of("CpuFanOut").stream()
+                .sorted(Comparator.comparingInt(r -> order.indexOf(r.method()) < 0 ? 99 : order.indexOf(r.method())))
+                .toList();
         if (rs.isEmpty()) {
             md.append("Not run.\n\n");
             return;
@@ -287,7 +298,13 @@ final class Report {
         ValueMarker limit = new ValueMarker(cores);
         limit.setPaint(Color.RED);
         limit.setLabel("cores = " + cores);
-        chart.getCategoryPlot().addRangeMarker(limit);
+        CategoryPlot plot = chart.getCategoryPlot();
+        plot.addRangeMarker(limit);
+        double top = 0;
+        for (int c = 0; c < ds.getColumnCount(); c++) {
+            top = Math.max(top, ds.getValue(0, c).doubleValue());
+        }
+        plot.getRangeAxis().setRange(0, Math.max(top, cores) * 1.1);
         chart(chart, "cpu-fan-out.png", "CPU fan-out speed-up");
     }
 
@@ -310,8 +327,8 @@ final class Report {
         }
         md.append("\n_").append(machineLine).append("_\n\n");
         JFreeChart chart = ChartFactory.createBarChart("Task overhead (log scale)", null,
-                rs.getFirst().unit(), ds, PlotOrientation.HORIZONTAL, false, false, false);
-        logRange(chart.getCategoryPlot(), rs.getFirst().unit());
+                micro(rs.getFirst().unit()), ds, PlotOrientation.HORIZONTAL, false, false, false);
+        logRange(chart.getCategoryPlot(), micro(rs.getFirst().unit()));
         chart(chart, "task-overhead.png", "Task overhead");
     }
 
@@ -385,18 +402,15 @@ final class Report {
         md.append("\n_").append(machineLine).append("_\n\n");
         xy.addSeries(scope);
         xy.addSeries(exec);
-        String unit = rs.getFirst().unit();
+        String unit = micro(rs.getFirst().unit());
         JFreeChart chart = ChartFactory.createXYLineChart("Cancellation latency", "siblings", unit, xy,
                 PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
-        if (sizes.first() > 0) {
-            LogAxis x = new LogAxis("siblings");
-            x.setSmallestValue(0.5);
-            plot.setDomainAxis(x);
-        }
-        LogAxis y = new LogAxis(unit);
-        y.setSmallestValue(1e-3);
-        plot.setRangeAxis(y);
+        plot.setDomainAxis(logAxis("siblings", sizes.first(), sizes.last()));
+        double lo = rs.stream().mapToDouble(Result::score).filter(d -> d > 0).min().orElse(1);
+        double hi = rs.stream().mapToDouble(Result::score).max().orElse(1);
+        plot.setRangeAxis(logAxis(unit, lo, hi));
+        ((XYLineAndShapeRenderer) plot.getRenderer()).setDefaultShapesVisible(true);
         chart(chart, "cancellation-latency.png", "Cancellation latency");
     }
 
@@ -466,14 +480,47 @@ final class Report {
         }
         chart.addSubtitle(new TextTitle(machineLine, new Font(Font.SANS_SERIF, Font.PLAIN, 11)));
         chart.setBackgroundPaint(Color.WHITE);
+        chart.getPlot().setBackgroundPaint(Color.WHITE);
+        if (chart.getPlot() instanceof CategoryPlot cp) {
+            cp.setRangeGridlinePaint(Color.GRAY);
+            if (cp.getRenderer() instanceof BarRenderer br) {
+                br.setBarPainter(new StandardBarPainter());
+                br.setShadowVisible(false);
+            }
+        } else if (chart.getPlot() instanceof XYPlot xp) {
+            xp.setRangeGridlinePaint(Color.GRAY);
+            xp.setDomainGridlinePaint(Color.GRAY);
+        }
         ChartUtils.saveChartAsPNG(charts.resolve(file).toFile(), chart, 900, 500);
         md.append("![").append(alt).append("](benchmarks/").append(file).append(")\n\n");
     }
 
+    /** A log axis spanning the dataset with some room, ticks at powers of ten, plain numbers. */
     private static void logRange(CategoryPlot plot, String label) {
+        DefaultCategoryDataset ds = (DefaultCategoryDataset) plot.getDataset();
+        double min = Double.MAX_VALUE;
+        double max = 0;
+        for (int r = 0; r < ds.getRowCount(); r++) {
+            for (int c = 0; c < ds.getColumnCount(); c++) {
+                Number n = ds.getValue(r, c);
+                if (n != null && n.doubleValue() > 0) {
+                    min = Math.min(min, n.doubleValue());
+                    max = Math.max(max, n.doubleValue());
+                }
+            }
+        }
+        plot.setRangeAxis(logAxis(label, min, max));
+    }
+
+    private static LogAxis logAxis(String label, double min, double max) {
         LogAxis axis = new LogAxis(label);
-        axis.setSmallestValue(1e-3);
-        plot.setRangeAxis(axis);
+        axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        axis.setNumberFormatOverride(new DecimalFormat("#,##0.###", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        if (max > 0) {
+            axis.setSmallestValue(min / 4);
+            axis.setRange(min / 4, max * 4);
+        }
+        return axis;
     }
 
     private List<Result> of(String cls) {
@@ -537,6 +584,10 @@ final class Report {
 
     private static String perWaiter(Result r, int waiters) {
         return r.allocBytes() == null ? "—" : alloc(r) + " (" + num(r.allocBytes() / waiters) + " B per waiter)";
+    }
+
+    private static String micro(String unit) {
+        return unit.replace("us/", "µs/");
     }
 
     private static String kb(long kb) {
