@@ -139,7 +139,7 @@ public final class PoolingDemo implements Demo {
         out.println();
         out.printf("""
                 What it shows: Java threads run on all %d cores at once (there is no GIL), so with enough work per
-                item the platform pool and the ForkJoinPool approach a %dx speed-up by themselves. Processes add
+                item (and idle cores) the platform pool and the ForkJoinPool approach a %dx speed-up. Processes add
                 nothing but costs: starting JVMs, serializing tasks and results, and each worker compiling count()
                 again. (The book, CPython on 4 cores: sequential 6.81 s, thread pool 6.81 s, process pool 4.17 s.)
                 Processes are for isolation in Java (a crash, System.exit or OOM in a task kills only a worker).

@@ -37,6 +37,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -66,7 +67,8 @@ import java.util.function.Function;
  *
  * <h2>Tasks</h2>
  * A task is a {@link Callable} (or {@link Runnable}) that is also {@link Serializable}: a record or
- * class, or a lambda typed {@link Task} (which makes it a serializable lambda). It is serialized
+ * class, or a lambda or method reference typed {@link Task} or {@link SerializableRunnable} (which
+ * makes it serializable; {@code submit(() -> ...)} picks those overloads). It is serialized
  * when submitted, in the caller's thread: a task that cannot be serialized, or is larger than
  * {@link Builder#maxMessageBytes}, throws {@link TaskNotSerializableException} there and nothing
  * is sent. Its result must be serializable too. The worker has its own heap and statics: a
@@ -100,7 +102,8 @@ import java.util.function.Function;
  *     trace, as the cause of the {@link ExecutionException}; if its class cannot be rebuilt here
  *     it arrives as a {@link RemoteTaskException} carrying the type name, message and stack.</li>
  * <li>No orphans: workers exit when their stdin ends (the pool closed it, or the parent died), and
- *     also watch the parent process. Retiring a worker also ends the processes it started.</li>
+ *     also watch the parent process. Retiring a worker also ends the processes it started (a
+ *     worker that dies suddenly leaves its own children to the operating system, though).</li>
  * </ul>
  *
  * <h2>Shutting down and cancelling</h2>
@@ -111,7 +114,9 @@ import java.util.function.Function;
  * {@code ExecutorService} default: shutdown, then wait for termination (shutdownNow if the waiting
  * thread is interrupted). Terminated means every worker process has exited and every pool thread
  * has ended. {@code cancel(false)} on a queued task means it never runs; {@code cancel(true)} on a
- * running task kills its worker (the only way to stop code in another JVM), which is then replaced.
+ * running task kills its worker (the only way to stop code in another JVM), which is then replaced;
+ * so do {@code invokeAny} for the tasks that lost and a timed {@code invokeAll} for late ones, as
+ * they cancel with {@code cancel(true)} under the {@code ExecutorService} contract.
  * The pool's threads are daemon threads, and a pool that is never closed still ends its workers
  * when this JVM exits.
  */
@@ -124,6 +129,10 @@ public final class ProcessPool implements ExecutorService {
     /** The function of {@link #map}: serializable, so a lambda typed so is serializable. */
     @FunctionalInterface
     public interface TaskFunction<T, R> extends Function<T, R>, Serializable {}
+
+    /** A {@link Runnable} that is {@link Serializable}: a void lambda typed so is serializable. */
+    @FunctionalInterface
+    public interface SerializableRunnable extends Runnable, Serializable {}
 
     /** Runs once in each new worker before its first task. */
     @FunctionalInterface
@@ -229,6 +238,9 @@ public final class ProcessPool implements ExecutorService {
     private static final int RUNNING = 0;
     private static final int SHUTDOWN = 1;
     private static final int STOP = 2;
+    private static final int GO = 0;
+    private static final int SKIP = 1;
+    private static final int WORKER_KILLED = 2;
 
     private final String name;
     private final int maxTasksPerWorker;
@@ -236,6 +248,7 @@ public final class ProcessPool implements ExecutorService {
     private final List<String> allow;
     private final Consumer<String> workerOutput;
     private final List<String> command;
+    private final List<String> jvmOptions;
     private final byte[] initializer;
     private final String initializerFilter;
     private final BlockingQueue<PoolTask<?>> queue = new LinkedBlockingQueue<>();
@@ -282,6 +295,7 @@ public final class ProcessPool implements ExecutorService {
         cmd.add(ProcessPoolWorker.class.getName());
         cmd.add(Integer.toString(maxBytes));
         this.command = List.copyOf(cmd);
+        this.jvmOptions = List.copyOf(b.jvmOptions);
         this.poison = new PoolTask<>(() -> null, null, null, null);
         this.started = new CountDownLatch(b.workers);
         this.terminated = new CountDownLatch(b.workers);
@@ -312,6 +326,16 @@ public final class ProcessPool implements ExecutorService {
         return enqueue(newTask(task));
     }
 
+    /** Submits a serializable void lambda (the overload that makes {@code submit(() -> {...})} serializable). */
+    public Future<?> submit(SerializableRunnable task) {
+        return submit((Runnable) task, null);
+    }
+
+    /** Runs a serializable void lambda; a failure is printed to {@code System.err}. */
+    public void execute(SerializableRunnable command) {
+        execute((Runnable) command);
+    }
+
     /** Submits a serializable {@link Runnable}; the future's result is null. */
     @Override
     public Future<?> submit(Runnable task) {
@@ -337,11 +361,11 @@ public final class ProcessPool implements ExecutorService {
         if (!(task instanceof Serializable)) {
             throw notSerializable(task, null);
         }
-        return new RunnableTask<>(task, result);
+        return new RunnableAsTask<>(task, result);
     }
 
     /** A serializable Runnable with a result, as a task. */
-    private record RunnableTask<T>(Runnable task, T result) implements Task<T> {
+    private record RunnableAsTask<T>(Runnable task, T result) implements Task<T> {
         @Override
         public T call() {
             task.run();
@@ -664,7 +688,25 @@ public final class ProcessPool implements ExecutorService {
         final DataOutputStream toWorker;
         final DataInputStream fromWorker;
         final Thread outputPump;
-        volatile String lastOutput;
+        /** The last few lines it printed, to explain a death. */
+        private final java.util.ArrayDeque<String> recentOutput = new java.util.ArrayDeque<>();
+
+        synchronized String lastOutput() {
+            return recentOutput.isEmpty() ? null : String.join(" | ", recentOutput);
+        }
+
+        synchronized void forgetOutput() {
+            recentOutput.clear();
+        }
+
+        private synchronized void remember(String line) {
+            if (!line.isBlank()) {
+                if (recentOutput.size() == 3) {
+                    recentOutput.removeFirst();
+                }
+                recentOutput.addLast(line.strip());
+            }
+        }
 
         WorkerProcess(Process process, String threadName) {
             this.process = process;
@@ -678,7 +720,7 @@ public final class ProcessPool implements ExecutorService {
             String prefix = "[worker pid " + pid + "] ";
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getErrorStream()))) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    lastOutput = line;
+                    remember(line);
                     try {
                         workerOutput.accept(prefix + line);
                     } catch (RuntimeException e) {
@@ -772,11 +814,24 @@ public final class ProcessPool implements ExecutorService {
                     try {
                         w = ensureWorker();
                     } catch (StartFailure e) {
-                        task.fail(e.forTask);
+                        if (state == STOP) {
+                            task.cancel(false);
+                        } else {
+                            task.fail(e.forTask);
+                        }
                         continue;
                     }
-                    if (task.begin(w)) {
-                        runOn(w, task);
+                    int begun = task.begin(w);
+                    if (begun == WORKER_KILLED) {
+                        retireWorker();
+                    } else if (begun == GO) {
+                        try {
+                            runOn(w, task);
+                        } catch (RuntimeException | Error e) {
+                            // A bug of ours must not strand this slot's queue: fail the task, start afresh.
+                            task.fail(e);
+                            retireWorker();
+                        }
                     }
                 }
             } finally {
@@ -796,9 +851,11 @@ public final class ProcessPool implements ExecutorService {
         }
 
         private WorkerProcess ensureWorker() throws StartFailure {
-            if (worker != null) {
+            if (worker != null && worker.process.isAlive()) {
                 return worker;
             }
+            retireWorker(); // It died while idle (killed from outside, say): start a new one.
+
             if (state == STOP) {
                 throw new StartFailure(new CancellationException("the pool is stopping"));
             }
@@ -825,9 +882,9 @@ public final class ProcessPool implements ExecutorService {
             } catch (IOException e) {
                 retireWorker();
                 String how = p.isAlive() ? e.toString() : WorkerDiedException.describe(p.exitValue());
-                String last = w.lastOutput == null ? "" : "; its last output: " + w.lastOutput;
+                String last = w.lastOutput() == null ? "" : "; its last output: " + w.lastOutput();
                 throw new StartFailure(new IllegalStateException(
-                        "worker pid " + w.pid + " failed to start: " + how + last + " (command: " + command + ")", e));
+                        "worker pid " + w.pid + " failed to start: " + how + last + " (JVM options: " + jvmOptions + ")", e));
             }
             if (ready.initFailure() != null) {
                 retireWorker();
@@ -840,11 +897,20 @@ public final class ProcessPool implements ExecutorService {
 
         private void runOn(WorkerProcess w, PoolTask<?> task) {
             Message reply;
-            w.lastOutput = null;
+            w.forgetOutput();
+            byte[] payload = task.payload;
+            if (payload == null) {
+                // Cancelled just now, before it was sent; if cancel(true) took the worker, it is being killed.
+                if (task.runningOn.getAndSet(null) == null) {
+                    retireWorker();
+                }
+                return;
+            }
             try {
-                ProcessPoolProtocol.write(w.toWorker, new Run(task.payload, task.taskFilter), maxBytes);
+                ProcessPoolProtocol.write(w.toWorker, new Run(payload, task.taskFilter), maxBytes);
                 reply = ProcessPoolProtocol.read(w.fromWorker, maxBytes);
             } catch (IOException e) {
+                task.runningOn.set(null);
                 RuntimeException failure = lost(w, e);
                 if (state == STOP || task.isCancelled()) {
                     task.cancel(false);
@@ -852,8 +918,11 @@ public final class ProcessPool implements ExecutorService {
                     task.fail(failure);
                 }
                 return;
-            } finally {
-                task.runningOn = null;
+            }
+            if (task.runningOn.getAndSet(null) == null) {
+                // cancel(true) claimed the task first and kills this worker: do not reuse it.
+                retireWorker();
+                return;
             }
             switch (reply) {
                 case Done d -> {
@@ -893,7 +962,7 @@ public final class ProcessPool implements ExecutorService {
             }
             retireWorker();
             if (died) {
-                return new WorkerDiedException(w.pid, w.process.exitValue(), w.lastOutput);
+                return new WorkerDiedException(w.pid, w.process.exitValue(), w.lastOutput());
             }
             return new UncheckedIOException("worker pid " + w.pid + " broke the channel protocol and was replaced: "
                     + e.getMessage(), e);
@@ -935,10 +1004,12 @@ public final class ProcessPool implements ExecutorService {
 
     /** A submitted task: the future the caller holds, and the serialized task the worker gets. */
     private final class PoolTask<T> extends FutureTask<T> {
-        final byte[] payload;
+        /** The serialized task; dropped once the task is done, so a kept future holds no copy. */
+        volatile byte[] payload;
         final String taskFilter;
         final String resultFilter;
-        volatile WorkerProcess runningOn;
+        /** The worker running the task; whoever clears it first (the slot or cancel(true)) owns the outcome. */
+        final AtomicReference<WorkerProcess> runningOn = new AtomicReference<>();
         volatile Consumer<Future<?>> whenDone;
         volatile boolean reportFailure;
 
@@ -949,14 +1020,16 @@ public final class ProcessPool implements ExecutorService {
             this.resultFilter = resultFilter;
         }
 
-        /** Marks the task as sent to {@code w}; false if it was cancelled meanwhile. */
-        boolean begin(WorkerProcess w) {
-            runningOn = w;
-            if (isDone()) {
-                runningOn = null;
-                return false;
+        /**
+         * Marks the task as running on {@code w}: {@link #GO}, or {@link #SKIP} if it was cancelled
+         * meanwhile, or {@link #WORKER_KILLED} if a {@code cancel(true)} also took {@code w} to kill it.
+         */
+        int begin(WorkerProcess w) {
+            runningOn.set(w);
+            if (!isDone()) {
+                return GO;
             }
-            return true;
+            return runningOn.getAndSet(null) == null ? WORKER_KILLED : SKIP;
         }
 
         @SuppressWarnings("unchecked")
@@ -974,8 +1047,8 @@ public final class ProcessPool implements ExecutorService {
             boolean cancelled = super.cancel(false);
             if (cancelled) {
                 queue.remove(this);
-                WorkerProcess w = runningOn;
-                if (mayInterruptIfRunning && w != null) {
+                WorkerProcess w = mayInterruptIfRunning ? runningOn.getAndSet(null) : null;
+                if (w != null) {
                     w.process.destroyForcibly();
                 }
             }
@@ -984,6 +1057,7 @@ public final class ProcessPool implements ExecutorService {
 
         @Override
         protected void done() {
+            payload = null;
             Consumer<Future<?>> listener = whenDone;
             if (listener != null) {
                 listener.accept(this);

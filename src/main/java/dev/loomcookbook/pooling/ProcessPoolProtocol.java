@@ -142,6 +142,10 @@ final class ProcessPoolProtocol {
             }
         }
         parts.addAll(names);
+        // Collections check the arrays they allocate while reading (ArrayList: Object[], HashMap and
+        // HashSet: Map.Entry[]) although those arrays are never written: allow them.
+        parts.add("java.lang.Object");
+        parts.add("java.util.Map$Entry");
         parts.addAll(extraPatterns);
         parts.add(LIMITS + ";maxarray=" + maxBytes + ";maxbytes=" + maxBytes);
         parts.add("!*");

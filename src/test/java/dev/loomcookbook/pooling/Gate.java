@@ -54,12 +54,17 @@ final class Gate implements AutoCloseable {
         a.socket().close();
     }
 
-    /** Releases every task still waiting (their read ends) and stops accepting. */
-    @Override
-    public void close() throws IOException {
+    /** Releases every task still waiting: their connections close, so their reads end. */
+    void releaseAll() throws IOException {
         for (Socket s : open) {
             s.close();
         }
+    }
+
+    /** Releases every task still waiting and stops accepting. */
+    @Override
+    public void close() throws IOException {
+        releaseAll();
         server.close();
     }
 

@@ -6,11 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -18,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link ProcessPool} against real worker JVMs. Tasks that must be seen running block at a
@@ -41,6 +51,10 @@ class ProcessPoolTest {
     void resultsComeBackThroughEveryEntryPoint() throws Exception {
         try (ProcessPool p = pool(2).build()) {
             assertThat(p.submit(() -> 6 * 7).get()).isEqualTo(42);
+            assertThat(p.submit(() -> {
+                label = "a void lambda ran";
+            }).get()).isNull();
+            assertThat(p.submit(new Greeting("r")::call).get()).isEqualTo("hello r");
             List<Callable<String>> tasks = List.of(new Greeting("a"), new Greeting("b"));
             List<String> all = new ArrayList<>();
             for (Future<String> f : p.invokeAll(tasks)) {
@@ -49,6 +63,12 @@ class ProcessPoolTest {
             assertThat(all).containsExactly("hello a", "hello b");
             assertThat(p.invokeAny(tasks)).startsWith("hello ");
             assertThat(p.map((Integer k) -> k * k, List.of(1, 2, 3)).toList()).containsExactly(1, 4, 9);
+            // Collections inside a task and its result: they read arrays the task filter must allow.
+            ArrayList<Integer> list = new ArrayList<>(List.of(1, 2, 3));
+            HashMap<String, Integer> table = new HashMap<>(Map.of("a", 1));
+            HashSet<String> set = new HashSet<>(Set.of("x"));
+            assertThat(p.submit(() -> new ArrayList<>(List.of(list.size(), table.get("a"), set.size()))).get())
+                    .containsExactly(3, 1, 1);
         }
     }
 
@@ -62,6 +82,54 @@ class ProcessPoolTest {
             assertThat(worker).isNotEqualTo(me);
             assertThat(workersParent).isEqualTo(me);
             assertThat(ProcessHandle.current().children().map(ProcessHandle::pid)).contains(worker);
+        }
+    }
+
+    /** Two workers run two tasks at the same time: both are at the gate before either is released. */
+    @Test
+    void tasksRunInParallelUpToTheWorkerCount() throws Exception {
+        try (ProcessPool p = pool(2).build(); Gate gate = new Gate()) {
+            int port = gate.port();
+            Future<Long> a = p.submit(() -> Gate.arrive(port));
+            Future<Long> b = p.submit(() -> Gate.arrive(port));
+            Gate.Arrival first = gate.awaitArrival();
+            Gate.Arrival second = gate.awaitArrival();
+            assertThat(first.pid()).isNotEqualTo(second.pid());
+            gate.release(first);
+            gate.release(second);
+            assertThat(List.of(a.get(), b.get())).containsExactlyInAnyOrder(first.pid(), second.pid());
+        }
+    }
+
+    /** Threads of either kind submitting at once each get their own results back. */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void concurrentSubmittersGetTheirOwnResults(ThreadFactory factory) throws Exception {
+        int submitters = 6;
+        CyclicBarrier together = new CyclicBarrier(submitters);
+        try (ProcessPool p = pool(2).build();
+                ExecutorService threads = Executors.newThreadPerTaskExecutor(factory)) {
+            List<Future<List<Integer>>> outcomes = new ArrayList<>();
+            for (int i = 0; i < submitters; i++) {
+                int base = i * 100;
+                outcomes.add(threads.submit(() -> {
+                    together.await(30, TimeUnit.SECONDS);
+                    List<Future<Integer>> mine = new ArrayList<>();
+                    for (int j = 0; j < 5; j++) {
+                        int n = base + j;
+                        mine.add(p.submit(() -> n));
+                    }
+                    List<Integer> got = new ArrayList<>();
+                    for (Future<Integer> f : mine) {
+                        got.add(f.get());
+                    }
+                    return got;
+                }));
+            }
+            for (int i = 0; i < submitters; i++) {
+                int base = i * 100;
+                assertThat(outcomes.get(i).get()).containsExactly(base, base + 1, base + 2, base + 3, base + 4);
+            }
         }
     }
 
@@ -204,7 +272,8 @@ class ProcessPoolTest {
                 tasksReceived++;
                 return notSerializable.hashCode();
             })).isInstanceOf(TaskNotSerializableException.class).hasMessageContaining("cannot be serialized");
-            assertThatThrownBy(() -> p.execute(() -> tasksReceived++)).isInstanceOf(TaskNotSerializableException.class);
+            Runnable plainRunnable = () -> tasksReceived++;
+            assertThatThrownBy(() -> p.execute(plainRunnable)).isInstanceOf(TaskNotSerializableException.class);
 
             assertThat(p.submit(() -> ++tasksReceived).get()).as("the first task this worker received").isEqualTo(1);
         }
@@ -221,6 +290,19 @@ class ProcessPoolTest {
         }
         try (ProcessPool p = pool(1).allow("java.util.concurrent.atomic.AtomicLong").build()) {
             assertThat(p.submit(() -> new AtomicLong(7)).get().get()).isEqualTo(7);
+        }
+    }
+
+    /** A task above the message limit is refused at submit; a result above it fails only its task. */
+    @Test
+    void oversizedMessagesAreRefused() throws Exception {
+        try (ProcessPool p = pool(1).maxMessageBytes(4096).build()) {
+            byte[] big = new byte[8192];
+            assertThatThrownBy(() -> p.submit(() -> big.length)).isInstanceOf(TaskNotSerializableException.class)
+                    .hasMessageContaining("too large");
+            Future<byte[]> bigResult = p.submit(() -> new byte[8192]);
+            assertThatThrownBy(bigResult::get).cause().hasMessageContaining("refused: the limit is 4096 bytes");
+            assertThat(p.submit(() -> "small").get()).isEqualTo("small");
         }
     }
 
@@ -279,11 +361,10 @@ class ProcessPoolTest {
                 return k * 10;
             }, List.of(0, 1, 2, 3), Duration.ofSeconds(60));
             // Item 0 waits at the gate while items 1, 2 and 3 arrive (and finish) on the other worker.
-            List<Gate.Arrival> arrivals = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                arrivals.add(gate.awaitArrival());
+                gate.awaitArrival();
             }
-            gate.close();
+            gate.releaseAll();
             assertThat(results.toList()).containsExactly(0, 10, 20, 30);
         }
     }
@@ -342,6 +423,29 @@ class ProcessPoolTest {
             assertThat(seen).containsExactly(1, 1, 1);
         }
         assertThat(initializerRuns).as("never in the parent").isZero();
+    }
+
+    /** An initializer that throws fails the task that needed the worker, saying so, instead of hanging. */
+    @Test
+    void failingInitializerFailsTheTaskWithTheCause() throws Exception {
+        try (ProcessPool p = pool(1).initializer(() -> {
+            throw new IllegalStateException("no config");
+        }).build()) {
+            Future<Integer> f = p.submit(() -> 1);
+            assertThatThrownBy(f::get).cause().hasMessageContaining("the initializer failed in worker pid")
+                    .cause().isInstanceOf(IllegalStateException.class).hasMessage("no config");
+        }
+    }
+
+    /** A worker JVM that cannot start fails the task with its exit code and last output, instead of hanging. */
+    @Test
+    void workerThatCannotStartFailsTheTask() throws Exception {
+        try (ProcessPool p = ProcessPool.builder().workers(1).jvmOptions("-XX:+NoSuchOption").build()) {
+            Future<Integer> f = p.submit(() -> 1);
+            assertThatThrownBy(f::get).cause().hasMessageContaining("failed to start")
+                    .hasMessageContaining("exited with code 1")
+                    .hasMessageContaining("Could not create the Java Virtual Machine");
+        }
     }
 
     /** What a task prints goes to the pool's output sink, prefixed with the worker, and never breaks the channel. */
