@@ -138,12 +138,28 @@ public final class LeakCheckExtension
                 if (t != null && (schedulerPool || isJdkShared(t))) {
                     continue;
                 }
+                if (t == null && isJdkPoller(thread)) {
+                    continue;
+                }
                 String kind = t == null ? "virtual" : "platform";
                 live.put(tid, "#" + tid + " '" + thread.path("name").asText() + "' (" + kind + ", "
                         + thread.path("state").asText() + ", in " + container.path("container").asText() + ")");
             }
         }
         return live;
+    }
+
+    /**
+     * The JDK's I/O sub-pollers ({@code SubPoller-N}): virtual threads that start when a virtual
+     * thread first blocks on a socket and live on by design.
+     */
+    private static boolean isJdkPoller(JsonNode thread) {
+        for (JsonNode frame : thread.path("stack")) {
+            if (frame.asText().contains("sun.nio.ch.Poller.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** JDK threads that start on first use and live on by design. */
