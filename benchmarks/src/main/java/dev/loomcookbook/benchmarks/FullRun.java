@@ -11,7 +11,7 @@ import org.openjdk.jmh.runner.Runner;
 /**
  * The full run, one command: {@code ./mvnw -q test-compile exec:exec@benchmarks}. Runs the JMH
  * suite (JSON, with {@code -prof gc}), then Java against CPython ({@link Comparison}), then renders
- * {@code docs/benchmarks.md} and its charts ({@link Report}). About 20 minutes on 2 cores.
+ * {@code docs/benchmarks.md} and its charts ({@link Report}). 18 minutes on 2 (busy) cores.
  *
  * <p>{@code -Dbenchmarks.args=smoke} runs the same pipeline with tiny settings in a few minutes, to
  * check that it works; its report says in its first line that its numbers mean nothing.
