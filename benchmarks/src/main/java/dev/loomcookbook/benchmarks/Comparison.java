@@ -59,8 +59,8 @@ final class Comparison {
                 List.of("overhead-thread-pool", smoke ? "1000" : "20000", inner),
                 List.of("task_overhead.py", "thread-pool", smoke ? "1000" : "20000", inner)));
         cases.add(new Case("overhead-process-pool", "round trip, process pool (cores)",
-                List.of("overhead-process-pool", smoke ? "200" : "5000", inner),
-                List.of("task_overhead.py", "process-pool", smoke ? "200" : "5000", inner)));
+                List.of("overhead-process-pool", smoke ? "200" : "10000", inner),
+                List.of("task_overhead.py", "process-pool", smoke ? "200" : "10000", inner)));
         cases.add(new Case("overhead-task", "create_task + await (Java: virtual thread start + join)",
                 List.of("overhead-task", smoke ? "1000" : "100000", inner),
                 List.of("task_overhead.py", "task", smoke ? "1000" : "100000", inner)));
