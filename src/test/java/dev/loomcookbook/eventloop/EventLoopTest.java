@@ -309,6 +309,7 @@ class EventLoopTest {
     @Test
     void nonThreadsafeCallFromAForeignThreadFails() throws Exception {
         try (EventLoop loop = new EventLoop(); RunningLoop running = RunningLoop.start(Thread.ofPlatform().factory(), loop)) {
+            assertThat(running.loop().isRunning()).as("the loop runs on another thread").isTrue();
             List<Runnable> uses = List.of(
                     () -> loop.callSoon(NOTHING),
                     () -> loop.callLater(Duration.ZERO, NOTHING),
@@ -364,6 +365,41 @@ class EventLoopTest {
         }
     }
 
+    /** get_running_loop: inside a callback it is the loop; with no loop running it fails. */
+    @Test
+    void runningLoopIsTheLoopOnlyWhileItRuns() {
+        try (EventLoop loop = new EventLoop()) {
+            AtomicReference<EventLoop> seen = new AtomicReference<>();
+            loop.callSoon(() -> seen.set(EventLoop.runningLoop()));
+            runOneBatch(loop);
+            assertThat(seen.get()).isSameAs(loop);
+            assertThatThrownBy(EventLoop::runningLoop).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("no running event loop");
+        }
+    }
+
+    /** Interrupting a parked loop thread stops the loop and leaves the interrupt status set. */
+    @ParameterizedTest
+    @MethodSource(FACTORIES)
+    void interruptStopsAParkedLoop(ThreadFactory factory) throws Exception {
+        try (EventLoop loop = new EventLoop()) {
+            CountDownLatch started = new CountDownLatch(1);
+            AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
+            loop.callSoon(started::countDown);
+            Thread thread = factory.newThread(() -> {
+                loop.runForever();
+                interruptedAfter.set(Thread.currentThread().isInterrupted());
+            });
+            thread.start();
+            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+            awaitParked(thread);
+            thread.interrupt();
+            assertThat(thread.join(Duration.ofSeconds(30))).as("runForever returned").isTrue();
+            assertThat(interruptedAfter.get()).isTrue();
+            assertThat(loop.isRunning()).isFalse();
+        }
+    }
+
     // ---- helpers --------------------------------------------------------------------------
 
     /** A clock the test moves by hand. */
@@ -404,10 +440,15 @@ class EventLoopTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             loop.stop();
-            if (!thread.join(Duration.ofSeconds(30))) {
-                throw new AssertionError("the loop thread did not end");
+            try {
+                if (!thread.join(Duration.ofSeconds(30))) {
+                    throw new AssertionError("the loop thread did not end");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while joining the loop thread", e);
             }
         }
     }
