@@ -1,0 +1,82 @@
+package dev.loomcookbook.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.openjdk.jmh.runner.Runner;
+
+/**
+ * The full run, one command: {@code ./mvnw -q test-compile exec:exec@benchmarks}. Runs the JMH
+ * suite (JSON, with {@code -prof gc}), then Java against CPython ({@link Comparison}), then renders
+ * {@code docs/benchmarks.md} and its charts ({@link Report}). 18 minutes on 2 (busy) cores.
+ *
+ * <p>{@code -Dbenchmarks.args=smoke} runs the same pipeline with tiny settings in a few minutes, to
+ * check that it works; its report says in its first line that its numbers mean nothing.
+ * {@code -Dbenchmarks.args=report} only re-renders the report from the last results;
+ * {@code -Dbenchmarks.args="jmh CLASS OPTIONS..."} runs JMH's own command line.
+ */
+public final class FullRun {
+
+    private FullRun() {}
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "full";
+        if (mode.equals("jmh")) {
+            org.openjdk.jmh.Main.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (!mode.equals("full") && !mode.equals("smoke") && !mode.equals("report")) {
+            System.err.println("usage: FullRun [full|smoke|report|jmh JMH-OPTIONS...]");
+            System.exit(2);
+        }
+        boolean smoke = mode.equals("smoke");
+        Path project = Path.of("").toAbsolutePath();
+        Path results = project.resolve("target/benchmarks");
+        Files.createDirectories(results);
+        Path jmhJson = results.resolve("jmh.json");
+        Path comparisonJson = results.resolve("comparison.json");
+        Path runJson = results.resolve("run.json");
+        ObjectMapper json = new ObjectMapper();
+
+        if (!mode.equals("report")) {
+            String loadBefore = loadAverage();
+            Instant start = Instant.now();
+            System.out.println("== JMH suite (" + mode + ") -> " + project.relativize(jmhJson));
+            new Runner((smoke ? JmhSettings.smoke(jmhJson) : JmhSettings.full(jmhJson)).build()).run();
+            Instant jmhEnd = Instant.now();
+            System.out.println("== Java against CPython -> " + project.relativize(comparisonJson));
+            Comparison.run(project, smoke, smoke ? 1 : 3, comparisonJson);
+            Instant end = Instant.now();
+
+            ObjectNode run = json.createObjectNode();
+            run.put("kind", mode);
+            run.put("started", start.truncatedTo(ChronoUnit.SECONDS).toString());
+            run.put("jmh_seconds", jmhEnd.getEpochSecond() - start.getEpochSecond());
+            run.put("comparison_seconds", end.getEpochSecond() - jmhEnd.getEpochSecond());
+            run.put("load_before", loadBefore);
+            run.put("load_after", loadAverage());
+            run.put("command", smoke
+                    ? "./mvnw -q test-compile exec:exec@benchmarks -Dbenchmarks.args=smoke"
+                    : "./mvnw -q test-compile exec:exec@benchmarks");
+            run.set("machine", Machine.describe(json));
+            json.writerWithDefaultPrettyPrinter().writeValue(runJson.toFile(), run);
+        }
+        Path docs = project.resolve("docs");
+        Report.render(json.readTree(runJson.toFile()), json.readTree(jmhJson.toFile()),
+                json.readTree(comparisonJson.toFile()), docs);
+        System.out.println("== report -> docs/benchmarks.md, docs/benchmarks/");
+    }
+
+    /** The first three fields of /proc/loadavg, or "unknown". */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}

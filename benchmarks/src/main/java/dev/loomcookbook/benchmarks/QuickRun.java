@@ -1,0 +1,33 @@
+package dev.loomcookbook.benchmarks;
+
+import java.util.Collection;
+import java.util.Locale;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+
+/**
+ * Quick mode, bound to {@code ./mvnw verify}: every benchmark once, briefly, with small sizes, so
+ * none rots. It prints one line per benchmark; the numbers mean nothing (no warm-up, a loaded CI
+ * machine). Exits non-zero when a benchmark throws. Skip with {@code -Dbenchmarks.skip=true}.
+ */
+public final class QuickRun {
+
+    private QuickRun() {}
+
+    public static void main(String[] args) throws Exception {
+        long start = System.nanoTime();
+        System.out.println("Benchmarks, quick mode: every benchmark once, briefly (numbers mean nothing)");
+        Collection<RunResult> results = new Runner(JmhSettings.quick().build()).run();
+        for (RunResult r : results) {
+            var p = r.getParams();
+            StringBuilder params = new StringBuilder();
+            for (String key : p.getParamsKeys()) {
+                params.append(' ').append(key).append('=').append(p.getParam(key));
+            }
+            System.out.printf(Locale.ROOT, "  ok  %-60s %12.3f %-6s%s%n",
+                    p.getBenchmark().replace("dev.loomcookbook.benchmarks.", ""),
+                    r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreUnit(), params);
+        }
+        System.out.printf(Locale.ROOT, "%d benchmarks ran in %.0f s%n", results.size(), (System.nanoTime() - start) / 1e9);
+    }
+}
