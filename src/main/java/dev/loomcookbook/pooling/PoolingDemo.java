@@ -132,8 +132,10 @@ public final class PoolingDemo implements Demo {
 
     @Override
     public List<String> tourArgs() {
-        // 20M steps: about 0.4 s per phase on one core, long enough for the speed-ups to mean something.
-        return List.of("--iterations", "20000000");
+        // 20M steps per item: long enough phases for the speed-ups to mean something. One worker per
+        // core (at most the book's 5): more process workers would only add JVM start-ups to the tour.
+        int workers = Math.min(5, Runtime.getRuntime().availableProcessors());
+        return List.of("--iterations", "20000000", "--workers", String.valueOf(workers));
     }
 
     public static void main(String[] args) {
