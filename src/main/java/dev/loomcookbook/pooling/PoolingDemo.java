@@ -2,12 +2,12 @@ package dev.loomcookbook.pooling;
 
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
-import dev.loomcookbook.cli.PositiveInt;
 import dev.loomcookbook.cli.VersionProvider;
 import dev.loomcookbook.common.CpuWork;
 import dev.loomcookbook.common.Table;
 import dev.loomcookbook.common.Timing;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,10 +35,15 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "pooling", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
-            "CPU-bound work: sequential, a platform pool, a ForkJoinPool, virtual threads and a pool of child JVMs.",
-            "Each item k computes count(k), which returns iterations x k after that many steps of real work."
+            "CPU-bound work: sequential, a platform pool, a ForkJoinPool, virtual threads and child JVMs.",
+            "Each item k computes count(k), which returns iterations x k after that many steps of real work.",
+            "With --crash, instead: a task kills its worker JVM, and only that task fails."
         })
 public final class PoolingDemo implements Demo {
+
+    static final int MAX_ITEMS = 10_000;
+    static final long MAX_ITERATIONS = 10_000_000_000L;
+    static final int MAX_WORKERS = 64;
 
     /** The ways to run the items, in the order they run. */
     enum Strategy {
@@ -59,21 +65,65 @@ public final class PoolingDemo implements Demo {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--items", converter = PositiveInt.class, defaultValue = "10",
-            description = "Items 1..N to compute (default: ${DEFAULT-VALUE}, as in the book).")
+    @Option(names = "--items", converter = ItemsConverter.class, defaultValue = "10", paramLabel = "N",
+            description = "Items 1..N to compute, N <= 10,000 (default: ${DEFAULT-VALUE}, as in the book).")
     int items;
 
-    @Option(names = "--iterations", converter = PositiveInt.class, defaultValue = "10000000",
-            description = "Steps of work per item; the result is iterations x item (default: ${DEFAULT-VALUE}, the book's).")
-    int iterations;
+    @Option(names = "--iterations", converter = IterationsConverter.class, defaultValue = "10000000",
+            paramLabel = "N",
+            description = "Steps of work per item, N <= 10,000,000,000; the result is N x item"
+                    + " (default: ${DEFAULT-VALUE}, the book's).")
+    long iterations;
 
-    @Option(names = "--workers", converter = PositiveInt.class, defaultValue = "5",
-            description = "Threads of the fixed pool and processes of the process pool (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", converter = WorkersConverter.class, defaultValue = "5", paramLabel = "N",
+            description = "Threads of the fixed pool and JVMs of the process pool, N <= 64 (default: ${DEFAULT-VALUE}).")
     int workers;
 
     @Option(names = "--strategy", split = ",", paramLabel = "STRATEGY",
             description = "What to run, repeatable or comma-separated: ${COMPLETION-CANDIDATES} (default: all).")
     List<Strategy> strategies = new ArrayList<>();
+
+    @Option(names = "--crash",
+            description = "Instead of the timings: a task calls System.exit in its worker JVM; only that task fails,"
+                    + " and the next one runs on a new worker (Python: BrokenProcessPool).")
+    boolean crash;
+
+    /** A whole number from 1 to {@code max}, underscores allowed; anything else is a usage error. */
+    static long parseBounded(String value, long max) {
+        long n;
+        try {
+            n = Long.parseLong(value.strip().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number");
+        }
+        if (n < 1 || n > max) {
+            throw new CommandLine.TypeConversionException(
+                    String.format(Locale.ROOT, "must be between 1 and %,d, but was %,d", max, n));
+        }
+        return n;
+    }
+
+    static final class ItemsConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return (int) parseBounded(value, MAX_ITEMS);
+        }
+    }
+
+    static final class IterationsConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return parseBounded(value, MAX_ITERATIONS);
+        }
+    }
+
+    /** Each worker of the process pool is a JVM, all started at once: a few are plenty. */
+    static final class WorkersConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return (int) parseBounded(value, MAX_WORKERS);
+        }
+    }
 
     @Override
     public String pythonConcept() {
@@ -82,7 +132,10 @@ public final class PoolingDemo implements Demo {
 
     @Override
     public List<String> tourArgs() {
-        return List.of("--iterations", "2000000");
+        // 20M steps per item: long enough phases for the speed-ups to mean something. One worker per
+        // core (at most the book's 5): more process workers would only add JVM start-ups to the tour.
+        int workers = Math.min(5, Runtime.getRuntime().availableProcessors());
+        return List.of("--iterations", "20000000", "--workers", String.valueOf(workers));
     }
 
     public static void main(String[] args) {
@@ -95,10 +148,18 @@ public final class PoolingDemo implements Demo {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (crash) {
+            if (!strategies.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--crash runs alone: drop --strategy (or run the two separately)");
+            }
+            return crashDemo(out);
+        }
         Set<Strategy> chosen = strategies.isEmpty() ? EnumSet.allOf(Strategy.class) : EnumSet.copyOf(strategies);
         int cores = Runtime.getRuntime().availableProcessors();
-        out.printf("Items 1..%d, each count(k) = %,d steps of work returning %,d x k; %d cores.%n",
-                items, (long) iterations, (long) iterations, cores);
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        out.printf("Items 1..%d, each count(k) = %,d steps of work returning %,d x k.%n", items, iterations, iterations);
+        out.printf("%d cores, %s before starting.%n", cores, describeLoad(load));
         out.flush();
 
         // Untimed warm-up, so that the first phase does not pay alone for compiling count().
@@ -115,18 +176,19 @@ public final class PoolingDemo implements Demo {
 
         long[] expected = new long[items];
         for (int k = 1; k <= items; k++) {
-            expected[k - 1] = (long) iterations * k;
+            expected[k - 1] = iterations * k;
         }
         List<String> wrong = outcomes.values().stream()
                 .filter(o -> !Arrays.equals(o.results(), expected)).map(o -> o.strategy().name()).toList();
 
         out.println();
-        out.printf("== Summary (%d items x %,d steps, %d cores)%n", items, (long) iterations, cores);
+        out.printf("== Summary (%d items x %,d steps, %d cores, %s)%n", items, iterations, cores, describeLoad(load));
         Outcome sequential = outcomes.get(Strategy.sequential);
         Table table = new Table("strategy", "Java", "time", "speed-up vs sequential");
+        Map<Strategy, Long> times = new LinkedHashMap<>();
         for (Outcome o : outcomes.values()) {
-            String speedUp = sequential == null ? "n/a"
-                    : String.format(Locale.ROOT, "%.2fx", (double) sequential.nanos() / Math.max(1, o.nanos()));
+            times.put(o.strategy(), o.nanos());
+            String speedUp = sequential == null ? "n/a" : format(speedUp(sequential.nanos(), o.nanos()));
             table.row(o.strategy(), o.strategy().java.replace("W", String.valueOf(workers)),
                     Timing.format(o.nanos()), speedUp);
         }
@@ -137,13 +199,10 @@ public final class PoolingDemo implements Demo {
             }
         }
         out.println();
-        out.printf("""
-                What it shows: Java threads run on all %d cores at once (there is no GIL), so with enough work per
-                item (and idle cores) the platform pool and the ForkJoinPool approach a %dx speed-up. Processes add
-                nothing but costs: starting JVMs, serializing tasks and results, and each worker compiling count()
-                again. (The book, CPython on 4 cores: sequential 6.81 s, thread pool 6.81 s, process pool 4.17 s.)
-                Processes are for isolation in Java (a crash, System.exit or OOM in a task kills only a worker).
-                """, cores, cores);
+        out.println("What it shows:");
+        conclusion(times, cores, load).forEach(line -> out.println("  " + line));
+        out.println("  (The book, CPython on 4 cores: sequential 6.81 s, thread pool 6.81 s, process pool 4.17 s: the GIL.)");
+        out.println("  Processes are for isolation in Java: a crash, System.exit or OOM kills one worker (pooling --crash).");
         if (!wrong.isEmpty()) {
             spec.commandLine().getErr().println("error: wrong results from " + String.join(", ", wrong));
             spec.commandLine().getErr().flush();
@@ -153,6 +212,167 @@ public final class PoolingDemo implements Demo {
         out.println("All strategies computed the same results.");
         out.flush();
         return 0;
+    }
+
+    private static String describeLoad(double load) {
+        return load < 0 ? "load average unknown" : String.format(Locale.ROOT, "load average %.2f", load);
+    }
+
+    private static double speedUp(long sequentialNanos, long nanos) {
+        return (double) sequentialNanos / Math.max(1, nanos);
+    }
+
+    private static String format(double speedUp) {
+        return String.format(Locale.ROOT, "%.2fx", speedUp);
+    }
+
+    /** A phase shorter than this is mostly timer noise, JIT and scheduling: its speed-up says little. */
+    static final long SHORT_PHASE_NANOS = 300_000_000L;
+
+    /**
+     * What the measured times show, in a few lines of at most ~110 columns: the lesson as far as
+     * these numbers support it, and a warning where they cannot (a speed-up above the core count
+     * is noise, a loaded machine has fewer cores to give, a short run measures start-up).
+     *
+     * @param load the one-minute load average before the run, negative if unknown
+     */
+    static List<String> conclusion(Map<Strategy, Long> nanos, int cores, double load) {
+        List<String> lines = new ArrayList<>();
+        Long sequential = nanos.get(Strategy.sequential);
+        if (sequential == null) {
+            lines.add("No sequential run to compare with: add sequential to --strategy to see speed-ups.");
+            return lines;
+        }
+        Map<Strategy, Double> speedUps = new LinkedHashMap<>();
+        nanos.forEach((s, t) -> {
+            if (s != Strategy.sequential) {
+                speedUps.put(s, speedUp(sequential, t));
+            }
+        });
+        if (speedUps.isEmpty()) {
+            lines.add("Only the sequential run: add other strategies to compare.");
+            return lines;
+        }
+        boolean loaded = load >= cores / 2.0;
+        List<String> impossible = speedUps.entrySet().stream()
+                .filter(e -> e.getValue() > cores * 1.1)
+                .map(e -> e.getKey() + " at " + format(e.getValue())).toList();
+        if (!impossible.isEmpty()) {
+            lines.add(String.join(", ", impossible) + " beats " + cores + " cores, which real work cannot:");
+            lines.add("that is noise (too little work per phase, or other load that came and went); raise --iterations.");
+        }
+        if (sequential < SHORT_PHASE_NANOS) {
+            lines.add("The sequential phase took only " + Timing.format(sequential)
+                    + ": too short for steady numbers (try --iterations 100000000).");
+        }
+        if (loaded) {
+            lines.add(String.format(Locale.ROOT, "The machine is loaded (load average %.2f on %d cores): other"
+                    + " processes compete for the cores,", load, cores));
+            lines.add("so every time here is uncertain and the pools cannot reach " + cores + "x.");
+        }
+        double bestThreads = best(speedUps, Strategy.threads, Strategy.forkjoin);
+        if (cores == 1) {
+            lines.add("With 1 core no pool can beat sequential: threads compute in parallel only with more cores.");
+        } else if (bestThreads >= 0 && impossible.isEmpty()) {
+            if (bestThreads >= 0.75 * cores) {
+                lines.add("Java threads ran on all " + cores + " cores at once (there is no GIL): the best pool reached "
+                        + format(bestThreads) + " of a possible " + cores + "x.");
+            } else if (bestThreads >= 1.2) {
+                lines.add("Java threads ran in parallel (there is no GIL), but the best pool reached only "
+                        + format(bestThreads) + " of a possible " + cores + "x" + (loaded ? ": the load." : "."));
+            } else {
+                lines.add("The pools were no faster than sequential here (best " + format(bestThreads) + "): not a GIL,"
+                        + (loaded ? " the cores were busy elsewhere." : " the work was too short or the cores busy."));
+            }
+        }
+        Double virtual = speedUps.get(Strategy.virtual);
+        if (virtual != null && virtual <= cores * 1.1) {
+            lines.add("Virtual threads (" + format(virtual) + ") are no faster than the cores: CPU work never"
+                    + " blocks, they share " + cores + " carriers.");
+        }
+        Long processes = nanos.get(Strategy.processes);
+        Long threads = nanos.get(Strategy.threads);
+        if (processes != null && threads != null) {
+            if (processes > threads) {
+                lines.add("Processes took " + Timing.format(processes - threads) + " longer than threads: JVM start-ups,"
+                        + " serialization and a cold JIT in each worker.");
+            } else {
+                lines.add("Processes kept up with threads here: with this much work per item their start-up cost"
+                        + " is small, but they add nothing.");
+            }
+        }
+        return lines;
+    }
+
+    /** The best speed-up among {@code among}, or -1 if none of them ran. */
+    private static double best(Map<Strategy, Double> speedUps, Strategy... among) {
+        double best = -1;
+        for (Strategy s : among) {
+            Double v = speedUps.get(s);
+            if (v != null) {
+                best = Math.max(best, v);
+            }
+        }
+        return best;
+    }
+
+    // ---- --crash: a worker dies alone -------------------------------------------------------
+
+    /** Returns the worker's process id. */
+    record WorkerPid() implements ProcessPool.Task<Long> {
+        @Override
+        public Long call() {
+            return ProcessHandle.current().pid();
+        }
+    }
+
+    /** Ends the worker JVM, as a crash would: the task never answers. */
+    record ExitWorker(int status) implements ProcessPool.Task<Long> {
+        @Override
+        public Long call() {
+            System.exit(status);
+            return -1L;
+        }
+    }
+
+    private int crashDemo(PrintWriter out) throws InterruptedException, ExecutionException {
+        out.println("== A worker dies: only its task fails");
+        out.println("   Java:   new ProcessPool(1); a task calls System.exit(7)");
+        out.println("   Python: ProcessPoolExecutor(1); a task calls os._exit(7)");
+        out.println("   starting 1 worker JVM ...");
+        out.flush();
+        try (ProcessPool pool = ProcessPool.builder().workers(1).workerOutput(line -> {
+            out.println("   " + line);
+            out.flush();
+        }).build()) {
+            long first = pool.submit(new WorkerPid()).get();
+            out.printf("task 1: ProcessHandle.current().pid()  -> %d%n", first);
+            out.flush();
+            Future<Long> exiting = pool.submit(new ExitWorker(7));
+            try {
+                exiting.get();
+                out.println("task 2: System.exit(7)  -> returned?! (the worker should have ended)");
+                return 1;
+            } catch (ExecutionException e) {
+                out.printf("task 2: System.exit(7)                 -> failed alone, with %s:%n",
+                        e.getCause().getClass().getSimpleName());
+                out.println("        " + e.getCause().getMessage());
+            }
+            out.flush();
+            long second = pool.submit(new WorkerPid()).get();
+            out.printf("task 3: ProcessHandle.current().pid()  -> %d: %s%n", second, second != first
+                    ? "a new worker; the pool replaced the dead one and keeps serving"
+                    : "the same pid?! (the worker should have been replaced)");
+            out.println();
+            out.println("""
+                    What it shows: in Java a worker's death fails only the task it was running; the pool starts a new
+                    worker. In CPython the same os._exit(7) in a ProcessPoolExecutor worker raises BrokenProcessPool
+                    ("A process in the process pool was terminated abruptly...") for that task and every pending one,
+                    and the pool refuses new work: you must build a new one. (sys.exit in a Python task only raises
+                    SystemExit, returned like any exception; System.exit in Java really ends the worker JVM.)""");
+            out.flush();
+            return second != first ? 0 : 1;
+        }
     }
 
     private Outcome run(Strategy s, PrintWriter out) throws InterruptedException, ExecutionException {
@@ -181,9 +401,8 @@ public final class PoolingDemo implements Demo {
                 try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                     collect(submitAll(pool), results, out);
                 }
-                note = items + " virtual threads run on " + Runtime.getRuntime().availableProcessors()
-                        + " carrier threads (one per core) and CPU work never blocks to let another run: no faster"
-                        + " than the cores";
+                note = items + " virtual threads on " + Runtime.getRuntime().availableProcessors()
+                        + " carriers (one per core); CPU work never blocks to let another run";
             }
             case processes -> {
                 out.printf("   starting %d worker JVMs ...%n", workers);

@@ -142,6 +142,12 @@ public final class ProcessPool implements ExecutorService {
     public static final List<String> DEFAULT_JVM_OPTIONS =
             List.of("-Xshare:auto", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xmx256m");
 
+    /**
+     * The most workers a pool may have. Each one is a JVM (tens of MB) plus two parent threads,
+     * all started at once; far fewer than this is sensible (about the number of cores).
+     */
+    public static final int MAX_WORKERS = 1024;
+
     /** The default limit for one message (a task, a result), in bytes. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 << 20;
 
@@ -158,10 +164,11 @@ public final class ProcessPool implements ExecutorService {
 
         private Builder() {}
 
-        /** How many worker processes (at least 1; default: the number of cores). */
+        /** How many worker processes (1 to {@value #MAX_WORKERS}; default: the number of cores). */
         public Builder workers(int workers) {
-            if (workers < 1) {
-                throw new IllegalArgumentException("workers must be at least 1, but was " + workers);
+            if (workers < 1 || workers > MAX_WORKERS) {
+                throw new IllegalArgumentException(
+                        "workers must be between 1 and " + MAX_WORKERS + ", but was " + workers);
             }
             this.workers = workers;
             return this;
@@ -720,6 +727,9 @@ public final class ProcessPool implements ExecutorService {
             String prefix = "[worker pid " + pid + "] ";
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getErrorStream()))) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (isJdkExitNoise(line)) {
+                        continue;
+                    }
                     remember(line);
                     try {
                         workerOutput.accept(prefix + line);
@@ -976,6 +986,21 @@ public final class ProcessPool implements ExecutorService {
             }
         }
     }
+
+    /**
+     * The line a JVM prints when a signal (SIGTERM from a shell, say) ends it so early in its
+     * start-up that {@code Runtime.exit} cannot find its logger yet: {@code Runtime.exit(143)
+     * logging failed: Cannot invoke "java.lang.Module.getClassLoader()" because "m" is null}. It
+     * says nothing about the task (the exit code does), and no logging setting turns it off (-Xrs
+     * would, but it also gives up the SIGQUIT that thread dumps and jcmd rely on), so the pool drops
+     * it instead of forwarding it.
+     */
+    static boolean isJdkExitNoise(String line) {
+        return JDK_EXIT_NOISE.matcher(line).matches();
+    }
+
+    private static final java.util.regex.Pattern JDK_EXIT_NOISE =
+            java.util.regex.Pattern.compile("Runtime\\.exit\\(-?\\d+\\) logging failed: .*");
 
     private String initializerResultFilter() {
         return ProcessPoolProtocol.resultFilter(List.of(), allow, maxBytes);

@@ -2,8 +2,11 @@ package dev.loomcookbook.pooling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcookbook.pooling.PoolingDemo.Strategy;
 import dev.loomcookbook.testing.CliRun;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -31,7 +34,8 @@ class PoolingDemoTest {
             assertThat(run.out()).containsPattern("(?m)^  " + strategy + " ");
         }
         assertThat(run.out()).contains("All strategies computed the same results.")
-                .contains(Runtime.getRuntime().availableProcessors() + " cores");
+                .contains(Runtime.getRuntime().availableProcessors() + " cores, load average");
+        assertFitsIn120Columns(run.out());
     }
 
     /** --strategy (comma-separated or repeated) runs only the chosen strategies. */
@@ -45,13 +49,120 @@ class PoolingDemoTest {
         assertThat(ITEM.matcher(run.out()).results().count()).isEqualTo(9);
     }
 
-    /** Bad input exits 2 with one clear first line and no stack trace. */
+    /** Bad input, including a value above an option's bound, exits 2 with one clear first line and no stack trace. */
     @ParameterizedTest
-    @ValueSource(strings = {"--items=0", "--iterations=-5", "--workers=zero", "--strategy=gil"})
+    @ValueSource(strings = {"--items=0", "--iterations=-5", "--workers=zero", "--strategy=gil",
+        "--workers=65", "--items=10001", "--iterations=10000000001"})
     void badInputIsAUsageError(String arg) {
         CliRun run = CliRun.of(new PoolingDemo(), arg);
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().lines().findFirst().orElseThrow()).startsWith("error: Invalid value for option");
         assertThat(run.err()).doesNotContain("\tat ");
+    }
+
+    /** An option above its bound names the bound and the value in its one error line. */
+    @Test
+    void outOfBoundsErrorNamesTheBound() {
+        CliRun run = CliRun.of(new PoolingDemo(), "--workers", "9999999");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines().findFirst().orElseThrow())
+                .isEqualTo("error: Invalid value for option '--workers': must be between 1 and 64, but was 9,999,999");
+    }
+
+    /** --iterations takes values beyond int, up to 10,000,000,000, with underscores. */
+    @Test
+    void iterationsAcceptLongValues() {
+        assertThat(new PoolingDemo.IterationsConverter().convert("10_000_000_000")).isEqualTo(10_000_000_000L);
+    }
+
+    /** --help shows N as the parameter label and each option's bound. */
+    @Test
+    void helpShowsTheBounds() {
+        CliRun run = CliRun.of(new PoolingDemo(), "--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("--workers=N", "--items=N", "--iterations=N", "--crash",
+                "N <= 64", "N <= 10,000 ", "N <= 10,000,000,000");
+        assertFitsIn120Columns(run.out());
+    }
+
+    /** --crash: the task calling System.exit fails alone with WorkerDiedException, the next runs on a new worker. */
+    @Test
+    void crashFailsOnlyItsTaskAndTheWorkerIsReplaced() {
+        CliRun run = CliRun.of(new PoolingDemo(), "--crash");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        Matcher first = Pattern.compile("(?m)^task 1: .* -> (\\d+)$").matcher(run.out());
+        Matcher third = Pattern.compile("(?m)^task 3: .* -> (\\d+): a new worker").matcher(run.out());
+        assertThat(first.find()).as(run.out()).isTrue();
+        assertThat(third.find()).as(run.out()).isTrue();
+        assertThat(third.group(1)).isNotEqualTo(first.group(1));
+        assertThat(run.out()).contains("failed alone, with WorkerDiedException",
+                "worker pid " + first.group(1) + " died while running the task: exited with code 7",
+                "BrokenProcessPool");
+        assertFitsIn120Columns(run.out());
+    }
+
+    /** --crash runs alone: with --strategy it is a usage error. */
+    @Test
+    void crashWithStrategyIsAUsageError() {
+        CliRun run = CliRun.of(new PoolingDemo(), "--crash", "--strategy", "threads");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines().findFirst().orElseThrow()).startsWith("error: --crash runs alone");
+    }
+
+    /** A speed-up above the core count is called noise, not presented as a result. */
+    @Test
+    void speedUpAboveTheCoresIsCalledNoise() {
+        List<String> lines = PoolingDemo.conclusion(times(1000, 300, 900), 2, 0.1);
+        assertThat(String.join("\n", lines)).contains("threads at 3.33x beats 2 cores", "noise")
+                .doesNotContain("ran on all");
+    }
+
+    /** A loaded machine is named with its load average. */
+    @Test
+    void loadedMachineIsNamed() {
+        List<String> lines = PoolingDemo.conclusion(times(1000, 800, 900), 2, 1.5);
+        assertThat(String.join("\n", lines)).contains("loaded (load average 1.50 on 2 cores)")
+                .contains("reached only 1.25x of a possible 2x: the load.");
+    }
+
+    /** On an idle machine a near-ideal speed-up is reported as all cores used, with the number. */
+    @Test
+    void nearIdealSpeedUpIsReportedAsAllCoresUsed() {
+        List<String> lines = PoolingDemo.conclusion(times(1000, 520, 510), 2, 0.2);
+        assertThat(String.join("\n", lines)).contains("ran on all 2 cores", "1.96x of a possible 2x")
+                .doesNotContain("noise", "loaded");
+    }
+
+    /** Pools no faster than sequential are not passed off as parallelism. */
+    @Test
+    void noSpeedUpIsSaidPlainly() {
+        List<String> lines = PoolingDemo.conclusion(times(1000, 990, 1000), 2, 0.0);
+        assertThat(String.join("\n", lines)).contains("no faster than sequential here (best 1.01x)")
+                .doesNotContain("ran on all", "ran in parallel");
+    }
+
+    /** Without a sequential run there are no speed-ups to judge, and the conclusion says so. */
+    @Test
+    void withoutSequentialThereIsNoComparison() {
+        Map<Strategy, Long> times = new LinkedHashMap<>();
+        times.put(Strategy.threads, ms(500));
+        assertThat(PoolingDemo.conclusion(times, 2, 0.0)).singleElement().asString().startsWith("No sequential run");
+    }
+
+    /** Sequential, threads and forkjoin times in milliseconds (long enough not to be called short). */
+    private static Map<Strategy, Long> times(long sequential, long threads, long forkjoin) {
+        Map<Strategy, Long> times = new LinkedHashMap<>();
+        times.put(Strategy.sequential, ms(sequential));
+        times.put(Strategy.threads, ms(threads));
+        times.put(Strategy.forkjoin, ms(forkjoin));
+        return times;
+    }
+
+    private static long ms(long millis) {
+        return millis * 1_000_000L;
+    }
+
+    private static void assertFitsIn120Columns(String text) {
+        assertThat(text.lines().filter(l -> l.length() > 120).toList()).as("lines over 120 columns").isEmpty();
     }
 }

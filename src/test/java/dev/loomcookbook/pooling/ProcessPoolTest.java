@@ -476,6 +476,41 @@ class ProcessPoolTest {
         }
     }
 
+    /** The JDK's "Runtime.exit(N) logging failed" line (a worker killed during start-up) is dropped, other lines pass. */
+    @Test
+    void jdkExitLoggingNoiseIsNotForwarded() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        CountDownLatch sawMarker = new CountDownLatch(1);
+        try (ProcessPool p = pool(1).workerOutput(line -> {
+            lines.add(line);
+            if (line.endsWith("marker")) {
+                sawMarker.countDown();
+            }
+        }).build()) {
+            long pid = p.submit(() -> {
+                System.err.println("Runtime.exit(143) logging failed: Cannot invoke"
+                        + " \"java.lang.Module.getClassLoader()\" because \"m\" is null");
+                System.err.println("Runtime.exit is fine to mention in a normal line");
+                System.err.println("marker");
+                return ProcessHandle.current().pid();
+            }).get();
+            assertThat(sawMarker.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(lines).containsExactly(
+                    "[worker pid " + pid + "] Runtime.exit is fine to mention in a normal line",
+                    "[worker pid " + pid + "] marker");
+        }
+    }
+
+    /** The worker count must be from 1 to MAX_WORKERS; the builder refuses anything else before starting a JVM. */
+    @Test
+    void workerCountIsBounded() {
+        assertThatThrownBy(() -> ProcessPool.builder().workers(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("between 1 and " + ProcessPool.MAX_WORKERS);
+        assertThatThrownBy(() -> ProcessPool.builder().workers(ProcessPool.MAX_WORKERS + 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("but was 1025");
+        assertThat(ProcessPool.builder().workers(ProcessPool.MAX_WORKERS)).isNotNull();
+    }
+
     /** cancel(true) on a running task kills its worker, which is replaced. */
     @Test
     void cancellingARunningTaskReplacesItsWorker() throws Exception {
