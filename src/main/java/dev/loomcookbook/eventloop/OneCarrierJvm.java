@@ -117,6 +117,9 @@ public final class OneCarrierJvm {
                 child.destroyForcibly();
                 child.waitFor(10, TimeUnit.SECONDS);
             }
+            if (child != null) {
+                child.getOutputStream().close();
+            }
             if (destroyOnExit != null) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(destroyOnExit);

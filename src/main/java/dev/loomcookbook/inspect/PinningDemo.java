@@ -243,6 +243,7 @@ public final class PinningDemo implements Demo {
             if (child != null) {
                 child.destroyForcibly();
                 child.waitFor(30, TimeUnit.SECONDS);
+                child.getOutputStream().close();
             }
             if (watchdog != null) {
                 watchdog.interrupt();
