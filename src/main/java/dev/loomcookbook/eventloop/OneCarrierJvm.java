@@ -93,9 +93,14 @@ public final class OneCarrierJvm {
         Path output = Files.createTempFile("one-carrier", ".txt");
         long start = System.nanoTime();
         Process child = null;
+        Thread destroyOnExit = null;
         try {
+            // stdin stays a pipe we never write to: its EOF tells the child that we are gone.
             child = new ProcessBuilder(command(steps, step, busy))
                     .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            // Ctrl-C (or SIGTERM) during the wait: the child goes with us.
+            destroyOnExit = new Thread(child::destroyForcibly, "one-carrier-child-reaper");
+            Runtime.getRuntime().addShutdownHook(destroyOnExit);
             if (!child.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("the child JVM did not finish within " + TIMEOUT.toSeconds()
                         + " s; it was destroyed");
@@ -111,6 +116,16 @@ public final class OneCarrierJvm {
             if (child != null && child.isAlive()) {
                 child.destroyForcibly();
                 child.waitFor(10, TimeUnit.SECONDS);
+            }
+            if (child != null) {
+                child.getOutputStream().close();
+            }
+            if (destroyOnExit != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(destroyOnExit);
+                } catch (IllegalStateException e) {
+                    // Shutting down already: the hook destroys the (ended) child again, harmlessly.
+                }
             }
             Files.deleteIfExists(output);
         }
@@ -136,6 +151,7 @@ public final class OneCarrierJvm {
 
     /** Arguments: steps, step nanos (the sleep), busy nanos (the spin). Prints tab-separated records. */
     public static void main(String[] args) throws Exception {
+        exitWithParent();
         int steps = Integer.parseInt(args[0]);
         long stepNanos = Long.parseLong(args[1]);
         long busyNanos = Long.parseLong(args[2]);
@@ -168,6 +184,29 @@ public final class OneCarrierJvm {
             System.out.println(line);
         }
         System.out.println("done");
+    }
+
+    /** The exit status when the parent went away first. */
+    static final int PARENT_GONE = 3;
+
+    /**
+     * Ends this JVM as soon as its parent is gone, so that a long --busy spin never outlives it:
+     * EOF on stdin (the kernel closes the parent's end even after SIGKILL), or the parent's exit.
+     * Platform threads, which the spinning virtual thread cannot starve of the one carrier.
+     */
+    static void exitWithParent() {
+        ProcessHandle.current().parent().ifPresent(parent ->
+                parent.onExit().thenRun(() -> Runtime.getRuntime().halt(PARENT_GONE)));
+        Thread.ofPlatform().daemon().name("parent-watch").start(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // The parent never writes; only EOF matters.
+                }
+            } catch (IOException e) {
+                // A broken stdin means the parent is gone too.
+            }
+            Runtime.getRuntime().halt(PARENT_GONE);
+        });
     }
 
     /** A or B: a step, then Thread.sleep, which unmounts the thread and frees the carrier. */

@@ -10,14 +10,18 @@ import dev.loomcookbook.common.Timing;
 import dev.loomcookbook.inspect.PinningPatterns.Pin;
 import dev.loomcookbook.inspect.PinningPatterns.Report;
 import dev.loomcookbook.inspect.PinningPatterns.Result;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,96 +68,194 @@ public final class PinningDemo implements Demo {
 
     @Override
     public Integer call() throws Exception {
-        if (hold.isZero() || hold.compareTo(Duration.ofMinutes(1)) > 0) {
+        // The child takes whole milliseconds: a shorter hold would reach it as 0 ms.
+        if (hold.compareTo(MIN_HOLD) < 0 || hold.compareTo(MAX_HOLD) > 0) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--hold must be more than 0 and at most 1m, but was " + Timing.format(hold));
+                    "--hold must be at least 1ms and at most 1m, but was " + Timing.format(hold));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Pinning on JDK %s: a child JVM with ONE carrier thread runs four blocking patterns%n", Runtime.version());
-        out.printf("  child: java %s ... %s %dms%n", String.join(" ", ONE_CARRIER),
-                PinningPatterns.class.getSimpleName(), hold.toMillis());
+        out.printf("  child: java %s%n", String.join(" ", ONE_CARRIER));
+        out.printf("         ... %s %dms%n", PinningPatterns.class.getSimpleName(), hold.toMillis());
         out.println("  in each, task A blocks for " + Timing.format(hold) + " inside the pattern; then task B asks for"
                 + " the carrier and interrupts A.");
-        out.println("  B can run before A wakes only if A gave the carrier back; JFR records jdk.VirtualThreadPinned"
-                + " (threshold 0 ms).");
+        out.println("  B can run before A wakes only if A gave the carrier back;");
+        out.println("  JFR records jdk.VirtualThreadPinned (threshold 0 ms).");
+        out.println();
         out.flush();
         long start = System.nanoTime();
-        report = runChild(hold);
+        report = runChild(hold, line -> printProgress(out, line));
         out.printf("%n  child JVM finished in %s (JDK %s, parallelism=%s, maxPoolSize=%s)%n%n",
                 Timing.format(Timing.since(start)), report.runtimeVersion(), report.parallelism(), report.maxPoolSize());
 
-        Table table = new Table("pattern", "pinned", "pinnedReason", "blocking op", "pinned for", "A blocked",
-                "A and B on one carrier");
+        Table table = new Table("pattern", "pinned", "pinnedReason (short)", "blocking op", "pinned for", "A blocked",
+                "A and B");
         for (Result r : report.results()) {
             Pin pin = r.pinned() ? r.pins().getFirst() : null;
             long pinnedNanos = r.pins().stream().mapToLong(Pin::nanos).sum();
             table.row(r.pattern().label, r.pinned() ? "PINNED" : "no",
-                    pin == null ? "-" : withoutPackages(pin.pinnedReason()),
+                    pin == null ? "-" : shortReason(pin.pinnedReason()),
                     pin == null ? "-" : pin.blockingOperation(),
                     pin == null ? "-" : Timing.format(pinnedNanos),
                     Timing.format(r.blockedNanos()),
-                    r.interleaved() ? "interleaved" : "serialized");
+                    effect(r));
         }
         table.print(out);
+        out.println("  A and B: interleaved = B ran while A was blocked (the carrier was free);"
+                + " serialized = B waited for A.");
 
         out.println();
-        out.println("  each pattern's Java, its recorded event order, and the frames that matter of its pin event:");
+        out.println("  each pattern's Java, its recorded event order, and for a pin, JFR's reason and the frames that matter:");
+        String indent = " ".repeat(2 + LABEL_WIDTH + 1);
         for (Result r : report.results()) {
-            out.printf("  %-26s %s%n", r.pattern().label, r.pattern().javaCode);
-            out.printf("  %-26s order:  %s%n", "", String.join(" > ", r.order()));
+            out.printf("  %-" + LABEL_WIDTH + "s %s%n", r.pattern().label, r.pattern().javaCode);
+            out.printf("%sorder:  %s%n", indent, String.join(" > ", r.order()));
             if (r.pinned()) {
-                out.printf("  %-26s frames: %s%n", "", String.join(" <- ", framesThatMatter(r.pins().getFirst().frames())));
+                Pin pin = r.pins().getFirst();
+                out.printf("%sreason: %s%n", indent, withoutPackages(pin.pinnedReason()));
+                wrap("frames: ", framesThatMatter(pin.frames()), " <- ", WIDTH - indent.length())
+                        .forEach(l -> out.println(indent + l));
             }
         }
         out.println();
-        out.println("  Python: time.sleep() inside an async def stops the one event-loop thread for every task;"
-                + " a pinned virtual");
-        out.println("          thread does the same to its carrier. The unpinned patterns behave like"
-                + " 'await asyncio.sleep()'.");
-        out.println("  JDK 21-23 also pinned in synchronized and Object.wait; JEP 491 (JDK 24) fixed those."
-                + " Class initializers and");
-        out.println("  native frames (JNI, FFM upcalls) still pin: find them with JFR, as here, or"
-                + " 'jfr print --events jdk.VirtualThreadPinned'.");
+        out.println("  Python: time.sleep() inside an async def stops the one event-loop thread for every task;");
+        out.println("          a pinned virtual thread does the same to its carrier.");
+        out.println("          The unpinned patterns behave like 'await asyncio.sleep()'.");
+        out.println("  JDK 21-23 also pinned in synchronized and Object.wait; JEP 491 (JDK 24) fixed those.");
+        out.println("  Class initializers and native frames (JNI, FFM upcalls) still pin: find them with JFR,");
+        out.println("  as here, or 'jfr print --events jdk.VirtualThreadPinned'.");
         out.flush();
         return 0;
     }
 
-    /** Starts the child JVM with one carrier, waits for it (bounded) and reads its report. */
-    static Report runChild(Duration hold) throws IOException, InterruptedException {
+    /** Output stays within this many columns. */
+    static final int WIDTH = 120;
+    private static final int LABEL_WIDTH = 26;
+    private static final Duration MIN_HOLD = Duration.ofMillis(1);
+    private static final Duration MAX_HOLD = Duration.ofMinutes(1);
+
+    /** A progress line of the child: {@code start PATTERN}, or {@code done PATTERN BLOCKED_NANOS ORDER}. */
+    static void printProgress(PrintWriter out, String line) {
+        String[] f = line.split(" ", 4);
+        PinningPatterns.Pattern pattern = PinningPatterns.Pattern.valueOf(f[1]);
+        if (f[0].equals("start")) {
+            out.printf("  %d/%d %-" + LABEL_WIDTH + "s running...", pattern.ordinal() + 1,
+                    PinningPatterns.Pattern.values().length, pattern.label);
+        } else {
+            Result r = new Result(pattern, List.of(), List.of(f[3].split("\\|")), Long.parseLong(f[2]));
+            out.printf(" done: A blocked %s, A and B %s%n", Timing.format(r.blockedNanos()), effect(r));
+        }
+        out.flush();
+    }
+
+    private static String effect(Result r) {
+        return r.interleaved() ? "interleaved" : "serialized";
+    }
+
+    /**
+     * JFR's pinnedReason, short enough for the table: {@code VM call to a.b.C$D.<clinit> on stack}
+     * to {@code D.<clinit>}, {@code Native or VM frame on stack} to {@code Native or VM frame}.
+     */
+    static String shortReason(String reason) {
+        if (reason == null) {
+            return "-";
+        }
+        String s = withoutPackages(reason).replaceFirst("^VM call to ", "").replaceFirst(" on stack$", "");
+        return s.replaceAll("\\b[\\w$]+\\$(\\w+\\.)", "$1");
+    }
+
+    /** Joins {@code parts} with {@code separator} after {@code head}, breaking lines at parts to stay within {@code width}. */
+    static List<String> wrap(String head, List<String> parts, String separator, int width) {
+        List<String> lines = new ArrayList<>();
+        String indent = " ".repeat(head.length());
+        StringBuilder line = new StringBuilder(head);
+        for (int i = 0; i < parts.size(); i++) {
+            String part = parts.get(i);
+            String sep = i == 0 ? "" : separator;
+            if (i > 0 && line.length() + sep.length() + part.length() > width) {
+                lines.add(line.toString().stripTrailing());
+                line = new StringBuilder(indent).append(separator.stripLeading());
+                sep = "";
+            }
+            line.append(sep).append(part);
+        }
+        lines.add(line.toString());
+        return lines;
+    }
+
+    /**
+     * Starts the child JVM with one carrier, passes each progress line to {@code progress} as it
+     * comes, waits for the child (bounded) and reads its report. The child never outlives this
+     * JVM: it is destroyed on every way out of here, by a shutdown hook on Ctrl-C, and it ends by
+     * itself when our end of its stdin closes (this JVM died, even by SIGKILL).
+     */
+    static Report runChild(Duration hold, Consumer<String> progress) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "--enable-preview", "--enable-native-access=ALL-UNNAMED"));
         command.addAll(ONE_CARRIER);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 PinningPatterns.class.getName(), String.valueOf(hold.toMillis())));
         Path dir = Files.createTempDirectory("pinning");
-        Path stdout = dir.resolve("stdout.txt");
         Path stderr = dir.resolve("stderr.txt");
+        Process child = null;
+        Thread destroyOnExit = null;
+        Thread watchdog = null;
         try {
-            Process child = new ProcessBuilder(command)
-                    .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+            // stdin stays a pipe that we never write to: its EOF tells the child that we are gone.
+            child = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+            Process started = child;
+            destroyOnExit = new Thread(started::destroyForcibly, "pinning-child-reaper");
+            Runtime.getRuntime().addShutdownHook(destroyOnExit);
             long limitSeconds = 60 + 8 * Math.max(1, hold.toSeconds());
-            try {
-                if (!child.waitFor(limitSeconds, TimeUnit.SECONDS)) {
-                    child.destroyForcibly().waitFor();
-                    throw new IllegalStateException("the child JVM did not finish within " + limitSeconds + " s");
+            AtomicBoolean timedOut = new AtomicBoolean();
+            // Reading the child's output blocks; destroying the child ends the read.
+            watchdog = Thread.ofVirtual().name("pinning-child-watchdog").start(() -> {
+                try {
+                    if (!started.waitFor(limitSeconds, TimeUnit.SECONDS)) {
+                        timedOut.set(true);
+                        started.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    // The child is done with; nothing to watch.
                 }
-            } finally {
-                // Interrupted while waiting: the child must not outlive the demo.
-                if (child.isAlive()) {
-                    child.destroyForcibly();
+            });
+            String reportLine = null;
+            try (BufferedReader out = child.inputReader(StandardCharsets.UTF_8)) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    if (line.startsWith(PinningPatterns.PROGRESS_PREFIX)) {
+                        progress.accept(line.substring(PinningPatterns.PROGRESS_PREFIX.length()));
+                    } else if (line.startsWith(PinningPatterns.REPORT_PREFIX)) {
+                        reportLine = line.substring(PinningPatterns.REPORT_PREFIX.length());
+                    }
                 }
             }
-            List<String> lines = Files.readAllLines(stdout);
-            String reportLine = lines.stream().filter(l -> l.startsWith(PinningPatterns.REPORT_PREFIX))
-                    .findFirst().orElse(null);
+            child.waitFor();
+            if (timedOut.get()) {
+                throw new IllegalStateException("the child JVM did not finish within " + limitSeconds + " s");
+            }
             if (child.exitValue() != 0 || reportLine == null) {
                 List<String> err = Files.readAllLines(stderr);
                 throw new IllegalStateException("the child JVM failed (exit " + child.exitValue() + ")"
                         + (err.isEmpty() ? "" : ": " + err.getFirst()));
             }
-            return new ObjectMapper().readValue(reportLine.substring(PinningPatterns.REPORT_PREFIX.length()), Report.class);
+            return new ObjectMapper().readValue(reportLine, Report.class);
         } finally {
-            Files.deleteIfExists(stdout);
+            if (child != null) {
+                child.destroyForcibly();
+                child.waitFor(30, TimeUnit.SECONDS);
+                child.getOutputStream().close();
+            }
+            if (watchdog != null) {
+                watchdog.interrupt();
+                watchdog.join();
+            }
+            if (destroyOnExit != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(destroyOnExit);
+                } catch (IllegalStateException e) {
+                    // Shutting down already: the hook runs and destroys the (ended) child again, harmlessly.
+                }
+            }
             Files.deleteIfExists(stderr);
             Files.deleteIfExists(dir);
         }

@@ -83,16 +83,15 @@ public final class PsTreeCommand implements Demo {
             dump = dumpOf(pid);
             how = "jcmd " + pid + " Thread.dump_to_file -format=json";
         }
-        out.printf("Task tree of JVM %s (JDK %s), from %s%n%n", dump.processId(), dump.runtimeVersion(), how);
+        out.printf("Task tree of JVM %s (JDK %s)%n  from %s%n%n", dump.processId(), dump.runtimeVersion(), how);
         TaskTree.render(dump, all).forEach(out::println);
         out.println();
         out.println("  Python 3.14: python -m asyncio pstree PID");
-        out.println("  Java:        jcmd PID Thread.dump_to_file -format=json FILE   (what 'pstree PID' runs),"
-                + " or HotSpotDiagnosticMXBean.dumpThreads");
-        out.println("  A scope appears with the name given by StructuredTaskScope.open(joiner, cf -> cf.withName(...));"
-                + " unlike asyncio, the");
-        out.println("  dump also shows each subtask's thread state and stack, and works on a JVM that was not"
-                + " prepared for it.");
+        out.println("  Java:        jcmd PID Thread.dump_to_file -format=json FILE   (what 'pstree PID' runs),");
+        out.println("               or HotSpotDiagnosticMXBean.dumpThreads(file, ThreadDumpFormat.JSON) in-process");
+        out.println("  A scope appears with the name given by StructuredTaskScope.open(joiner, cf -> cf.withName(...)).");
+        out.println("  Unlike asyncio, the dump also shows each subtask's thread state and stack,");
+        out.println("  and works on a JVM that was not prepared for it.");
         out.flush();
         return 0;
     }

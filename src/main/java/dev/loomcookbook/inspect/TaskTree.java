@@ -62,8 +62,8 @@ public final class TaskTree {
         if (hidden > 0) {
             int hiddenThreads = dump.containers().stream().filter(c -> !shown.contains(c.id()))
                     .mapToInt(c -> c.threads().size()).sum();
-            r.lines.add("(" + hidden + " more containers with " + hiddenThreads
-                    + " threads not shown: the root, pools, carriers; --all shows them)");
+            r.lines.add("(" + hidden + (hidden == 1 ? " more container with " : " more containers with ") + hiddenThreads
+                    + (hiddenThreads == 1 ? " thread" : " threads") + " not shown: the root, pools, carriers; --all shows them)");
         }
         return r.lines;
     }
@@ -118,8 +118,18 @@ public final class TaskTree {
                 String branch = indent + (last ? "└─ " : "├─ ");
                 String below = indent + (last ? "   " : "│  ");
                 if (items.get(i) instanceof DumpedThread t) {
-                    lines.add(branch + label(t) + "  " + t.state() + frames(t.stack()));
                     List<Container> owned = nested.stream().filter(n -> n.owner() != null && n.owner() == t.tid()).toList();
+                    String line = branch + label(t) + "  " + t.state();
+                    String frames = frames(t.stack());
+                    if (line.length() + frames.length() <= WIDTH) {
+                        lines.add(line + frames);
+                    } else {
+                        // Too wide: the frames go on lines of their own under the thread, like a stack trace.
+                        lines.add(line);
+                        for (String frame : frames.strip().split(" <- ")) {
+                            lines.add(below + (owned.isEmpty() ? "   " : "│  ") + "at " + frame);
+                        }
+                    }
                     for (int j = 0; j < owned.size(); j++) {
                         boolean lastOwned = j == owned.size() - 1;
                         container(owned.get(j), below + (lastOwned ? "└─ " : "├─ "), below + (lastOwned ? "   " : "│  "), false);
@@ -130,6 +140,9 @@ public final class TaskTree {
             }
         }
     }
+
+    /** A thread's line longer than this puts its frames on a second line. */
+    static final int WIDTH = 120;
 
     private static String label(DumpedThread t) {
         String name = t.name().isEmpty() ? "(unnamed" + (t.virtual() ? " virtual)" : ")") : t.name();

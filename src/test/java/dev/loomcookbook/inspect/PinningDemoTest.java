@@ -88,6 +88,58 @@ class PinningDemoTest {
                 .containsPattern("Object.wait +no +- ").contains("time.sleep()");
     }
 
+    /** Each pattern's progress line is printed (in run order) before the table, with its effect. */
+    @Test
+    void printsProgressPerPatternBeforeTheTable() {
+        List<String> lines = run.out().lines().toList();
+        int table = indexOf(lines, "pattern ");
+        int previous = -1;
+        for (Pattern p : Pattern.values()) {
+            int at = indexOf(lines, (p.ordinal() + 1) + "/4 " + p.label);
+            assertThat(at).as(p.label).isGreaterThan(previous).isLessThan(table);
+            assertThat(lines.get(at)).contains("done: A blocked")
+                    .contains(result(p).interleaved() ? "interleaved" : "serialized");
+            previous = at;
+        }
+    }
+
+    /** No printed line is wider than 120 columns. */
+    @Test
+    void linesFitIn120Columns() {
+        assertThat(run.out().lines()).allMatch(l -> l.length() <= PinningDemo.WIDTH, "at most 120 columns");
+    }
+
+    /** A hold under 1 ms (which would reach the child as 0 ms) is refused with exit 2. */
+    @Test
+    void refusesAHoldUnderOneMillisecond() {
+        CliRun bad = CliRun.of(new PinningDemo(), "--hold", "999us");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err().lines().findFirst().orElseThrow()).contains("--hold must be at least 1ms");
+    }
+
+    /** JFR's reasons are shortened for the table to the initializer's class and method, or the frame kind. */
+    @Test
+    void shortensPinnedReasons() {
+        assertThat(PinningDemo.shortReason("VM call to a.b.Outer$Inner.<clinit> on stack")).isEqualTo("Inner.<clinit>");
+        assertThat(PinningDemo.shortReason("Native or VM frame on stack")).isEqualTo("Native or VM frame");
+    }
+
+    /** Wrapping breaks between parts, keeps every line within the width and starts continuations with the separator. */
+    @Test
+    void wrapsBetweenParts() {
+        List<String> lines = PinningDemo.wrap("frames: ", List.of("aaaa", "bbbb", "cccc"), " <- ", 20);
+        assertThat(lines).containsExactly("frames: aaaa <- bbbb", "        <- cccc");
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line contains '" + text + "'");
+    }
+
     private static Result result(Pattern p) {
         assertThat(run.exitCode()).as(run.err()).isZero();
         return demo.report.results().stream().filter(r -> r.pattern() == p).findFirst().orElseThrow();

@@ -99,6 +99,30 @@ class PsTreeCommandTest {
                 "   └─ #20 ForkJoinPool-1-worker-1  WAITING");
     }
 
+    /** A thread line that would pass 120 columns puts its frames on lines of their own, "at ...", under the thread. */
+    @Test
+    void wrapsFramesOfAWideThreadLine() throws Exception {
+        String longName = "com.example.SomeRatherLongServiceName.lambda$handleTheIncomingRequestWithRetries$17";
+        ThreadDump dump = ThreadDump.parse("""
+                {"threadDump": {"processId": "42", "runtimeVersion": "25", "threadContainers": [
+                  {"container": "<root>", "parent": null, "owner": null, "threads": [
+                    {"tid": "3", "name": "main", "state": "WAITING", "stack": []}]},
+                  {"container": "work/jdk.internal.misc.ThreadFlock$ThreadContainerImpl@2", "parent": "<root>",
+                   "owner": "3", "threads": [
+                    {"tid": "21", "name": "a-worker-thread-with-a-long-name", "state": "TIMED_WAITING", "stack": [
+                      "java.base/java.lang.Thread.sleep(Thread.java:540)",
+                      "%s(SomeRatherLongServiceName.java:12)"]}]}]}}
+                """.formatted(longName), "test");
+
+        assertThat(TaskTree.render(dump, false)).containsExactly(
+                "scope \"work\"  (1 thread)  owner #3 main",
+                "└─ #21 a-worker-thread-with-a-long-name  TIMED_WAITING",
+                "      at Thread.sleep",
+                "      at SomeRatherLongServiceName.lambda$handleTheIncomingRequestWithRetries$17"
+                        + "(SomeRatherLongServiceName.java:12)",
+                "(1 more container with 1 thread not shown: the root, pools, carriers; --all shows them)");
+    }
+
     /** pstree --demo opens its named tree in this JVM, renders it, and ends every thread it started. */
     @Test
     void demoRendersItsTree() {
@@ -168,6 +192,9 @@ class PsTreeCommandTest {
             }
             int depth = prefix / 3;
             String rest = line.substring(prefix);
+            if (rest.startsWith("at ")) {
+                continue; // the frames of the thread above, on a line of their own
+            }
             if (depth == 0) {
                 inside = rest.startsWith("scope \"" + root + "\"");
             }
