@@ -91,12 +91,12 @@ public final class CarrierLoopDemo implements Demo {
         code.row("the loop thread", "the carrier thread (here: exactly one)");
         code.print(out);
         out.println();
-        out.println("Starting a child JVM with one carrier: java --enable-preview "
-                + "-Djdk.virtualThreadScheduler.parallelism=1 -Djdk.virtualThreadScheduler.maxPoolSize=1 ...");
+        out.println("Starting a child JVM with one carrier: java --enable-preview");
+        out.println("    -Djdk.virtualThreadScheduler.parallelism=1 -Djdk.virtualThreadScheduler.maxPoolSize=1 ...");
         out.flush();
 
         OneCarrierJvm.Result result = OneCarrierJvm.launch(steps, step, busy);
-        out.printf("The child ran and exited in %s; scheduler settings it saw: %s; carriers its virtual threads ran on: %s%n%n",
+        out.printf("The child ran and exited in %s; scheduler settings it saw: %s;%ncarriers its virtual threads ran on: %s%n%n",
                 Timing.format(result.startNanos()),
                 result.settings().entrySet().stream().map(e -> e.getKey().replace("jdk.virtualThreadScheduler.", "") + "=" + e.getValue())
                         .collect(Collectors.joining(", ")),

@@ -205,8 +205,9 @@ public final class EventLoopDemo implements Demo {
         out.println();
         out.printf("Settings: duration %s, delay %s, max block %s, heartbeat %s, seed %d%n",
                 Timing.format(duration), Timing.format(delay), Timing.format(maxBlock), Timing.format(heartbeat), usedSeed);
-        out.println("(the original: 60 s, 1 s, blocks of 0-5 s). A heartbeat callback asks to run every "
-                + Timing.format(heartbeat) + "; it is printed when a blocking call held it up.");
+        out.println("(the original: 60 s, 1 s, blocks of 0-5 s).");
+        out.println("A heartbeat callback asks to run every " + Timing.format(heartbeat)
+                + "; it is printed when a blocking call held it up.");
         out.println();
         out.flush();
     }
@@ -229,8 +230,8 @@ public final class EventLoopDemo implements Demo {
         table.print(out);
         double blocked = run.calls.stream().mapToDouble(c -> c.blockEnd() - c.ran()).sum();
         double longest = run.calls.stream().mapToDouble(c -> c.blockEnd() - c.ran()).max().orElse(0);
-        out.printf(Locale.ROOT, "%nThe chain blocked the loop for %s in all (longest block %s); the heartbeat "
-                        + "ran %d times where a free loop would run it about %d times.%n",
+        out.printf(Locale.ROOT, "%nThe chain blocked the loop for %s in all (longest block %s);%n"
+                        + "the heartbeat ran %d times where a free loop would run it about %d times.%n",
                 Timing.format(nanos(blocked)), Timing.format(nanos(longest)), run.beats.size(),
                 Math.round(Math.floor(run.endedAt / seconds(heartbeat))));
         out.println();

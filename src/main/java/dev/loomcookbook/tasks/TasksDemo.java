@@ -168,7 +168,7 @@ public final class TasksDemo implements Demo {
         long start = System.nanoTime();
         List<Outcome> outcomes;
         try (var scope = StructuredTaskScope.open(StructuredTaskScope.Joiner.<Outcome>allSuccessfulOrThrow(),
-                cf -> cf.withName(SCOPE_NAME))) {
+                cf -> cf.withName(SCOPE_NAME).withThreadFactory(Thread.ofVirtual().name("task-", 1).factory()))) {
             scope.fork(() -> factorial(out, 10, start));
             scope.fork(() -> fibonacci(out, 10, start));
             scope.fork(() -> binomialCoefficient(out, 20, 10, start));

@@ -141,7 +141,7 @@ public final class SchedulerDemo implements Demo {
             graph = buildGraph();
         } catch (InvalidGraphException e) {
             out.println();
-            out.printf("rejected before anything ran: %s%n  (%s, an IllegalArgumentException from build())%n",
+            out.printf("rejected before anything ran:%n  %s%n  (%s, an IllegalArgumentException from build())%n",
                     e.getMessage(), "InvalidGraphException." + e.getClass().getSimpleName());
             out.flush();
             return 0;
@@ -199,6 +199,7 @@ public final class SchedulerDemo implements Demo {
     }
 
     private String work(Step step, Map<String, String> inputs) throws InterruptedException {
+        Thread.currentThread().setName(step.name());   // so that a thread dump (pstree) shows the step
         Thread.sleep(unit.multipliedBy(step.units()));
         if (step.name().equals(fail)) {
             throw new IllegalStateException(step.name() + " failed (--fail " + step.name() + ")");
