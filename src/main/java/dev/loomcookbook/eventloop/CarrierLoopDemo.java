@@ -28,9 +28,16 @@ import picocli.CommandLine.Spec;
         description = {
             "One carrier thread is the event loop: blocking virtual threads interleave, a busy one starves the rest.",
             "Starts a child JVM with -Djdk.virtualThreadScheduler.parallelism=1 (and maxPoolSize=1), runs two "
-                    + "phases inside a StructuredTaskScope (asyncio.run(main())) and renders what it recorded."
+                    + "phases inside a StructuredTaskScope (asyncio.run(main())) and renders what it recorded.",
+            "Bounds: --steps from 2 to 50; --step from 1 ms to 10 s; --busy from 1 ms to 1 min."
         })
 public final class CarrierLoopDemo implements Demo {
+
+    static final int MAX_STEPS = 50;
+    static final Duration MAX_STEP = Duration.ofSeconds(10);
+    static final Duration MAX_BUSY = Duration.ofMinutes(1);
+    /** Shorter steps and spins measure the timer, not the carrier. */
+    static final Duration MIN_DURATION = Duration.ofMillis(1);
 
     @Spec
     CommandSpec spec;
@@ -69,6 +76,12 @@ public final class CarrierLoopDemo implements Demo {
         if (step.isZero() || busy.isZero()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--step and --busy must be more than 0");
         }
+        if (steps > MAX_STEPS) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--steps must be at most " + MAX_STEPS + ", but was " + steps);
+        }
+        requireWithin("--step", step, MAX_STEP);
+        requireWithin("--busy", busy, MAX_BUSY);
         PrintWriter out = spec.commandLine().getOut();
         Table code = new Table("Python (asyncio)", "JDK 25 (virtual threads)");
         code.row("asyncio.run(main())", "try (var scope = StructuredTaskScope.open()) { ...; scope.join(); }");
@@ -78,12 +91,12 @@ public final class CarrierLoopDemo implements Demo {
         code.row("the loop thread", "the carrier thread (here: exactly one)");
         code.print(out);
         out.println();
-        out.println("Starting a child JVM with one carrier: java --enable-preview "
-                + "-Djdk.virtualThreadScheduler.parallelism=1 -Djdk.virtualThreadScheduler.maxPoolSize=1 ...");
+        out.println("Starting a child JVM with one carrier: java --enable-preview");
+        out.println("    -Djdk.virtualThreadScheduler.parallelism=1 -Djdk.virtualThreadScheduler.maxPoolSize=1 ...");
         out.flush();
 
         OneCarrierJvm.Result result = OneCarrierJvm.launch(steps, step, busy);
-        out.printf("The child ran and exited in %s; scheduler settings it saw: %s; carriers its virtual threads ran on: %s%n%n",
+        out.printf("The child ran and exited in %s; scheduler settings it saw: %s;%ncarriers its virtual threads ran on: %s%n%n",
                 Timing.format(result.startNanos()),
                 result.settings().entrySet().stream().map(e -> e.getKey().replace("jdk.virtualThreadScheduler.", "") + "=" + e.getValue())
                         .collect(Collectors.joining(", ")),
@@ -99,6 +112,13 @@ public final class CarrierLoopDemo implements Demo {
         out.println("default scheduler (one carrier per core) a busy virtual thread takes one core, not the whole program.");
         out.flush();
         return 0;
+    }
+
+    private void requireWithin(String option, Duration value, Duration max) {
+        if (value.compareTo(MIN_DURATION) < 0 || value.compareTo(max) > 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be from "
+                    + Timing.format(MIN_DURATION) + " to " + Timing.format(max) + ", but was " + Timing.format(value));
+        }
     }
 
     private void printBlockingPhase(PrintWriter out, OneCarrierJvm.Result result) {

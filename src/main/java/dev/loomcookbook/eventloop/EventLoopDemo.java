@@ -29,11 +29,20 @@ import picocli.CommandLine.Spec;
         description = {
             "The book's A -> B -> C call_later chain on an asyncio-style loop: a blocking callback delays all others.",
             "Each call prints its time, when it was due and its lag; a heartbeat callback shows the lag that the "
-                    + "blocking causes everyone else."
+                    + "blocking causes everyone else.",
+            "Bounds: --duration up to 10 min; --delay from 1 ms to 1 min; --max-block up to 1 min; "
+                    + "--heartbeat from 1 ms to 10 s."
         })
 public final class EventLoopDemo implements Demo {
 
     private static final String[] NAMES = {"task_A", "task_B", "task_C"};
+
+    static final Duration MAX_DURATION = Duration.ofMinutes(10);
+    static final Duration MAX_DELAY = Duration.ofMinutes(1);
+    static final Duration MAX_BLOCK = Duration.ofMinutes(1);
+    static final Duration MAX_HEARTBEAT = Duration.ofSeconds(10);
+    /** Shorter delays and periods turn the loop into a busy loop that prints without end. */
+    static final Duration MIN_PERIOD = Duration.ofMillis(1);
 
     @Spec
     CommandSpec spec;
@@ -84,9 +93,10 @@ public final class EventLoopDemo implements Demo {
         if (duration.isZero()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be more than 0");
         }
-        if (heartbeat.isZero()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--heartbeat must be more than 0");
-        }
+        requireWithin("--duration", duration, Duration.ZERO, MAX_DURATION);
+        requireWithin("--delay", delay, MIN_PERIOD, MAX_DELAY);
+        requireWithin("--max-block", maxBlock, Duration.ZERO, MAX_BLOCK);
+        requireWithin("--heartbeat", heartbeat, MIN_PERIOD, MAX_HEARTBEAT);
         PrintWriter out = spec.commandLine().getOut();
         long usedSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000);
         printHeader(out, usedSeed);
@@ -111,6 +121,15 @@ public final class EventLoopDemo implements Demo {
         }
         printSummary(out, run);
         return 0;
+    }
+
+    private void requireWithin(String option, Duration value, Duration min, Duration max) {
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            String range = min.isZero() ? "at most " + Timing.format(max)
+                    : "from " + Timing.format(min) + " to " + Timing.format(max);
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    option + " must be " + range + ", but was " + Timing.format(value));
+        }
     }
 
     /** The chain and the heartbeat, running on one loop. */
@@ -186,8 +205,9 @@ public final class EventLoopDemo implements Demo {
         out.println();
         out.printf("Settings: duration %s, delay %s, max block %s, heartbeat %s, seed %d%n",
                 Timing.format(duration), Timing.format(delay), Timing.format(maxBlock), Timing.format(heartbeat), usedSeed);
-        out.println("(the original: 60 s, 1 s, blocks of 0-5 s). A heartbeat callback asks to run every "
-                + Timing.format(heartbeat) + "; it is printed when a blocking call held it up.");
+        out.println("(the original: 60 s, 1 s, blocks of 0-5 s).");
+        out.println("A heartbeat callback asks to run every " + Timing.format(heartbeat)
+                + "; it is printed when a blocking call held it up.");
         out.println();
         out.flush();
     }
@@ -210,8 +230,8 @@ public final class EventLoopDemo implements Demo {
         table.print(out);
         double blocked = run.calls.stream().mapToDouble(c -> c.blockEnd() - c.ran()).sum();
         double longest = run.calls.stream().mapToDouble(c -> c.blockEnd() - c.ran()).max().orElse(0);
-        out.printf(Locale.ROOT, "%nThe chain blocked the loop for %s in all (longest block %s); the heartbeat "
-                        + "ran %d times where a free loop would run it about %d times.%n",
+        out.printf(Locale.ROOT, "%nThe chain blocked the loop for %s in all (longest block %s);%n"
+                        + "the heartbeat ran %d times where a free loop would run it about %d times.%n",
                 Timing.format(nanos(blocked)), Timing.format(nanos(longest)), run.beats.size(),
                 Math.round(Math.floor(run.endedAt / seconds(heartbeat))));
         out.println();

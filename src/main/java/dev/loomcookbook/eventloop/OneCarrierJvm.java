@@ -13,6 +13,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.StructuredTaskScope;
+import java.util.concurrent.StructuredTaskScope.Joiner;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -163,7 +164,8 @@ public final class OneCarrierJvm {
         long phaseStart = System.nanoTime();
         CountDownLatch go = new CountDownLatch(1);
         // asyncio.run(main()) with a TaskGroup: the scope ends only when both threads have.
-        try (var scope = StructuredTaskScope.open()) {
+        try (var scope = StructuredTaskScope.open(Joiner.<Object>awaitAllSuccessfulOrThrow(),
+                cf -> cf.withName("blocking-phase"))) {
             scope.fork(() -> sleeper(recorder, "A", go, steps, stepNanos));
             scope.fork(() -> sleeper(recorder, "B", go, steps, stepNanos));
             go.countDown(); // both wait at the gate, so neither can finish before the other starts
@@ -173,7 +175,8 @@ public final class OneCarrierJvm {
 
         phaseStart = System.nanoTime();
         CountDownLatch ticked = new CountDownLatch(1);
-        try (var scope = StructuredTaskScope.open()) {
+        try (var scope = StructuredTaskScope.open(Joiner.<Object>awaitAllSuccessfulOrThrow(),
+                cf -> cf.withName("busy-phase"))) {
             scope.fork(() -> ticker(recorder, ticked, steps, stepNanos));
             scope.fork(() -> spinner(recorder, ticked, busyNanos));
             scope.join();

@@ -13,12 +13,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,13 +42,20 @@ import picocli.CommandLine.Spec;
                     + "the requests wait unmounted while pool threads compute, so the heartbeat stays on time.",
             "",
             "Bounds: --requests up to 10,000; --work up to 1,000,000,000 (about 1.5 s of CPU per request); "
-                    + "--workers up to 16 (each process-pool worker is a JVM).",
+                    + "--requests x --work up to 10,000,000,000 (about 15 s of CPU per way); --latency up to 1 min; "
+                    + "--heartbeat from 1 ms to 10 s; --workers up to 16 (each process-pool worker is a JVM).",
             ""
         })
 public final class OffloadDemo implements Demo {
 
     static final int MAX_REQUESTS = 10_000;
     static final int MAX_WORK = 1_000_000_000;
+    /** All requests' CPU work together, per way: about 15 s of CPU. */
+    static final long MAX_TOTAL_WORK = 10_000_000_000L;
+    static final Duration MAX_LATENCY = Duration.ofMinutes(1);
+    /** Shorter periods measure the timer, not the carriers (and 1 ns busy-loops). */
+    static final Duration MIN_HEARTBEAT = Duration.ofMillis(1);
+    static final Duration MAX_HEARTBEAT = Duration.ofSeconds(10);
     /** Each process-pool worker is a JVM: a few are plenty. */
     static final int MAX_WORKERS = 16;
 
@@ -86,11 +95,25 @@ public final class OffloadDemo implements Demo {
     /** How a request runs its CPU task. */
     @FunctionalInterface
     interface CpuRunner {
-        long run(CpuTask task) throws Exception;
+        long run(Callable<Long> task) throws Exception;
     }
 
     /** One way of running the service, measured. */
-    record Result(String way, long nanos, int requests, Heartbeat.Lag lag, long expectedTicks) {}
+    record Result(String way, long nanos, int requests, Heartbeat.Lag lag, long expectedTicks, long countNanos,
+            long modelNanos) {}
+
+    /** Adds the wall time of each count() call, measured on the thread that runs it, to {@code total}. */
+    record Timed(CpuTask task, LongAdder total) implements Callable<Long> {
+        @Override
+        public Long call() {
+            long t0 = System.nanoTime();
+            try {
+                return task.call();
+            } finally {
+                total.add(System.nanoTime() - t0);
+            }
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -119,9 +142,9 @@ public final class OffloadDemo implements Demo {
 
         warmUp();
         List<Result> results = new ArrayList<>();
-        results.add(measure(out, "inline", CpuTask::call));
+        results.add(measure(out, "inline", Callable::call, carriers));
         try (ExecutorService pool = Executors.newFixedThreadPool(poolSize, Thread.ofPlatform().name("cpu-", 1).factory())) {
-            results.add(measure(out, "threads", task -> Offload.call(pool, task)));
+            results.add(measure(out, "threads", task -> Offload.call(pool, task), poolSize));
         }
         long poolStart = System.nanoTime();
         try (ProcessPool pool = new ProcessPool(poolSize)) {
@@ -133,18 +156,32 @@ public final class OffloadDemo implements Demo {
             checkResults("processes (warm-up)", warmUps, 1_000_000);
             out.printf("  %-9s %d child JVMs started and warmed up in %s (not counted below)%n",
                     "processes", poolSize, Timing.format(Timing.since(poolStart)));
-            results.add(measure(out, "processes", task -> Offload.call(pool, task)));
+            results.add(measure(out, "processes", task -> Offload.call(pool, task), 0));
         }
 
         out.println();
-        Table table = new Table("way", "time", "requests/s", "heartbeat ticks", "~expected", "max lag", "p99 lag");
+        Table table = new Table("way", "time", "requests/s", "count()", "latency+rounds x count()",
+                "heartbeat ticks", "~expected", "max lag", "p99 lag");
         for (Result r : results) {
+            boolean ticked = r.lag().ticks() > 0;
             table.row(r.way(), Timing.format(r.nanos()),
                     String.format(Locale.ROOT, "%.1f", r.requests() / (r.nanos() / 1e9)),
+                    r.countNanos() < 0 ? "-" : Timing.format(r.countNanos()),
+                    r.modelNanos() < 0 ? "-" : Timing.format(r.modelNanos()),
                     r.lag().ticks(), r.expectedTicks(),
-                    Timing.format(r.lag().maxNanos()), Timing.format(r.lag().p99Nanos()));
+                    ticked ? Timing.format(r.lag().maxNanos()) : "-", ticked ? Timing.format(r.lag().p99Nanos()) : "-");
         }
         table.print(out);
+        out.println();
+        out.println("count(): the mean time of one count(item) call, timed on the thread that ran it. All requests wait");
+        out.printf("at once, so time ~ latency + rounds x count(), rounds = ceil(requests / computing threads: %d carriers%n",
+                carriers);
+        out.printf("inline, %d pool threads): when one way takes longer, its count() calls took longer, while the I/O%n",
+                poolSize);
+        out.println("waits still overlapped (latency counts once). Processes: count() runs in the child JVMs, not timed.");
+        if (results.stream().anyMatch(r -> r.lag().ticks() == 0)) {
+            out.println("A '-' lag: the heartbeat never ticked (its period is longer than the run).");
+        }
         out.println();
         out.println("inline     The CPU work runs on the virtual threads themselves. They are not time-sliced, so");
         out.println("           while every carrier computes, the heartbeat waits: the Java form of a CPU loop");
@@ -171,8 +208,18 @@ public final class OffloadDemo implements Demo {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--workers must be at most " + MAX_WORKERS + ", but was " + workers);
         }
-        if (heartbeat.isZero()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--heartbeat must be longer than 0");
+        if ((long) requests * work > MAX_TOTAL_WORK) {
+            throw new CommandLine.ParameterException(spec.commandLine(), String.format(Locale.ROOT,
+                    "--requests x --work must be at most %,d, but was %,d", MAX_TOTAL_WORK, (long) requests * work));
+        }
+        if (latency.compareTo(MAX_LATENCY) > 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--latency must be at most " + Timing.format(MAX_LATENCY) + ", but was " + Timing.format(latency));
+        }
+        if (heartbeat.compareTo(MIN_HEARTBEAT) < 0 || heartbeat.compareTo(MAX_HEARTBEAT) > 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--heartbeat must be from "
+                    + Timing.format(MIN_HEARTBEAT) + " to " + Timing.format(MAX_HEARTBEAT) + ", but was "
+                    + Timing.format(heartbeat));
         }
     }
 
@@ -183,7 +230,13 @@ public final class OffloadDemo implements Demo {
         }
     }
 
-    private Result measure(PrintWriter out, String way, CpuRunner runner) throws InterruptedException {
+    /**
+     * Runs every request through {@code runner}. With {@code computing > 0} (the threads that run
+     * count() at once) each call is timed where it runs, and the result has a model of the time.
+     */
+    private Result measure(PrintWriter out, String way, CpuRunner runner, int computing) throws InterruptedException {
+        boolean timed = computing > 0;
+        LongAdder countTotal = new LongAdder();
         out.printf("  %-9s running...%n", way);
         out.flush();
         CountDownLatch finished = new CountDownLatch(requests);
@@ -193,7 +246,7 @@ public final class OffloadDemo implements Demo {
         Heartbeat beat = Heartbeat.start(heartbeat);
         try (ExecutorService service = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 1; i <= requests; i++) {
-                CpuTask task = new CpuTask(i, work);
+                Callable<Long> task = timed ? new Timed(new CpuTask(i, work), countTotal) : new CpuTask(i, work);
                 responses.add(service.submit(() -> {
                     try {
                         Thread.sleep(latency);
@@ -214,7 +267,14 @@ public final class OffloadDemo implements Demo {
         checkResults(way, responses, work);
         out.printf("  %-9s done in %s%n", way, Timing.format(nanos));
         out.flush();
-        return new Result(way, nanos, requests, beat.lag(), nanos / heartbeat.toNanos());
+        long countNanos = timed ? countTotal.sum() / requests : -1;
+        long modelNanos = timed ? latency.toNanos() + rounds(requests, computing) * countNanos : -1;
+        return new Result(way, nanos, requests, beat.lag(), nanos / heartbeat.toNanos(), countNanos, modelNanos);
+    }
+
+    /** How many times {@code threads} threads must each run count() for {@code requests} requests. */
+    static long rounds(int requests, int threads) {
+        return (requests + threads - 1) / threads;
     }
 
     /** Checks that response i is the result of {@code new CpuTask(i + 1, iterations)}. */

@@ -9,7 +9,9 @@ import dev.loomcookbook.common.Timing;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Subtask;
 import java.util.stream.Stream;
@@ -28,23 +30,28 @@ import picocli.CommandLine.Spec;
             "asyncio tasks as StructuredTaskScope subtasks: three tasks at once, and every task operation.",
             "Without --example: the book's three tasks (factorial, fibonacci, binomial coefficient), "
                     + "each a forked subtask pausing after every step. With --example: small examples, "
-                    + "one per asyncio operation (--example list names them)."
+                    + "one per asyncio operation (--example list names them).",
+            "Bounds: --pause at most 1 min; it applies to the three tasks only (the examples use fixed 100 ms steps)."
         })
 public final class TasksDemo implements Demo {
 
     /** The name of the book's script as an example name: what runs when no --example is given. */
     public static final String THREE_TASKS = "three-tasks";
 
+    /** A longer pause makes the three tasks take hours (10 pauses). */
+    static final Duration MAX_PAUSE = Duration.ofMinutes(1);
+
     @Spec
     CommandSpec spec;
 
     @Option(names = "--pause", defaultValue = "1s", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Pause after each step of the three tasks, like asyncio.sleep(1) (default: ${DEFAULT-VALUE}).")
+            description = "Pause after each step of the three tasks, like asyncio.sleep(1); at most 1 min "
+                    + "(default: ${DEFAULT-VALUE}).")
     Duration pause;
 
     @Option(names = {"-e", "--example"}, split = ",", paramLabel = "NAME",
-            description = "Run these examples instead (comma-separated or repeated): 'list' names them, 'all' runs all; "
-                    + "'" + THREE_TASKS + "' is the book's script.")
+            description = "Run these examples instead (comma-separated or repeated, each once): 'list' names them, "
+                    + "'all' runs all ('list' and 'all' alone); '" + THREE_TASKS + "' is the book's script.")
     List<String> exampleNames = new ArrayList<>();
 
     @Override
@@ -65,6 +72,7 @@ public final class TasksDemo implements Demo {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        validate();
         if (exampleNames.contains("list")) {
             out.println("Examples (run one with: tasks --example NAME):");
             Table table = new Table("--example", "Python");
@@ -77,8 +85,7 @@ public final class TasksDemo implements Demo {
                 : exampleNames.contains("all") ? examples() : exampleNames;
         for (String name : toRun) {
             if (!name.equals(THREE_TASKS) && TaskExamples.named(name).isEmpty()) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "unknown example '" + name + "' (run 'tasks --example list' to see them)");
+                throw usage("unknown example '" + name + "' (run 'tasks --example list' to see them)");
             }
         }
         for (int i = 0; i < toRun.size(); i++) {
@@ -96,10 +103,52 @@ public final class TasksDemo implements Demo {
         return 0;
     }
 
+    /** Rejects option combinations that would otherwise be silently ignored. */
+    private void validate() {
+        if (pause.compareTo(MAX_PAUSE) > 0) {
+            throw usage("--pause must be at most " + Timing.format(MAX_PAUSE) + ", but was " + Timing.format(pause));
+        }
+        if (!given("--example")) {
+            return;
+        }
+        // The raw values: picocli's split drops trailing empty names ("gather,").
+        List<String> typed = spec.commandLine().getParseResult().matchedOption("--example").originalStringValues();
+        if (exampleNames.isEmpty() || typed.stream().flatMap(v -> Stream.of(v.split(",", -1))).anyMatch(String::isBlank)) {
+            throw usage("--example needs a name for each entry (run 'tasks --example list' to see them)");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String name : exampleNames) {
+            if (!seen.add(name)) {
+                throw usage("example '" + name + "' is given twice in --example");
+            }
+        }
+        for (String alone : List.of("list", "all")) {
+            if (exampleNames.contains(alone) && exampleNames.size() > 1) {
+                throw usage("'" + alone + "' must be alone in --example, but was given with "
+                        + String.join(",", exampleNames.stream().filter(n -> !n.equals(alone)).toList()));
+            }
+        }
+        if (given("--pause") && !exampleNames.contains(THREE_TASKS) && !exampleNames.contains("all")) {
+            throw usage("--pause applies only to the book's three tasks ('" + THREE_TASKS
+                    + "'); the examples use fixed 100 ms steps");
+        }
+    }
+
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
     // ---- the book's script --------------------------------------------------------------------
 
     /** One of the three tasks: its name, its step count, and its final line. */
     record Outcome(String name, int steps, String line, long finishedNanos) {}
+
+    /** The three tasks' scope, by this name in thread dumps ({@code pstree PID}). */
+    static final String SCOPE_NAME = "three-tasks";
 
     private void threeTasks(PrintWriter out) throws InterruptedException {
         out.println("The book's script: three tasks at once, each printing a line and pausing "
@@ -107,7 +156,8 @@ public final class TasksDemo implements Demo {
         out.println("  Python:  tasks = [asyncio.Task(factorial(10)), asyncio.Task(fibonacci(10)),");
         out.println("                    asyncio.Task(binomial_coefficient(20, 10))]");
         out.println("           loop.run_until_complete(asyncio.wait(tasks))");
-        out.println("  Java 25: try (var scope = StructuredTaskScope.open(Joiner.<Outcome>allSuccessfulOrThrow())) {");
+        out.println("  Java 25: try (var scope = StructuredTaskScope.open(Joiner.<Outcome>allSuccessfulOrThrow(),");
+        out.println("                   cf -> cf.withName(\"" + SCOPE_NAME + "\"))) {   // the name pstree shows");
         out.println("               scope.fork(() -> factorial(10));   // each fork starts a virtual thread");
         out.println("               scope.fork(() -> fibonacci(10));");
         out.println("               scope.fork(() -> binomialCoefficient(20, 10));");
@@ -117,7 +167,8 @@ public final class TasksDemo implements Demo {
         out.flush();
         long start = System.nanoTime();
         List<Outcome> outcomes;
-        try (var scope = StructuredTaskScope.open(StructuredTaskScope.Joiner.<Outcome>allSuccessfulOrThrow())) {
+        try (var scope = StructuredTaskScope.open(StructuredTaskScope.Joiner.<Outcome>allSuccessfulOrThrow(),
+                cf -> cf.withName(SCOPE_NAME).withThreadFactory(Thread.ofVirtual().name("task-", 1).factory()))) {
             scope.fork(() -> factorial(out, 10, start));
             scope.fork(() -> fibonacci(out, 10, start));
             scope.fork(() -> binomialCoefficient(out, 20, 10, start));

@@ -24,7 +24,23 @@ class EventLoopDemoTest {
     void zeroHeartbeatIsAUsageError() {
         CliRun run = CliRun.of(new EventLoopDemo(), "--heartbeat", "0s");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().lines().findFirst()).hasValue("error: --heartbeat must be more than 0");
+        assertThat(run.err().lines().findFirst()).hasValue("error: --heartbeat must be from 1.00 ms to 10.0 s, but was 0 ns");
+    }
+
+    /** Durations beyond their bounds (a run of hours, a busy loop of 1 ns calls) are usage errors. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "--duration=11m  | error: --duration must be at most 600 s, but was 660 s",
+        "--delay=1ns     | error: --delay must be from 1.00 ms to 60.0 s, but was 1 ns",
+        "--delay=2m      | error: --delay must be from 1.00 ms to 60.0 s, but was 120 s",
+        "--max-block=1h  | error: --max-block must be at most 60.0 s, but was 3600 s",
+        "--heartbeat=11s | error: --heartbeat must be from 1.00 ms to 10.0 s, but was 11.0 s",
+    })
+    void durationsOutOfBoundsAreUsageErrors(String arg, String firstLine) {
+        CliRun run = CliRun.of(new EventLoopDemo(), arg.strip());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines().findFirst()).hasValue(firstLine);
+        assertThat(run.out()).isEmpty();
     }
 
     /** A negative delay is refused by the parser: exit 2, no stack trace. */

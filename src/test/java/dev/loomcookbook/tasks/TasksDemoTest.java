@@ -2,8 +2,13 @@ package dev.loomcookbook.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.testing.CliRun;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The {@code tasks} demo: the book's three tasks, the example list, and bad input. */
 class TasksDemoTest {
@@ -71,5 +76,44 @@ class TasksDemoTest {
         CliRun run = CliRun.of(new TasksDemo(), "--pause", "-1s");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("error: Invalid value for option '--pause'");
+    }
+
+    /** Options that would be silently ignored are usage errors: exit 2, one line, nothing run. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "--example=,        | error: --example needs a name for each entry (run 'tasks --example list' to see them)",
+        "--example=gather,  | error: --example needs a name for each entry (run 'tasks --example list' to see them)",
+        "--example=list,gather | error: 'list' must be alone in --example, but was given with gather",
+        "--example=all,queue | error: 'all' must be alone in --example, but was given with queue",
+        "--example=gather,gather | error: example 'gather' is given twice in --example",
+        "--example=gather --pause=5ms | error: --pause applies only to the book's three tasks ('three-tasks'); "
+                + "the examples use fixed 100 ms steps",
+        "--example=list --pause=1s | error: --pause applies only to the book's three tasks ('three-tasks'); "
+                + "the examples use fixed 100 ms steps",
+        "--pause=61s        | error: --pause must be at most 60.0 s, but was 61.0 s",
+    })
+    void conflictingOptionsAreUsageErrors(String args, String firstLine) {
+        CliRun run = CliRun.of(new TasksDemo(), args.strip().split(" "));
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err().lines().findFirst()).hasValue(firstLine);
+        assertThat(run.out()).isEmpty();
+    }
+
+    /** --pause with the three tasks among the examples is honoured: it is printed as their pause. */
+    @Test
+    void pauseWithTheThreeTasksIsHonoured() {
+        CliRun run = CliRun.of(new TasksDemo(), "--pause", "2ms", "--example", "three-tasks,create-task");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("pausing 2.00 ms per step").contains("--- create-task: ");
+    }
+
+    /** The three tasks run in a scope named "three-tasks", the name a thread dump (pstree) shows. */
+    @Test
+    void threeTasksScopeIsNamed() {
+        DumpOnFirstLine out = new DumpOnFirstLine("Asyncio.Task: Compute");
+        int code = Cli.run(new TasksDemo(), new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+                "--pause", "0s");
+        assertThat(code).isZero();
+        assertThat(out.containerNames()).contains(TasksDemo.SCOPE_NAME);
     }
 }

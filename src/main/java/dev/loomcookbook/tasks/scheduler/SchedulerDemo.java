@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
             "A task scheduler: a build pipeline whose steps start as soon as their prerequisites succeed.",
             "Each step runs on a virtual thread; independent steps overlap. Prints a timeline of starts "
                     + "and ends and each step's final state. --fail makes a step fail, --policy says what "
-                    + "happens then, --broken shows a graph rejected before anything runs."
+                    + "happens then, --broken shows a graph rejected before anything runs (so it takes none of "
+                    + "--unit, --fail, --policy).",
+            "Bounds: --unit at most 10 s (the longest chain is 13 units)."
         })
 public final class SchedulerDemo implements Demo {
 
@@ -32,6 +34,9 @@ public final class SchedulerDemo implements Demo {
 
     /** The pipeline: name, prerequisites, work units, what it produces. */
     private record Step(String name, List<String> needs, int units, String produces) {}
+
+    /** The longest chain is 13 units: at most about 2 min. */
+    static final Duration MAX_UNIT = Duration.ofSeconds(10);
 
     private static final List<Step> PIPELINE = List.of(
             new Step("fetch-deps", List.of(), 3, "12 jars"),
@@ -46,7 +51,7 @@ public final class SchedulerDemo implements Demo {
     CommandSpec spec;
 
     @Option(names = "--unit", defaultValue = "100ms", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Time of one unit of work; steps take 1 to 4 units (default: ${DEFAULT-VALUE}).")
+            description = "Time of one unit of work; steps take 1 to 4 units; at most 10 s (default: ${DEFAULT-VALUE}).")
     Duration unit;
 
     @Option(names = "--fail", paramLabel = "STEP",
@@ -110,6 +115,18 @@ public final class SchedulerDemo implements Demo {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        if (unit.compareTo(MAX_UNIT) > 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--unit must be at most " + Timing.format(MAX_UNIT) + ", but was " + Timing.format(unit));
+        }
+        if (broken != null) {
+            List<String> ignored = java.util.stream.Stream.of("--unit", "--fail", "--policy")
+                    .filter(spec.commandLine().getParseResult()::hasMatchedOption).toList();
+            if (!ignored.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--broken rejects the graph before "
+                        + "anything runs, so it cannot be combined with " + String.join(", ", ignored));
+            }
+        }
         if (fail != null && PIPELINE.stream().noneMatch(s -> s.name().equals(fail))) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "unknown step '" + fail + "' for --fail (steps: " + String.join(", ", new StepNames()) + ")");
@@ -124,7 +141,7 @@ public final class SchedulerDemo implements Demo {
             graph = buildGraph();
         } catch (InvalidGraphException e) {
             out.println();
-            out.printf("rejected before anything ran: %s%n  (%s, an IllegalArgumentException from build())%n",
+            out.printf("rejected before anything ran:%n  %s%n  (%s, an IllegalArgumentException from build())%n",
                     e.getMessage(), "InvalidGraphException." + e.getClass().getSimpleName());
             out.flush();
             return 0;
@@ -182,6 +199,7 @@ public final class SchedulerDemo implements Demo {
     }
 
     private String work(Step step, Map<String, String> inputs) throws InterruptedException {
+        Thread.currentThread().setName(step.name());   // so that a thread dump (pstree) shows the step
         Thread.sleep(unit.multipliedBy(step.units()));
         if (step.name().equals(fail)) {
             throw new IllegalStateException(step.name() + " failed (--fail " + step.name() + ")");

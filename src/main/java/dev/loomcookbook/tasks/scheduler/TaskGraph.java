@@ -37,6 +37,9 @@ import java.util.function.Consumer;
  */
 public final class TaskGraph<T> {
 
+    /** The name of the scope {@link #run} opens, as thread dumps ({@code pstree PID}) show it. */
+    public static final String SCOPE_NAME = "TaskGraph";
+
     /** A task's code: gets its prerequisites' values by name, returns its own value. */
     @FunctionalInterface
     public interface Action<T> {
@@ -166,7 +169,7 @@ public final class TaskGraph<T> {
         Joiner<T, Void> joiner = policy == FailurePolicy.CANCEL
                 ? Joiner.awaitAllSuccessfulOrThrow() : Joiner.awaitAll();
         try (var scope = StructuredTaskScope.open(joiner,
-                cf -> cf.withThreadFactory(threadFactory).withName("TaskGraph"))) {
+                cf -> cf.withThreadFactory(threadFactory).withName(SCOPE_NAME))) {
             int running = 0;
             for (Node<T> n : nodes.values()) {
                 if (n.prerequisites().isEmpty()) {

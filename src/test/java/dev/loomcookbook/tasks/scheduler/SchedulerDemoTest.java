@@ -2,8 +2,14 @@ package dev.loomcookbook.tasks.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcookbook.cli.Cli;
+import dev.loomcookbook.tasks.DumpOnFirstLine;
 import dev.loomcookbook.testing.CliRun;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The {@code scheduler} demo: a pipeline's timeline and final states, rejected graphs, bad input. */
 class SchedulerDemoTest {
@@ -34,7 +40,7 @@ class SchedulerDemoTest {
     void cycleIsRejectedBeforeRunning() {
         CliRun run = CliRun.of(new SchedulerDemo(), "--broken", "cycle");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("rejected before anything ran: cycle: fetch-deps -> package -> unit-tests -> compile -> fetch-deps")
+        assertThat(run.out()).contains("rejected before anything ran:").contains("  cycle: fetch-deps -> package -> unit-tests -> compile -> fetch-deps")
                 .doesNotContain("start ");
     }
 
@@ -56,5 +62,39 @@ class SchedulerDemoTest {
         CliRun policy = CliRun.of(new SchedulerDemo(), "--policy", "sometimes");
         assertThat(policy.exitCode()).isEqualTo(2);
         assertThat(policy.err()).startsWith("error: Invalid value for option '--policy'");
+    }
+
+    /** --broken with an option it would ignore is a usage error naming that option; nothing runs. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--broken=cycle --fail=lint          | --fail",
+        "--broken=cycle --policy=cancel      | --policy",
+        "--broken=unknown --unit=1ms         | --unit",
+        "--broken=duplicate --policy=continue --fail=lint | --fail, --policy",
+    })
+    void brokenWithIgnoredOptionsIsAUsageError(String args, String named) {
+        CliRun run = CliRun.of(new SchedulerDemo(), args.strip().split(" +"));
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err().lines().findFirst()).hasValue(
+                "error: --broken rejects the graph before anything runs, so it cannot be combined with " + named);
+        assertThat(run.out()).isEmpty();
+    }
+
+    /** A unit over 10 s (the run would take minutes) is a usage error. */
+    @Test
+    void unitOverTenSecondsIsAUsageError() {
+        CliRun run = CliRun.of(new SchedulerDemo(), "--unit", "1h");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines().findFirst()).hasValue("error: --unit must be at most 10.0 s, but was 3600 s");
+    }
+
+    /** The steps run in a scope named "TaskGraph", the name a thread dump (pstree) shows. */
+    @Test
+    void schedulerScopeIsNamed() {
+        DumpOnFirstLine out = new DumpOnFirstLine("start ");
+        int code = Cli.run(new SchedulerDemo(), new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+                "--unit", "0s");
+        assertThat(code).isZero();
+        assertThat(out.containerNames()).contains(TaskGraph.SCOPE_NAME);
     }
 }
