@@ -136,9 +136,12 @@ public final class PinningPatterns {
         try (RecordingStream jfr = new RecordingStream()) {
             jfr.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
             jfr.onEvent("jdk.VirtualThreadPinned", e -> {
-                if (e.getThread() != null) {
+                Pin pin = pinOf(e);
+                // Only pins in the pattern's own blocking call count: on a loaded machine task A can
+                // also meet a contended class-loading lock on its way in, which is not the pattern.
+                if (e.getThread() != null && pin.frames().stream().anyMatch(f -> f.contains("PinningPatterns$Blocker."))) {
                     pinsByThread.computeIfAbsent(e.getThread().getJavaThreadId(), id -> new CopyOnWriteArrayList<>())
-                            .add(pinOf(e));
+                            .add(pin);
                 }
             });
             jfr.startAsync();
@@ -169,19 +172,29 @@ public final class PinningPatterns {
 
     private record Run(Pattern pattern, long taskA, List<String> order, long blockedNanos) {}
 
-    /** Task A enters the pattern and blocks; once it is about to block, task B asks for the carrier. */
+    /**
+     * Task A enters the pattern and blocks. Task B starts first and waits until A is about to
+     * block: A's signal queues B for the one carrier before A blocks, so B runs before A wakes
+     * exactly when A's block gives the carrier back. No timing decides the order.
+     */
     private static Run runPattern(Pattern pattern, Duration hold) throws InterruptedException {
         Blocker blocker = new Blocker(hold);
         Blocker.current = blocker;
         Thread a = Thread.ofVirtual().name("task-A " + pattern.label).unstarted(() -> enter(pattern, blocker));
-        a.start();
-        if (!blocker.aboutToBlock.await(1, TimeUnit.MINUTES)) {
-            throw new IllegalStateException(pattern.label + ": task A never reached its blocking call");
-        }
         Thread b = Thread.ofVirtual().name("task-B " + pattern.label).start(() -> {
+            try {
+                if (!blocker.aboutToBlock.await(1, TimeUnit.MINUTES)) {
+                    blocker.failure = new IllegalStateException("task A never reached its blocking call");
+                    return;
+                }
+            } catch (InterruptedException e) {
+                blocker.failure = e;
+                return;
+            }
             blocker.order.add(B_RUNS);
             a.interrupt();
         });
+        a.start();
         Duration limit = hold.multipliedBy(2).plusMinutes(1);
         if (!a.join(limit) || !b.join(limit)) {
             throw new IllegalStateException(pattern.label + ": the tasks did not finish within " + limit);
