@@ -62,11 +62,17 @@ public final class StateMachine {
         return Collections.unmodifiableMap(t);
     }
 
+    /** How a machine awaits its pause ({@code Thread.sleep}); a test passes its own to hold many machines at once. */
+    @FunctionalInterface
+    interface Pause {
+        void pause() throws InterruptedException;
+    }
+
     private final RandomGenerator random;
-    private final Duration pause;
+    private final Pause pause;
     private final Consumer<String> out;
 
-    private StateMachine(RandomGenerator random, Duration pause, Consumer<String> out) {
+    private StateMachine(RandomGenerator random, Pause pause, Consumer<String> out) {
         this.random = random;
         this.pause = pause;
         this.out = out;
@@ -79,7 +85,7 @@ public final class StateMachine {
      */
     public static List<Hop> run(RandomGenerator random, Duration pause, Consumer<String> out)
             throws InterruptedException {
-        return new StateMachine(random, pause, out).startState();
+        return new StateMachine(random, () -> Thread.sleep(pause), out).startState();
     }
 
     /** The generator a machine with this seed draws from: {@code new SplittableRandom(seed)}. */
@@ -101,12 +107,18 @@ public final class StateMachine {
     /** As {@link #runConcurrently(int, long, Duration, AtomicInteger)}, with threads from {@code threadFactory}. */
     public static List<List<Hop>> runConcurrently(int machines, long firstSeed, Duration pause, AtomicInteger finished,
             ThreadFactory threadFactory) throws InterruptedException {
+        return runConcurrently(machines, firstSeed, () -> Thread.sleep(pause), finished, threadFactory);
+    }
+
+    /** For tests: as above, each machine pausing with {@code pause} instead of Thread.sleep. */
+    static List<List<Hop>> runConcurrently(int machines, long firstSeed, Pause pause, AtomicInteger finished,
+            ThreadFactory threadFactory) throws InterruptedException {
         try (var scope = StructuredTaskScope.open(Joiner.<List<Hop>>allSuccessfulOrThrow(),
                 cf -> cf.withName("state-machines").withThreadFactory(threadFactory))) {
             for (int i = 0; i < machines; i++) {
                 long seed = firstSeed + i;
                 scope.fork(() -> {
-                    List<Hop> hops = run(randomFor(seed), pause, line -> {});
+                    List<Hop> hops = new StateMachine(randomFor(seed), pause, line -> {}).startState();
                     finished.incrementAndGet();
                     return hops;
                 });
@@ -119,7 +131,7 @@ public final class StateMachine {
     private List<Hop> startState() throws InterruptedException {
         out.accept("Start State called");
         int value = random.nextInt(2);
-        Thread.sleep(pause);
+        pause.pause();
         return callNext(State.START, value);
     }
 
@@ -145,7 +157,7 @@ public final class StateMachine {
     /** A middle state's body: draw, await the pause, say so, await the next state. */
     private List<Hop> evaluate(State here) throws InterruptedException {
         int value = random.nextInt(2);
-        Thread.sleep(pause);
+        pause.pause();
         out.accept("...evaluating...");
         return callNext(here, value);
     }

@@ -1,5 +1,6 @@
 package dev.loomcookbook.tasks;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.BlockingQueue;
@@ -7,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.StructuredTaskScope.Joiner;
 import java.util.concurrent.StructuredTaskScope.Subtask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code asyncio.as_completed}: a {@link Joiner} that hands each subtask's outcome to the scope's
@@ -77,6 +80,22 @@ public final class AsCompletedJoiner<T> implements Joiner<T, Void> {
             throw new NoSuchElementException("every forked subtask has been handed out");
         }
         Completion<T> c = completed.take();
+        taken++;
+        return c;
+    }
+
+    /**
+     * As {@link #next()}, waiting at most {@code timeout} (Python: {@code as_completed(aws, timeout=...)}
+     * raises TimeoutError); the subtasks keep running (owner only).
+     */
+    public Completion<T> next(Duration timeout) throws InterruptedException, TimeoutException {
+        if (!hasNext()) {
+            throw new NoSuchElementException("every forked subtask has been handed out");
+        }
+        Completion<T> c = completed.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (c == null) {
+            throw new TimeoutException("no subtask completed within " + timeout);
+        }
         taken++;
         return c;
     }

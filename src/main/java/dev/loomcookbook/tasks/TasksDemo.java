@@ -190,10 +190,27 @@ public final class TasksDemo implements Demo {
         out.flush();
     }
 
+    /** How a step pauses; a test passes its own to see the three tasks inside a pause at once. */
+    @FunctionalInterface
+    interface Pause {
+        void pause(Duration duration) throws InterruptedException;
+    }
+
+    private final Pause pauser;
+
+    public TasksDemo() {
+        this(Thread::sleep);
+    }
+
+    /** For tests: each step of the three tasks pauses with {@code pauser} instead of Thread.sleep. */
+    TasksDemo(Pause pauser) {
+        this.pauser = pauser;
+    }
+
     private void step(PrintWriter out, String what) throws InterruptedException {
         out.println("Asyncio.Task: Compute " + what);
         out.flush();
-        Thread.sleep(pause);
+        pauser.pause(pause);
     }
 
     private Outcome factorial(PrintWriter out, int number, long start) throws InterruptedException {

@@ -135,10 +135,17 @@ class CliTest {
         assertThat(run.err().strip()).startsWith("error: IllegalStateException: the answer").doesNotContain("\n");
     }
 
-    /** --help and --version work on the root command and print to stdout. */
+    /** --help on the root command prints the usage with its subcommands to stdout and exits 0. */
     @Test
-    void helpAndVersion() {
-        assertThat(CliRun.main("--help").out()).contains("Usage: loomcookbook").contains("list").contains("tour");
+    void rootHelp() {
+        CliRun help = CliRun.main("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("Usage: loomcookbook").contains("list").contains("tour");
+    }
+
+    /** --version on the root command names the project and JDK 25 on stdout and exits 0. */
+    @Test
+    void rootVersion() {
         CliRun version = CliRun.main("--version");
         assertThat(version.exitCode()).isZero();
         assertThat(version.out()).contains("loomcookbook").contains("JDK 25");

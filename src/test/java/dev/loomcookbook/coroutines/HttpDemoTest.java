@@ -11,15 +11,21 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** The http demo, run in-process against embedded servers with no latency. */
 class HttpDemoTest {
 
+    /** A --timeout no loaded machine reaches on the success paths (HttpFetchTest.NO_TIMEOUT); the default is 5 s. */
+    private static final String NO_TIMEOUT = "30s";
+
     /** The default run prints a line per request, both runs' times and the speed-up, and exits 0. */
     @Test
     void embeddedRunPrintsEachRequestAndTheSpeedUp() {
-        CliRun run = CliRun.of(new HttpDemo(), "--requests", "5", "--latency", "0ms");
+        CliRun run = CliRun.of(new HttpDemo(), "--requests", "5", "--latency", "0ms", "--timeout", NO_TIMEOUT);
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().lines().filter(l -> l.contains("HTTP 200 OK")).count()).isEqualTo(5);
         assertThat(run.out()).contains("return_exceptions=True").contains("sequential").contains("concurrent")
@@ -31,7 +37,7 @@ class HttpDemoTest {
     void failuresAreOneLineEachAndExitOne() {
         try (LatencyServer server = LatencyServer.start(Duration.ZERO)) {
             String refused = LatencyServer.refusingUri().toString();
-            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--url", server.uri() + "item/1",
+            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--timeout", NO_TIMEOUT, "--url", server.uri() + "item/1",
                     "--url", server.uri() + "status/503", "--url", refused);
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.out()).containsSubsequence("item/1", "HTTP 200 OK", "status/503", "FAILED: HTTP 503",
@@ -54,7 +60,7 @@ class HttpDemoTest {
     @Test
     void failFastReportsCancelledRequests() {
         try (LatencyServer server = LatencyServer.start(Duration.ZERO)) {
-            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--fail-fast",
+            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--fail-fast", "--timeout", NO_TIMEOUT,
                     "--url", server.uri() + "hang", "--url", server.uri() + "status/500");
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.out()).containsSubsequence("hang", "cancelled: another request failed first",
@@ -63,14 +69,13 @@ class HttpDemoTest {
     }
 
     /** A malformed --url is rejected with exit 2 before anything starts. */
-    @Test
-    void malformedUrlIsAUsageError() {
-        for (String bad : new String[] {"http://exa mple.com/", "ftp://example.com/", "example.com"}) {
-            CliRun run = CliRun.of(new HttpDemo(), "--url", bad);
-            assertThat(run.exitCode()).as(bad).isEqualTo(2);
-            assertThat(run.err()).as(bad).startsWith("error: --url '" + bad + "'");
-            assertThat(run.out()).as(bad).isEmpty();
-        }
+    @ParameterizedTest
+    @ValueSource(strings = {"http://exa mple.com/", "ftp://example.com/", "example.com"})
+    void malformedUrlIsAUsageError(String bad) {
+        CliRun run = CliRun.of(new HttpDemo(), "--url", bad);
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("error: --url '" + bad + "'");
+        assertThat(run.out()).isEmpty();
     }
 
     /** An unreadable --urls-file is rejected with exit 2 before anything starts. */
@@ -88,26 +93,24 @@ class HttpDemoTest {
         try (LatencyServer server = LatencyServer.start(Duration.ZERO)) {
             Path file = Files.writeString(dir.resolve("urls.txt"),
                     "# two pages\n" + server.uri() + "a\n\n" + server.uri() + "b\n");
-            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--urls-file", file.toString());
+            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--timeout", NO_TIMEOUT, "--urls-file", file.toString());
             assertThat(run.exitCode()).isZero();
             assertThat(run.out()).contains("2 requests").containsSubsequence("/a", "HTTP 200 OK", "/b", "HTTP 200 OK");
         }
     }
 
     /** Too many requests, or a latency or timeout over a minute, is a usage error whose one line names the bound. */
-    @Test
-    void valuesOverTheirBoundsAreUsageErrors() {
-        String[][] cases = {
-            {"--requests", "10001", "error: --requests must be at most 10,000, but was 10,001\n"},
-            {"--latency", "2m", "error: --latency must be at most 1m (one minute), but was 120 s\n"},
-            {"--timeout", "61s", "error: --timeout must be at most 1m (one minute), but was 61.0 s\n"},
-        };
-        for (String[] c : cases) {
-            CliRun run = CliRun.of(new HttpDemo(), c[0], c[1]);
-            assertThat(run.exitCode()).as(c[0]).isEqualTo(2);
-            assertThat(run.err()).as(c[0]).startsWith(c[2]);
-            assertThat(run.out()).as(c[0]).isEmpty();
-        }
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--requests | 10001 | error: --requests must be at most 10,000, but was 10,001",
+        "--latency  | 2m    | error: --latency must be at most 1m (one minute), but was 120 s",
+        "--timeout  | 61s   | error: --timeout must be at most 1m (one minute), but was 61.0 s",
+    })
+    void valuesOverTheirBoundsAreUsageErrors(String option, String value, String firstLine) {
+        CliRun run = CliRun.of(new HttpDemo(), option, value);
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith(firstLine + "\n");
+        assertThat(run.out()).isEmpty();
     }
 
     /** The help states the bounds, and how many requests a cut list shows. */
@@ -121,21 +124,21 @@ class HttpDemoTest {
     }
 
     /** Options of the embedded server given with --url are a usage error, not silently ignored. */
-    @Test
-    void embeddedOnlyOptionsWithUrlAreUsageErrors() {
-        for (String[] option : new String[][] {{"--requests", "5"}, {"--failures", "0"}, {"--latency", "100ms"}}) {
-            CliRun run = CliRun.of(new HttpDemo(), "--url", "http://127.0.0.1:9/", option[0], option[1]);
-            assertThat(run.exitCode()).as(option[0]).isEqualTo(2);
-            assertThat(run.err()).as(option[0]).startsWith("error: " + option[0]
-                    + " applies only to the embedded server: it cannot be combined with --url or --urls-file\n");
-            assertThat(run.out()).as(option[0]).isEmpty();
-        }
+    @ParameterizedTest
+    @CsvSource({"--requests, 5", "--failures, 0", "--latency, 100ms"})
+    void embeddedOnlyOptionsWithUrlAreUsageErrors(String option, String value) {
+        CliRun run = CliRun.of(new HttpDemo(), "--url", "http://127.0.0.1:9/", option, value);
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("error: " + option
+                + " applies only to the embedded server: it cannot be combined with --url or --urls-file\n");
+        assertThat(run.out()).isEmpty();
     }
 
     /** When a run has failures or cancellations there is no speed-up, and the output says why. */
     @Test
     void noSpeedUpUnlessBothRunsSucceed() {
-        CliRun run = CliRun.of(new HttpDemo(), "--requests", "5", "--failures", "2", "--fail-fast", "--latency", "0ms");
+        CliRun run = CliRun.of(new HttpDemo(), "--requests", "5", "--failures", "2", "--fail-fast", "--latency", "0ms",
+                "--timeout", NO_TIMEOUT);
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).doesNotContain("Speed-up:")
                 .contains("No speed-up: the runs did not both succeed (sequential 3 of 5 ok, concurrent ");
@@ -166,7 +169,8 @@ class HttpDemoTest {
     /** A run of more than LIST_LIMIT requests lists LISTED_OK successes and counts the rest, as the help says. */
     @Test
     void longListShowsTheFirstSuccesses() {
-        CliRun run = CliRun.of(new HttpDemo(), "--requests", "25", "--latency", "0ms", "--no-sequential");
+        CliRun run = CliRun.of(new HttpDemo(), "--requests", "25", "--latency", "0ms", "--no-sequential",
+                "--timeout", NO_TIMEOUT);
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().lines().filter(l -> l.contains("HTTP 200 OK")).count()).isEqualTo(HttpDemo.LISTED_OK);
         assertThat(run.out()).contains("... and 15 more successful requests (--all lists every one)");
@@ -178,7 +182,7 @@ class HttpDemoTest {
         try (LatencyServer server = LatencyServer.start(Duration.ZERO)) {
             Path file = Files.writeString(dir.resolve("urls.txt"),
                     server.uri() + "a  # the first page\n" + server.uri() + "b\t# the second\n");
-            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--urls-file", file.toString());
+            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--timeout", NO_TIMEOUT, "--urls-file", file.toString());
             assertThat(run.exitCode()).isZero();
             assertThat(run.out()).contains("2 requests").containsSubsequence("/a ", "HTTP 200 OK", "/b ", "HTTP 200 OK");
         }

@@ -10,7 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -70,6 +74,37 @@ class StateMachineTest {
             List<String> lines = results.get(i).stream().map(Hop::line).toList();
             assertThat(lines).as("machine %d", i).isEqualTo(walk(parseDesignTable(), new SplittableRandom(firstSeed + i)));
         }
+    }
+
+    /**
+     * Thousands of coroutines at once: N machines, many more than the carrier threads, are all inside
+     * their first pause together (a latch for N opens only then), and all finish after it opens.
+     */
+    @Test
+    void thousandMachinesArePausedAtOnce() throws InterruptedException {
+        int machines = 1000;
+        assertThat(machines).as("more machines than carrier threads").isGreaterThan(Runtime.getRuntime().availableProcessors());
+        CountDownLatch allPaused = new CountDownLatch(machines);
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        Set<Thread> paused = ConcurrentHashMap.newKeySet();
+        AtomicInteger finished = new AtomicInteger();
+        List<List<Hop>> results = StateMachine.runConcurrently(machines, 1, () -> {
+            peak.accumulateAndGet(inside.incrementAndGet(), Math::max);
+            try {
+                if (paused.add(Thread.currentThread())) {   // each machine's first pause waits for all the others
+                    allPaused.countDown();
+                    if (!allPaused.await(30, TimeUnit.SECONDS)) {
+                        throw new AssertionError("the machines were not all paused at once within 30 s");
+                    }
+                }
+            } finally {
+                inside.decrementAndGet();
+            }
+        }, finished, Thread.ofVirtual().factory());
+        assertThat(peak).hasValue(machines);
+        assertThat(results).hasSize(machines);
+        assertThat(finished).hasValue(machines);
     }
 
     /** Parses {@link #DESIGN_MD_TABLE}: state name to its next states for 0 and 1. */

@@ -3,6 +3,7 @@ package dev.loomcookbook.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -11,11 +12,15 @@ import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Subtask;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@link AsCompletedJoiner}: asyncio.as_completed, with the completion order forced by latches. */
 class AsCompletedJoinerTest {
+
+    /** Bounded wait for a completion: a safety net against hangs, never a timing guess. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static void await(CountDownLatch latch) throws InterruptedException {
         if (!latch.await(30, TimeUnit.SECONDS)) {
@@ -43,11 +48,11 @@ class AsCompletedJoinerTest {
             });
             scope.fork(() -> "c");
             // c can complete at once; a only after c was handed out; b only after a was.
-            var first = asCompleted.next();
+            var first = asCompleted.next(WAIT);
             releaseA.countDown();
-            var second = asCompleted.next();
+            var second = asCompleted.next(WAIT);
             releaseB.countDown();
-            var third = asCompleted.next();
+            var third = asCompleted.next(WAIT);
             for (var c : List.of(first, second, third)) {
                 order.add(c.get());
                 forkIndexes.add(c.forkIndex());
@@ -73,13 +78,32 @@ class AsCompletedJoinerTest {
                 await(failureSeen);   // still running after the failure: the scope was not cancelled
                 return "survivor";
             });
-            var failed = asCompleted.next();
+            var failed = asCompleted.next(WAIT);
             assertThat(failed.state()).isEqualTo(Subtask.State.FAILED);
             assertThatThrownBy(failed::get).isInstanceOf(IllegalStateException.class).hasMessage("boom");
             failureSeen.countDown();
-            assertThat(asCompleted.next().get()).isEqualTo("survivor");
+            assertThat(asCompleted.next(WAIT).get()).isEqualTo("survivor");
             scope.join();
             assertThat(scope.isCancelled()).isFalse();
+        }
+    }
+
+    /** next(timeout) with nothing completed throws TimeoutException and leaves the subtask running. */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void nextWithTimeoutThrowsWhenNothingCompletes(ThreadFactory factory) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        var asCompleted = new AsCompletedJoiner<String>();
+        try (var scope = StructuredTaskScope.open(asCompleted, cf -> cf.withThreadFactory(factory))) {
+            scope.fork(() -> {
+                await(release);   // cannot complete before the timeout below
+                return "late";
+            });
+            assertThatThrownBy(() -> asCompleted.next(Duration.ofMillis(1))).isInstanceOf(TimeoutException.class);
+            assertThat(asCompleted.hasNext()).isTrue();
+            release.countDown();
+            assertThat(asCompleted.next(WAIT).get()).isEqualTo("late");
+            scope.join();
         }
     }
 

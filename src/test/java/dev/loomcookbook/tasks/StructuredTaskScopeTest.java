@@ -44,6 +44,26 @@ class StructuredTaskScopeTest {
         }
     }
 
+    /** The thread a subtask runs on, so another subtask can wait for it to end. */
+    private static final class SubtaskThread {
+        private final CountDownLatch started = new CountDownLatch(1);
+        private volatile Thread thread;
+
+        /** Called first thing in the subtask. */
+        void enter() {
+            thread = Thread.currentThread();
+            started.countDown();
+        }
+
+        /** Waits until the subtask's thread has ended: by then the joiner has seen its completion. */
+        void awaitEnd() throws InterruptedException {
+            await(started);
+            if (!thread.join(Duration.ofSeconds(30))) {
+                throw new AssertionError("subtask thread did not end within 30 s");
+            }
+        }
+    }
+
     /** gather: allSuccessfulOrThrow yields results in fork order even when they complete in reverse. */
     @ParameterizedTest
     @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
@@ -142,24 +162,101 @@ class StructuredTaskScopeTest {
     @ParameterizedTest
     @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
     void awaitAllKeepsGoingAfterAFailure(ThreadFactory factory) throws Exception {
-        CountDownLatch failed = new CountDownLatch(1);
+        SubtaskThread failingThread = new SubtaskThread();
         Subtask<String> failing;
         Subtask<String> later;
         try (var scope = StructuredTaskScope.open(Joiner.<String>awaitAll(), cf -> cf.withThreadFactory(factory))) {
             failing = scope.fork(() -> {
-                failed.countDown();
+                failingThread.enter();
                 throw new IllegalArgumentException("boom");
             });
             later = scope.fork(() -> {
-                await(failed);   // completes only after the failure
+                failingThread.awaitEnd();   // still running after the joiner has seen the failure
                 return "done";
             });
             scope.join();
+            assertThat(scope.isCancelled()).as("scope cancelled").isFalse();
         }
         assertThat(failing.state()).isEqualTo(Subtask.State.FAILED);
         assertThat(failing.exception()).hasMessage("boom");
         assertThat(later.state()).isEqualTo(Subtask.State.SUCCESS);
         assertThat(later.get()).isEqualTo("done");
+    }
+
+    /** wait(FIRST_COMPLETED): allUntil(s -> true) cancels the scope at the first completion, interrupting the pending one. */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void allUntilFirstCompletedInterruptsThePending(ThreadFactory factory) throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        Subtask<String> pending;
+        Subtask<String> done;
+        List<Subtask<String>> joined;
+        try (var scope = StructuredTaskScope.open(Joiner.<String>allUntil(s -> true),
+                cf -> cf.withThreadFactory(factory))) {
+            pending = scope.fork(() -> blockUntilInterrupted(started, interrupted));
+            done = scope.fork(() -> {
+                await(started);   // the other one is running (and blocked) when this completes
+                return "first";
+            });
+            joined = scope.join().toList();
+            await(interrupted);
+        }
+        assertThat(joined).containsExactly(pending, done);
+        assertThat(done.state()).isEqualTo(Subtask.State.SUCCESS);
+        assertThat(done.get()).isEqualTo("first");
+        assertThat(pending.state()).isEqualTo(Subtask.State.UNAVAILABLE);
+    }
+
+    /** gather: under allSuccessfulOrThrow the first failure cancels the scope, interrupting the blocked siblings. */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void gatherFirstFailureCancelsTheRest(ThreadFactory factory) throws Exception {
+        CountDownLatch started = new CountDownLatch(2);
+        CountDownLatch interrupted = new CountDownLatch(2);
+        Subtask<String> first;
+        Subtask<String> second;
+        try (var scope = StructuredTaskScope.open(Joiner.<String>allSuccessfulOrThrow(),
+                cf -> cf.withThreadFactory(factory))) {
+            first = scope.fork(() -> blockUntilInterrupted(started, interrupted));
+            second = scope.fork(() -> blockUntilInterrupted(started, interrupted));
+            scope.fork(() -> {
+                await(started);
+                throw new IllegalStateException("boom");
+            });
+            assertThatThrownBy(scope::join).isInstanceOf(StructuredTaskScope.FailedException.class);
+            assertThat(scope.isCancelled()).as("scope cancelled").isTrue();
+        }
+        assertThat(interrupted.getCount()).as("siblings still waiting to be interrupted").isZero();
+        assertThat(first.state()).isEqualTo(Subtask.State.UNAVAILABLE);
+        assertThat(second.state()).isEqualTo(Subtask.State.UNAVAILABLE);
+    }
+
+    /** gather: join's FailedException carries the first failure to complete, not the first forked or a later one. */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void gatherReportsTheFirstFailure(ThreadFactory factory) throws Exception {
+        SubtaskThread earlyThread = new SubtaskThread();
+        IllegalStateException early = new IllegalStateException("early");
+        IllegalStateException late = new IllegalStateException("late");
+        Subtask<String> lateTask;
+        try (var scope = StructuredTaskScope.open(Joiner.<String>allSuccessfulOrThrow(),
+                cf -> cf.withThreadFactory(factory))) {
+            lateTask = scope.fork(() -> {   // forked first, fails second
+                try {
+                    earlyThread.awaitEnd();   // the joiner has seen the early failure
+                } catch (InterruptedException cancelled) {
+                    // the early failure cancelled the scope: fail anyway, as a task ignoring the cancel would
+                }
+                throw late;
+            });
+            scope.fork(() -> {
+                earlyThread.enter();
+                throw early;
+            });
+            assertThatThrownBy(scope::join).isInstanceOf(StructuredTaskScope.FailedException.class).hasCause(early);
+        }
+        assertThat(lateTask.state()).as("the late failure is not reported").isEqualTo(Subtask.State.UNAVAILABLE);
     }
 
     /** contextvars: a ScopedValue bound around the scope is visible in its subtasks and unbound outside. */

@@ -91,13 +91,13 @@ class TaskExamplesTest {
                 .contains("scope closed; save() done yet: false").contains("=> after saver.close(): save() completed: true");
     }
 
-    /** Semaphore: all ten finish and never more than three are inside at once. */
+    /** Semaphore: all ten finish and never more than three are inside at once (a broken limit shows a peak over 3). */
     @Test
     void semaphore() {
         String out = run("semaphore");
         Matcher m = Pattern.compile("=> 10 finished; peak inside the semaphore: (\\d+) \\(limit 3\\)").matcher(out);
         assertThat(m.find()).as("the result line").isTrue();
-        assertThat(Integer.parseInt(m.group(1))).isBetween(1, 3);
+        assertThat(Integer.parseInt(m.group(1))).isLessThanOrEqualTo(3);
     }
 
     /** Queue: every item produced is consumed exactly once. */

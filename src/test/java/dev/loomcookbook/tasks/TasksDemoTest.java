@@ -6,6 +6,11 @@ import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.testing.CliRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -13,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The {@code tasks} demo: the book's three tasks, the example list, and bad input. */
 class TasksDemoTest {
 
-    /** The three tasks print all 29 steps and the book's three final values. */
+    /** The three tasks print all 29 steps, the book's three final values and the wall-time line. */
     @Test
     void threeTasksPrintEveryStepAndTheFinalValues() {
         CliRun run = CliRun.of(new TasksDemo(), "--pause", "1ms");
@@ -24,7 +29,33 @@ class TasksDemoTest {
                 .isEqualTo(10);
         assertThat(run.out().lines()).contains("factorial(10) = 3628800", "fibonacci(10) = 55",
                 "binomial_coefficient(20, 10) = 184756");
-        assertThat(run.out()).contains("wall time:").contains("about 10 pauses").contains("not 29");
+        assertThat(run.out()).contains("wall time:").contains("about 10 pauses").contains("not 29");   // output only
+    }
+
+    /** The three tasks are inside a pause at once: a latch for three opens only when all three are paused together. */
+    @Test
+    void threeTasksPauseAtOnce() {
+        CountDownLatch allPaused = new CountDownLatch(3);
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        Set<Thread> paused = ConcurrentHashMap.newKeySet();
+        TasksDemo demo = new TasksDemo(duration -> {
+            peak.accumulateAndGet(inside.incrementAndGet(), Math::max);
+            try {
+                if (paused.add(Thread.currentThread())) {   // each task's first pause waits for the other two
+                    allPaused.countDown();
+                    if (!allPaused.await(30, TimeUnit.SECONDS)) {
+                        throw new AssertionError("the three tasks were not paused at once within 30 s");
+                    }
+                }
+            } finally {
+                inside.decrementAndGet();
+            }
+        });
+        CliRun run = CliRun.of(demo, "--pause", "0s");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(paused).hasSize(3);
+        assertThat(peak).hasValue(3);
     }
 
     /** Each task's steps appear in its own order, whatever the interleaving. */
@@ -36,16 +67,24 @@ class TasksDemoTest {
         assertThat(factorialSteps).containsExactly("2", "3", "4", "5", "6", "7", "8", "9", "10");
     }
 
-    /** --example list names every example; so does the root 'list' command, under the demo. */
+    /** --example list names every example and exits 0. */
     @Test
-    void examplesAreListed() {
+    void exampleListNamesEveryExample() {
         CliRun list = CliRun.of(new TasksDemo(), "--example", "list");
         assertThat(list.exitCode()).isZero();
+        assertThat(new TasksDemo().examples()).allSatisfy(name -> assertThat(list.out()).contains(name));
+    }
+
+    /** The root 'list' command names every example under the demo, as "--example NAME". */
+    @Test
+    void rootListNamesEveryExample() {
         CliRun rootList = CliRun.main("list");
-        for (String name : new TasksDemo().examples()) {
-            assertThat(list.out()).contains(name);
-            assertThat(rootList.out()).contains("--example " + name);
-        }
+        assertThat(new TasksDemo().examples()).allSatisfy(name -> assertThat(rootList.out()).contains("--example " + name));
+    }
+
+    /** The examples include the three tasks and the main asyncio task operations. */
+    @Test
+    void examplesIncludeTheMainOnes() {
         assertThat(new TasksDemo().examples()).contains("three-tasks", "gather", "as-completed", "task-group");
     }
 

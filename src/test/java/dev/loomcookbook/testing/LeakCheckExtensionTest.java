@@ -115,16 +115,19 @@ class LeakCheckExtensionTest {
     static class LeakingFixtures {
         static final String ENABLED = "loomcookbook.leakcheck.fixtures";
 
+        /** Leaves a platform thread running: the extension must fail it. */
         @Test
         void leakPlatformThread() {
             leakedThread = Thread.ofPlatform().name("leaky-platform").start(LeakingFixtures::awaitRelease);
         }
 
+        /** Leaves a virtual thread running: the extension must fail it. */
         @Test
         void leakVirtualThread() {
             leakedThread = Thread.ofVirtual().name("leaky-virtual").start(LeakingFixtures::awaitRelease);
         }
 
+        /** Leaves a child JVM running: the extension must fail it. */
         @Test
         void leakChildProcess() throws Exception {
             String java = ProcessHandle.current().info().command().orElseThrow();
@@ -133,6 +136,7 @@ class LeakCheckExtensionTest {
                     BlockOnStdin.class.getName()).start();
         }
 
+        /** Joins every thread it starts: the extension must let it pass. */
         @Test
         void joinsItsThreads() throws InterruptedException {
             Thread a = Thread.ofVirtual().start(() -> {});

@@ -10,19 +10,26 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The {@code scheduler} demo: a pipeline's timeline and final states, rejected graphs, bad input. */
 class SchedulerDemoTest {
 
-    /** The whole pipeline succeeds and every step shows up in the live timeline and the final table. */
+    /** The whole pipeline succeeds with exit 0 and prints the package's and the publish step's results. */
     @Test
     void pipelineSucceeds() {
         CliRun run = CliRun.of(new SchedulerDemo(), "--unit", "1ms");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        for (String step : new String[] {"fetch-deps", "lint", "compile", "unit-tests", "javadoc", "package", "publish"}) {
-            assertThat(run.out()).containsPattern("start\\s+" + step).containsPattern("end\\s+" + step + "\\s+SUCCEEDED");
-        }
         assertThat(run.out()).contains("app.jar (240 passed, 0 warnings)").contains("published app.jar");
+    }
+
+    /** Every step of the pipeline shows up in the live timeline, starting and ending SUCCEEDED. */
+    @ParameterizedTest
+    @ValueSource(strings = {"fetch-deps", "lint", "compile", "unit-tests", "javadoc", "package", "publish"})
+    void everyStepIsInTheTimeline(String step) {
+        CliRun run = CliRun.of(new SchedulerDemo(), "--unit", "1ms");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).containsPattern("start\\s+" + step).containsPattern("end\\s+" + step + "\\s+SUCCEEDED");
     }
 
     /** --fail: the failed step's dependents are reported skipped, independent steps still succeed. */
@@ -44,21 +51,29 @@ class SchedulerDemoTest {
                 .doesNotContain("start ");
     }
 
-    /** --broken unknown and duplicate name the problem. */
-    @Test
-    void unknownAndDuplicateAreRejected() {
-        assertThat(CliRun.of(new SchedulerDemo(), "--broken", "unknown").out())
-                .contains("unknown dependency: 'compile' depends on 'codegen'");
-        assertThat(CliRun.of(new SchedulerDemo(), "--broken", "duplicate").out())
-                .contains("duplicate task name: 'lint'");
+    /** --broken unknown and duplicate are rejected before running, naming the problem. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "unknown   | unknown dependency: 'compile' depends on 'codegen'",
+        "duplicate | duplicate task name: 'lint'",
+    })
+    void unknownAndDuplicateAreRejected(String broken, String problem) {
+        CliRun run = CliRun.of(new SchedulerDemo(), "--broken", broken);
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains(problem).doesNotContain("start ");
     }
 
-    /** An unknown step for --fail or an unknown policy is a usage error. */
+    /** An unknown step for --fail is a usage error naming it. */
     @Test
-    void badInputIsAUsageError() {
+    void unknownFailStepIsAUsageError() {
         CliRun fail = CliRun.of(new SchedulerDemo(), "--fail", "nope");
         assertThat(fail.exitCode()).isEqualTo(2);
         assertThat(fail.err().lines().findFirst().orElseThrow()).startsWith("error: unknown step 'nope' for --fail");
+    }
+
+    /** An unknown --policy is a usage error. */
+    @Test
+    void unknownPolicyIsAUsageError() {
         CliRun policy = CliRun.of(new SchedulerDemo(), "--policy", "sometimes");
         assertThat(policy.exitCode()).isEqualTo(2);
         assertThat(policy.err()).startsWith("error: Invalid value for option '--policy'");

@@ -3,6 +3,7 @@ package dev.loomcookbook.tasks.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,29 @@ class TaskGraphTest {
     private static void await(CountDownLatch latch) throws InterruptedException {
         if (!latch.await(30, TimeUnit.SECONDS)) {
             throw new AssertionError("latch not released within 30 s");
+        }
+    }
+
+    /** The thread a task runs on, so another task can wait for it to end. */
+    private static final class TaskThread {
+        private final CountDownLatch started = new CountDownLatch(1);
+        private volatile Thread thread;
+
+        /** Called first thing in the task. */
+        void enter() {
+            thread = Thread.currentThread();
+            started.countDown();
+        }
+
+        /**
+         * Waits until the task's thread has ended: by then its END event, its outcome and its
+         * completion are recorded, and a cancelling joiner has already cancelled the scope.
+         */
+        void awaitEnd() throws InterruptedException {
+            await(started);
+            if (!thread.join(Duration.ofSeconds(30))) {
+                throw new AssertionError("task thread did not end within 30 s");
+            }
         }
     }
 
@@ -104,14 +128,20 @@ class TaskGraphTest {
         assertThat(report.results()).containsExactly(Map.entry("two", 2), Map.entry("three", 3), Map.entry("product", 6));
     }
 
-    /** Tasks run on threads from the given factory: virtual by default. */
+    private static TaskGraph<Boolean> whereGraph() {
+        return TaskGraph.<Boolean>builder().task("where", NONE, in -> Thread.currentThread().isVirtual()).build();
+    }
+
+    /** Without a thread factory, tasks run on virtual threads. */
     @Test
     void runsOnVirtualThreadsByDefault() throws Exception {
-        TaskGraph<Boolean> graph = TaskGraph.<Boolean>builder()
-                .task("where", NONE, in -> Thread.currentThread().isVirtual())
-                .build();
-        assertThat(graph.run(FailurePolicy.CONTINUE).results()).containsEntry("where", true);
-        assertThat(graph.run(FailurePolicy.CONTINUE, Thread.ofPlatform().factory(), e -> {}).results())
+        assertThat(whereGraph().run(FailurePolicy.CONTINUE).results()).containsEntry("where", true);
+    }
+
+    /** With a thread factory, tasks run on its threads (here platform threads). */
+    @Test
+    void runsOnTheGivenFactorysThreads() throws Exception {
+        assertThat(whereGraph().run(FailurePolicy.CONTINUE, Thread.ofPlatform().factory(), e -> {}).results())
                 .containsEntry("where", false);
     }
 
@@ -166,16 +196,16 @@ class TaskGraphTest {
     @ParameterizedTest
     @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
     void dependentsOfAFailedTaskAreSkipped(ThreadFactory factory) throws Exception {
-        CountDownLatch failing = new CountDownLatch(1);
+        TaskThread compile = new TaskThread();
         TaskGraph<String> graph = TaskGraph.<String>builder()
                 .task("compile", NONE, in -> {
-                    failing.countDown();
+                    compile.enter();
                     throw new IllegalStateException("syntax error");
                 })
                 .task("test", List.of("compile"), in -> "passed")
                 .task("package", List.of("test"), in -> "jar")
                 .task("lint", NONE, in -> {
-                    await(failing);   // still running when compile fails
+                    compile.awaitEnd();   // still running after compile's failure is recorded (and would be cancelled)
                     return "clean";
                 })
                 .task("report", List.of("lint"), in -> "lint report")
@@ -220,15 +250,15 @@ class TaskGraphTest {
     @ParameterizedTest
     @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
     void continuePolicyInterruptsNothing(ThreadFactory factory) throws Exception {
-        CountDownLatch failed = new CountDownLatch(1);
+        TaskThread compile = new TaskThread();
         TaskGraph<String> graph = TaskGraph.<String>builder()
                 .task("slow", NONE, in -> {
-                    await(failed);
+                    compile.awaitEnd();   // ends only after compile's failure is recorded (and would be cancelled)
                     return "done";
                 })
                 .task("after-slow", List.of("slow"), in -> "ran")
                 .task("compile", NONE, in -> {
-                    failed.countDown();
+                    compile.enter();
                     throw new IllegalStateException("syntax error");
                 })
                 .build();
