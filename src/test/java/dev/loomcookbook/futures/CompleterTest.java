@@ -10,13 +10,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/**
- * asyncio.Future semantics on CompletableFuture: set_result, set_exception and cancel each reach
- * the done-callback, exactly once.
- */
+/** asyncio.Future semantics on CompletableFuture: set_result, set_exception and cancel each reach the done-callback once. */
 class CompleterTest {
 
     private static final BigInteger FACTORIAL_50 =
@@ -84,20 +82,85 @@ class CompleterTest {
         assertThat(future).isCompletedExceptionally();
     }
 
-    /**
-     * Cancelling a pending future runs its callback once with a CancellationException and
-     * interrupts the task; the task's late result is ignored.
-     */
+    /** Cancelling a pending future runs its callback once, with a CancellationException. */
     @ParameterizedTest
     @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
     void cancellingAPendingFutureReachesTheCallback(ThreadFactory factory) throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch never = new CountDownLatch(1);
-        AtomicInteger interrupted = new AtomicInteger();
         CompletableFuture<Long> future = new CompletableFuture<>();
         CallbackLog<Long> log = new CallbackLog<>();
         CompletableFuture<Long> done = log.attachTo(future);
+        Thread thread = startBlockedTask(factory, future, new AtomicInteger());
 
+        assertThat(future.cancel(true)).isTrue();
+        done.handle((v, e) -> null).get(30, SECONDS);
+        joinAll(thread);
+
+        assertThat(log.calls).hasValue(1);
+        assertThat(log.error).hasValueMatching(e -> e instanceof CancellationException);
+    }
+
+    /** Cancelling a pending future interrupts the task computing it. */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void cancellingAPendingFutureInterruptsTheTask(ThreadFactory factory) throws Exception {
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        AtomicInteger interrupted = new AtomicInteger();
+        Thread thread = startBlockedTask(factory, future, interrupted);
+
+        future.cancel(true);
+        joinAll(thread);
+
+        assertThat(interrupted).as("the task was interrupted by the cancellation").hasValue(1);
+    }
+
+    /** The task's late result (its set_result after the cancel) is ignored: the future stays cancelled. */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void aCancelledFutureIgnoresTheLateResult(ThreadFactory factory) throws Exception {
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        CallbackLog<Long> log = new CallbackLog<>();
+        log.attachTo(future);
+        Thread thread = startBlockedTask(factory, future, new AtomicInteger());
+
+        future.cancel(true);
+        joinAll(thread); // the task has returned 42 and Completer has called complete(42)
+
+        assertThat(future).isCancelled();
+        assertThat(log.value).hasNullValue();
+        assertThat(log.calls).hasValue(1);
+    }
+
+    /** A callback registered on a pending future runs on the thread that completes it. */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void callbackRunsOnTheCompletingThread(ThreadFactory factory) throws Exception {
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        CompletableFuture<Long> done = future.whenComplete((v, e) -> ranOn.set(Thread.currentThread()));
+
+        Thread completer = Completer.start(factory, future, () -> 1L);
+        done.get(30, SECONDS);
+        joinAll(completer);
+
+        assertThat(ranOn).hasValue(completer);
+    }
+
+    /** A callback registered on an already-completed future runs at once, on the registering thread, before whenComplete returns. */
+    @Test
+    void callbackOnACompletedFutureRunsAtOnceOnTheCaller() {
+        CompletableFuture<Long> future = CompletableFuture.completedFuture(1L);
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+
+        future.whenComplete((v, e) -> ranOn.set(Thread.currentThread()));
+
+        assertThat(ranOn).as("ran before whenComplete returned").hasValue(Thread.currentThread());
+    }
+
+    /** Starts a task that blocks until interrupted (counting the interrupt) and returns 42 after; returns once it runs. */
+    private static Thread startBlockedTask(ThreadFactory factory, CompletableFuture<Long> future, AtomicInteger interrupted)
+            throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
         Thread thread = Completer.start(factory, future, () -> {
             started.countDown();
             try {
@@ -109,17 +172,7 @@ class CompleterTest {
         });
         assertThat(started.await(30, SECONDS)).isTrue();
         assertThat(future).isNotDone();
-
-        assertThat(future.cancel(true)).isTrue();
-        done.handle((v, e) -> null).get(30, SECONDS);
-        joinAll(thread);
-
-        assertThat(log.calls).hasValue(1);
-        assertThat(log.error).hasValueMatching(e -> e instanceof CancellationException);
-        assertThat(interrupted).as("the task was interrupted by the cancellation").hasValue(1);
-        assertThat(future).isCancelled();
-        assertThat(future.complete(7L)).as("a cancelled future takes no result").isFalse();
-        assertThat(log.calls).hasValue(1);
+        return thread;
     }
 
     private static void joinAll(Thread... threads) throws InterruptedException {

@@ -26,11 +26,7 @@ class HeartbeatTest {
     /** Safety net against a hang: a test gives up (and fails) after this long. */
     private static final Duration SAFETY = Duration.ofSeconds(30);
 
-    /**
-     * While one CPU task per carrier runs on the offload pool, the heartbeat ticks several times:
-     * each task computes until the heartbeat has ticked {@value #TICKS} times with all of them in
-     * progress.
-     */
+    /** While one CPU task per carrier runs on the offload pool, the heartbeat ticks {@value #TICKS} times with all of them in progress. */
     @Test
     void heartbeatKeepsTickingWhileCpuWorkIsOffloaded() throws Exception {
         int workers = carriers();
@@ -48,17 +44,14 @@ class HeartbeatTest {
                 requests.add(service.submit(() -> Offload.call(pool, () -> computeUntilOpen(ticksWhileAllCompute, computing))));
             }
             for (Future<Boolean> request : requests) {
-                assertThat(request.get()).as("the heartbeat ticked while the CPU work ran").isTrue();
+                assertThat(request.get(SAFETY.toSeconds(), SECONDS)).as("the heartbeat ticked while the CPU work ran").isTrue();
             }
             assertThat(heartbeat.ticks()).isGreaterThanOrEqualTo(TICKS);
         }
         assertThat(ticksWhileAllCompute.getCount()).isZero();
     }
 
-    /**
-     * The same work inline, one virtual thread per carrier, stalls the heartbeat: its tick count
-     * does not move while they compute, although it is due many times over; it resumes afterwards.
-     */
+    /** The same work inline, one virtual thread per carrier, stalls the heartbeat while it computes; it resumes afterwards. */
     @Test
     void inlineCpuWorkOnEveryCarrierStallsTheHeartbeat() throws Exception {
         int carriers = carriers();

@@ -3,11 +3,19 @@ package dev.loomcookbook.pooling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** No orphans: when the process that owns a pool dies, its workers exit, idle or busy. */
 class ProcessPoolOrphanTest {
@@ -30,16 +38,17 @@ class ProcessPoolOrphanTest {
 
     /** Killing the pool's owner with SIGKILL (no shutdown hooks run) still ends every worker. */
     @Test
-    void workersExitWhenTheirParentIsKilled() throws Exception {
+    void workersExitWhenTheirParentIsKilled(@TempDir Path dir) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
+        Path ownerErr = dir.resolve("owner-stderr.txt");
         Process owner = new ProcessBuilder(java, "--enable-preview", "-cp", System.getProperty("java.class.path"),
                 PoolOwner.class.getName())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        List<ProcessHandle> workers;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(owner.getInputStream()))) {
-            String line = out.readLine();
-            assertThat(line).as("the owner printed its workers' PIDs").isNotNull();
-            workers = Arrays.stream(line.split(" ")).map(Long::parseLong)
+                .redirectError(ownerErr.toFile()).start();
+        try (ExecutorService reader = Executors.newSingleThreadExecutor();
+                BufferedReader out = new BufferedReader(new InputStreamReader(owner.getInputStream()))) {
+            String line = firstLine(reader, out, owner, ownerErr);
+            assertThat(line).as("the owner printed its workers' PIDs; its stderr: %s", stderrOf(ownerErr)).isNotNull();
+            List<ProcessHandle> workers = Arrays.stream(line.split(" ")).map(Long::parseLong)
                     .map(pid -> ProcessHandle.of(pid).orElseThrow()).toList();
             assertThat(workers).hasSize(2).allMatch(ProcessHandle::isAlive);
 
@@ -50,7 +59,24 @@ class ProcessPoolOrphanTest {
                 assertThat(w.isAlive()).as("worker " + w.pid()).isFalse();
             }
         } finally {
-            owner.destroyForcibly().waitFor();
+            // Also ends a reader still blocked on the owner's stdout.
+            owner.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** The owner's first stdout line, waiting at most 30 s (readLine itself cannot be interrupted). */
+    private static String firstLine(ExecutorService reader, BufferedReader out, Process owner, Path ownerErr)
+            throws Exception {
+        Future<String> line = reader.submit(out::readLine);
+        try {
+            return line.get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            owner.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("the owner printed no PIDs within 30 s; its stderr: " + stderrOf(ownerErr), e);
+        }
+    }
+
+    private static String stderrOf(Path file) throws IOException {
+        return Files.exists(file) ? Files.readString(file) : "(none)";
     }
 }

@@ -1,5 +1,6 @@
 package dev.loomcookbook.pooling;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -46,28 +48,70 @@ class ProcessPoolTest {
     static int initializerRuns;
     static int tasksReceived;
 
-    /** Results of submit, invokeAll and map come back intact. */
+    /** submit returns a Callable's result. */
     @Test
-    void resultsComeBackThroughEveryEntryPoint() throws Exception {
-        try (ProcessPool p = pool(2).build()) {
-            assertThat(p.submit(() -> 6 * 7).get()).isEqualTo(42);
+    void submitReturnsTheCallablesResult() throws Exception {
+        try (ProcessPool p = pool(1).build()) {
+            assertThat(p.submit(() -> 6 * 7).get(30, SECONDS)).isEqualTo(42);
+        }
+    }
+
+    /** submit of a Runnable (a void lambda) completes with null. */
+    @Test
+    void submitOfARunnableCompletesWithNull() throws Exception {
+        try (ProcessPool p = pool(1).build()) {
             assertThat(p.submit(() -> {
                 label = "a void lambda ran";
-            }).get()).isNull();
-            assertThat(p.submit(new Greeting("r")::call).get()).isEqualTo("hello r");
-            List<Callable<String>> tasks = List.of(new Greeting("a"), new Greeting("b"));
+            }).get(30, SECONDS)).isNull();
+        }
+    }
+
+    /** submit of a method reference to a Serializable record returns its result. */
+    @Test
+    void submitOfAMethodReferenceReturnsItsResult() throws Exception {
+        try (ProcessPool p = pool(1).build()) {
+            assertThat(p.submit(new Greeting("r")::call).get(30, SECONDS)).isEqualTo("hello r");
+        }
+    }
+
+    /** invokeAll returns every task's result, in task order. */
+    @Test
+    void invokeAllReturnsEveryResultInOrder() throws Exception {
+        try (ProcessPool p = pool(2).build()) {
             List<String> all = new ArrayList<>();
-            for (Future<String> f : p.invokeAll(tasks)) {
-                all.add(f.get());
+            for (Future<String> f : p.invokeAll(List.of(new Greeting("a"), new Greeting("b")), 30, SECONDS)) {
+                all.add(f.get(30, SECONDS));
             }
             assertThat(all).containsExactly("hello a", "hello b");
-            assertThat(p.invokeAny(tasks)).startsWith("hello ");
-            assertThat(p.map((Integer k) -> k * k, List.of(1, 2, 3)).toList()).containsExactly(1, 4, 9);
-            // Collections inside a task and its result: they read arrays the task filter must allow.
+        }
+    }
+
+    /** invokeAny returns the result of one of the tasks. */
+    @Test
+    void invokeAnyReturnsOneResult() throws Exception {
+        try (ProcessPool p = pool(2).build()) {
+            assertThat(p.invokeAny(List.of(new Greeting("a"), new Greeting("b")), 30, SECONDS))
+                    .isIn("hello a", "hello b");
+        }
+    }
+
+    /** map returns fn applied to each item. */
+    @Test
+    void mapReturnsEachItemsResult() throws Exception {
+        try (ProcessPool p = pool(2).build()) {
+            assertThat(p.map((Integer k) -> k * k, List.of(1, 2, 3), Duration.ofSeconds(30)).toList())
+                    .containsExactly(1, 4, 9);
+        }
+    }
+
+    /** JDK collections travel inside a task and back in its result (the filters allow the arrays they read). */
+    @Test
+    void collectionsTravelInTasksAndResults() throws Exception {
+        try (ProcessPool p = pool(1).build()) {
             ArrayList<Integer> list = new ArrayList<>(List.of(1, 2, 3));
             HashMap<String, Integer> table = new HashMap<>(Map.of("a", 1));
             HashSet<String> set = new HashSet<>(Set.of("x"));
-            assertThat(p.submit(() -> new ArrayList<>(List.of(list.size(), table.get("a"), set.size()))).get())
+            assertThat(p.submit(() -> new ArrayList<>(List.of(list.size(), table.get("a"), set.size()))).get(30, SECONDS))
                     .containsExactly(3, 1, 1);
         }
     }
@@ -77,8 +121,8 @@ class ProcessPoolTest {
     void tasksRunInChildProcesses() throws Exception {
         long me = ProcessHandle.current().pid();
         try (ProcessPool p = pool(2).build()) {
-            long worker = p.submit(() -> ProcessHandle.current().pid()).get();
-            long workersParent = p.submit(() -> ProcessHandle.current().parent().orElseThrow().pid()).get();
+            long worker = p.submit(() -> ProcessHandle.current().pid()).get(30, SECONDS);
+            long workersParent = p.submit(() -> ProcessHandle.current().parent().orElseThrow().pid()).get(30, SECONDS);
             assertThat(worker).isNotEqualTo(me);
             assertThat(workersParent).isEqualTo(me);
             assertThat(ProcessHandle.current().children().map(ProcessHandle::pid)).contains(worker);
@@ -97,7 +141,7 @@ class ProcessPoolTest {
             assertThat(first.pid()).isNotEqualTo(second.pid());
             gate.release(first);
             gate.release(second);
-            assertThat(List.of(a.get(), b.get())).containsExactlyInAnyOrder(first.pid(), second.pid());
+            assertThat(List.of(a.get(30, SECONDS), b.get(30, SECONDS))).containsExactlyInAnyOrder(first.pid(), second.pid());
         }
     }
 
@@ -121,14 +165,14 @@ class ProcessPoolTest {
                     }
                     List<Integer> got = new ArrayList<>();
                     for (Future<Integer> f : mine) {
-                        got.add(f.get());
+                        got.add(f.get(30, SECONDS));
                     }
                     return got;
                 }));
             }
             for (int i = 0; i < submitters; i++) {
                 int base = i * 100;
-                assertThat(outcomes.get(i).get()).containsExactly(base, base + 1, base + 2, base + 3, base + 4);
+                assertThat(outcomes.get(i).get(30, SECONDS)).containsExactly(base, base + 1, base + 2, base + 3, base + 4);
             }
         }
     }
@@ -142,9 +186,9 @@ class ProcessPoolTest {
                 String before = label;
                 label = "set in the worker";
                 return before;
-            }).get();
+            }).get(30, SECONDS);
             assertThat(seenInWorker).isEqualTo("initial");
-            assertThat(p.submit(() -> label).get()).isEqualTo("set in the worker");
+            assertThat(p.submit(() -> label).get(30, SECONDS)).isEqualTo("set in the worker");
             assertThat(label).isEqualTo("set in the parent");
         } finally {
             label = "initial";
@@ -178,10 +222,10 @@ class ProcessPoolTest {
                 System.exit(42);
                 return null;
             });
-            assertThatThrownBy(exits::get).cause().isInstanceOf(WorkerDiedException.class)
+            assertThatThrownBy(() -> exits.get(30, SECONDS)).cause().isInstanceOf(WorkerDiedException.class)
                     .hasMessageContaining("exited with code 42");
             assertThat(((WorkerDiedException) causeOf(exits)).exitCode()).isEqualTo(42);
-            assertThat(p.submit(() -> "still serving").get()).isEqualTo("still serving");
+            assertThat(p.submit(() -> "still serving").get(30, SECONDS)).isEqualTo("still serving");
         }
     }
 
@@ -190,33 +234,29 @@ class ProcessPoolTest {
     void outOfMemoryFailsOnlyThatTask() throws Exception {
         try (ProcessPool p = pool(1).build()) {
             Future<Integer> hog = p.submit(() -> new long[512 * 1024 * 1024].length);
-            assertThatThrownBy(hog::get).cause().isInstanceOf(WorkerDiedException.class)
+            assertThatThrownBy(() -> hog.get(30, SECONDS)).cause().isInstanceOf(WorkerDiedException.class)
                     .hasMessageContaining("exited with code 3")
                     .hasMessageContaining("OutOfMemoryError");
-            assertThat(p.submit(() -> 1 + 1).get()).isEqualTo(2);
+            assertThat(p.submit(() -> 1 + 1).get(30, SECONDS)).isEqualTo(2);
         }
     }
 
     /** shutdownNow returns exactly the tasks that never started, and cancels the running one. */
     @Test
     void shutdownNowReturnsTheTasksThatNeverStarted() throws Exception {
-        try (Gate gate = new Gate()) {
-            ProcessPool p = pool(1).build();
-            try {
-                int port = gate.port();
-                Future<Long> running = p.submit(() -> Gate.arrive(port));
-                gate.awaitArrival();
-                List<Future<Integer>> queued = List.of(p.submit(() -> 1), p.submit(() -> 2), p.submit(() -> 3));
+        // The gate closes first (releasing a task still at it), so close() never waits on a blocked task.
+        try (ProcessPool p = pool(1).build(); Gate gate = new Gate()) {
+            int port = gate.port();
+            Future<Long> running = p.submit(() -> Gate.arrive(port));
+            gate.awaitArrival();
+            List<Future<Integer>> queued = List.of(p.submit(() -> 1), p.submit(() -> 2), p.submit(() -> 3));
 
-                List<Runnable> neverStarted = p.shutdownNow();
+            List<Runnable> neverStarted = p.shutdownNow();
 
-                assertThat(neverStarted).containsExactlyElementsOf(queued.stream().map(f -> (Runnable) f).toList());
-                assertThat(p.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-                assertThatThrownBy(running::get).isInstanceOf(CancellationException.class);
-                assertThatThrownBy(() -> p.submit(() -> 4)).isInstanceOf(RejectedExecutionException.class);
-            } finally {
-                p.close();
-            }
+            assertThat(neverStarted).containsExactlyElementsOf(queued.stream().map(f -> (Runnable) f).toList());
+            assertThat(p.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> running.get(30, SECONDS)).isInstanceOf(CancellationException.class);
+            assertThatThrownBy(() -> p.submit(() -> 4)).isInstanceOf(RejectedExecutionException.class);
         }
     }
 
@@ -233,7 +273,7 @@ class ProcessPoolTest {
             gate.release(arrival);
 
             assertThat(queued.isCancelled()).isTrue();
-            assertThat(running.get()).isEqualTo(arrival.pid());
+            assertThat(running.get(30, SECONDS)).isEqualTo(arrival.pid());
             assertThat(p.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         }
     }
@@ -242,11 +282,15 @@ class ProcessPoolTest {
     @Test
     void noChildProcessRemainsAfterClose() throws Exception {
         ProcessPool p = pool(3).build();
-        p.awaitWorkersStarted();
-        List<Long> pids = p.workerPids();
-        assertThat(pids).hasSize(3);
-        p.submit(() -> 1).get();
-        p.close();
+        List<Long> pids;
+        try {
+            p.awaitWorkersStarted();
+            pids = p.workerPids();
+            assertThat(pids).hasSize(3);
+            p.submit(() -> 1).get(30, SECONDS);
+        } finally {
+            p.close();
+        }
         assertThat(p.isTerminated()).isTrue();
         for (long pid : pids) {
             assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("worker " + pid).isEmpty();
@@ -275,7 +319,7 @@ class ProcessPoolTest {
             Runnable plainRunnable = () -> tasksReceived++;
             assertThatThrownBy(() -> p.execute(plainRunnable)).isInstanceOf(TaskNotSerializableException.class);
 
-            assertThat(p.submit(() -> ++tasksReceived).get()).as("the first task this worker received").isEqualTo(1);
+            assertThat(p.submit(() -> ++tasksReceived).get(30, SECONDS)).as("the first task this worker received").isEqualTo(1);
         }
     }
 
@@ -284,25 +328,37 @@ class ProcessPoolTest {
     void resultOfARefusedClassIsRejected() throws Exception {
         try (ProcessPool p = pool(1).build()) {
             Future<AtomicLong> refused = p.submit(() -> new AtomicLong(7));
-            assertThatThrownBy(refused::get).isInstanceOf(ExecutionException.class)
+            assertThatThrownBy(() -> refused.get(30, SECONDS)).isInstanceOf(ExecutionException.class)
                     .cause().hasMessageContaining("filter status: REJECTED")
                     .hasMessageContaining("ProcessPool.Builder.allow");
         }
+    }
+
+    /** A class named with Builder.allow passes the filter and its result arrives. */
+    @Test
+    void allowedClassIsAccepted() throws Exception {
         try (ProcessPool p = pool(1).allow("java.util.concurrent.atomic.AtomicLong").build()) {
-            assertThat(p.submit(() -> new AtomicLong(7)).get().get()).isEqualTo(7);
+            assertThat(p.submit(() -> new AtomicLong(7)).get(30, SECONDS).get()).isEqualTo(7);
         }
     }
 
-    /** A task above the message limit is refused at submit; a result above it fails only its task. */
+    /** A task above the message limit is refused at submit. */
     @Test
-    void oversizedMessagesAreRefused() throws Exception {
+    void oversizedTaskIsRefusedAtSubmit() throws Exception {
         try (ProcessPool p = pool(1).maxMessageBytes(4096).build()) {
             byte[] big = new byte[8192];
             assertThatThrownBy(() -> p.submit(() -> big.length)).isInstanceOf(TaskNotSerializableException.class)
                     .hasMessageContaining("too large");
+        }
+    }
+
+    /** A result above the message limit fails only its task; the pool goes on. */
+    @Test
+    void oversizedResultFailsOnlyItsTask() throws Exception {
+        try (ProcessPool p = pool(1).maxMessageBytes(4096).build()) {
             Future<byte[]> bigResult = p.submit(() -> new byte[8192]);
-            assertThatThrownBy(bigResult::get).cause().hasMessageContaining("refused: the limit is 4096 bytes");
-            assertThat(p.submit(() -> "small").get()).isEqualTo("small");
+            assertThatThrownBy(() -> bigResult.get(30, SECONDS)).cause().hasMessageContaining("refused: the limit is 4096 bytes");
+            assertThat(p.submit(() -> "small").get(30, SECONDS)).isEqualTo("small");
         }
     }
 
@@ -311,7 +367,7 @@ class ProcessPoolTest {
     void taskExceptionKeepsItsTypeAndMessage() throws Exception {
         try (ProcessPool p = pool(1).build()) {
             Future<Object> f = p.submit(new Failing("no such item"));
-            assertThatThrownBy(f::get).isInstanceOf(ExecutionException.class);
+            assertThatThrownBy(() -> f.get(30, SECONDS)).isInstanceOf(ExecutionException.class);
             Throwable cause = causeOf(f);
             assertThat(cause).isInstanceOf(ItemException.class).hasMessage("no such item");
             assertThat(cause.getStackTrace()).extracting(StackTraceElement::getClassName)
@@ -346,44 +402,53 @@ class ProcessPoolTest {
     /** map returns results in item order even when a later item finishes first. */
     @Test
     void mapKeepsItemOrder() throws Exception {
-        try (ProcessPool p = pool(2).build(); Gate gate = new Gate()) {
-            int port = gate.port();
+        try (ProcessPool p = pool(2).build(); Gate first = new Gate(); Gate later = new Gate()) {
+            int firstPort = first.port();
+            int laterPort = later.port();
             MapResults<Integer> results = p.map((Integer k) -> {
                 try {
-                    if (k == 0) {
-                        Gate.arrive(port);
-                    } else {
-                        Gate.signal(port);
-                    }
+                    Gate.arrive(k == 0 ? firstPort : laterPort);
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
                 return k * 10;
-            }, List.of(0, 1, 2, 3), Duration.ofSeconds(60));
-            // Item 0 waits at the gate while items 1, 2 and 3 arrive (and finish) on the other worker.
-            for (int i = 0; i < 4; i++) {
-                gate.awaitArrival();
-            }
-            gate.releaseAll();
-            assertThat(results.toList()).containsExactly(0, 10, 20, 30);
+            }, List.of(0, 1, 2), Duration.ofSeconds(60));
+            // Item 0 holds one worker at its gate; item 1 runs on the other and is released.
+            Gate.Arrival item0 = first.awaitArrival();
+            Gate.Arrival item1 = later.awaitArrival();
+            later.release(item1);
+            // Item 2 can only start on a free worker: item 1's, once item 1 has finished.
+            Gate.Arrival item2 = later.awaitArrival();
+            assertThat(item2.pid()).as("item 1 finished, freeing its worker").isEqualTo(item1.pid())
+                    .isNotEqualTo(item0.pid());
+            later.release(item2);
+            first.release(item0);
+            assertThat(results.toList()).containsExactly(0, 10, 20);
         }
     }
 
-    /** map's timeout raises TimeoutException when a result is not ready, and cancels the rest. */
+    /** map's timeout raises TimeoutException when a result is not ready. */
     @Test
-    void mapHonoursItsTimeout() throws Exception {
+    void mapRaisesTimeoutExceptionWhenAResultIsLate() throws Exception {
         try (ProcessPool p = pool(1).build(); Gate gate = new Gate()) {
             int port = gate.port();
-            MapResults<Long> results = p.map((Integer k) -> {
-                try {
-                    return Gate.arrive(port);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }, List.of(1, 2), Duration.ofMillis(200));
+            MapResults<Long> results = p.map((Integer k) -> arriveAt(port), List.of(1, 2), Duration.ofMillis(200));
             gate.awaitArrival();
             assertThatThrownBy(results::next).isInstanceOf(TimeoutException.class);
-            assertThat(results.hasNext()).isFalse();
+        }
+    }
+
+    /** After map's timeout the items not started are cancelled: they never run, and a new task runs next. */
+    @Test
+    void mapTimeoutCancelsTheItemsNotStarted() throws Exception {
+        try (ProcessPool p = pool(1).build(); Gate gate = new Gate()) {
+            int port = gate.port();
+            MapResults<Long> results = p.map((Integer k) -> arriveAt(port), List.of(1, 2), Duration.ofMillis(200));
+            Gate.Arrival item1 = gate.awaitArrival();
+            assertThatThrownBy(results::next).isInstanceOf(TimeoutException.class);
+            gate.release(item1);
+            // Had item 2 not been cancelled, it would run next on the only worker and block at the gate.
+            assertThat(p.submit(() -> "ran next").get(30, SECONDS)).isEqualTo("ran next");
         }
     }
 
@@ -391,7 +456,7 @@ class ProcessPoolTest {
     @Test
     void mapRaisesATaskExceptionWhenItsResultIsReached() throws Exception {
         try (ProcessPool p = pool(2).build()) {
-            MapResults<Integer> results = p.map((Integer k) -> 12 / k, List.of(1, 0, 3));
+            MapResults<Integer> results = p.map((Integer k) -> 12 / k, List.of(1, 0, 3), Duration.ofSeconds(30));
             assertThat(results.next()).isEqualTo(12);
             assertThatThrownBy(results::next).isInstanceOf(ExecutionException.class)
                     .cause().isInstanceOf(ArithmeticException.class).hasMessage("/ by zero");
@@ -405,7 +470,7 @@ class ProcessPoolTest {
         try (ProcessPool p = pool(1).maxTasksPerWorker(2).build()) {
             List<Long> pids = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                pids.add(p.submit(() -> ProcessHandle.current().pid()).get());
+                pids.add(p.submit(() -> ProcessHandle.current().pid()).get(30, SECONDS));
             }
             assertThat(pids.get(0)).isEqualTo(pids.get(1));
             assertThat(pids.get(2)).isEqualTo(pids.get(3)).isNotEqualTo(pids.get(0));
@@ -418,7 +483,7 @@ class ProcessPoolTest {
         try (ProcessPool p = pool(1).maxTasksPerWorker(2).initializer(() -> initializerRuns++).build()) {
             List<Integer> seen = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                seen.add(p.submit(() -> initializerRuns).get());
+                seen.add(p.submit(() -> initializerRuns).get(30, SECONDS));
             }
             assertThat(seen).containsExactly(1, 1, 1);
         }
@@ -432,7 +497,7 @@ class ProcessPoolTest {
             throw new IllegalStateException("no config");
         }).build()) {
             Future<Integer> f = p.submit(() -> 1);
-            assertThatThrownBy(f::get).cause().hasMessageContaining("the initializer failed in worker pid")
+            assertThatThrownBy(() -> f.get(30, SECONDS)).cause().hasMessageContaining("the initializer failed in worker pid")
                     .cause().isInstanceOf(IllegalStateException.class).hasMessage("no config");
         }
     }
@@ -442,7 +507,7 @@ class ProcessPoolTest {
     void workerThatCannotStartFailsTheTask() throws Exception {
         try (ProcessPool p = ProcessPool.builder().workers(1).jvmOptions("-XX:+NoSuchOption").build()) {
             Future<Integer> f = p.submit(() -> 1);
-            assertThatThrownBy(f::get).cause().hasMessageContaining("failed to start")
+            assertThatThrownBy(() -> f.get(30, SECONDS)).cause().hasMessageContaining("failed to start")
                     .hasMessageContaining("exited with code 1")
                     .hasMessageContaining("Could not create the Java Virtual Machine");
         }
@@ -469,8 +534,8 @@ class ProcessPoolTest {
                 System.out.println("marker");
                 return ProcessHandle.current().pid();
             });
-            long pid = noisy.get();
-            assertThat(p.submit(() -> "still fine").get()).isEqualTo("still fine");
+            long pid = noisy.get(30, SECONDS);
+            assertThat(p.submit(() -> "still fine").get(30, SECONDS)).isEqualTo("still fine");
             assertThat(sawMarker.await(30, TimeUnit.SECONDS)).isTrue();
             assertThat(lines).contains("[worker pid " + pid + "] noise 999", "[worker pid " + pid + "] marker");
         }
@@ -493,7 +558,7 @@ class ProcessPoolTest {
                 System.err.println("Runtime.exit is fine to mention in a normal line");
                 System.err.println("marker");
                 return ProcessHandle.current().pid();
-            }).get();
+            }).get(30, SECONDS);
             assertThat(sawMarker.await(30, TimeUnit.SECONDS)).isTrue();
             assertThat(lines).containsExactly(
                     "[worker pid " + pid + "] Runtime.exit is fine to mention in a normal line",
@@ -519,14 +584,26 @@ class ProcessPoolTest {
             Future<Long> running = p.submit(() -> Gate.arrive(port));
             long pid = gate.awaitArrival().pid();
             assertThat(running.cancel(true)).isTrue();
-            assertThat(ProcessHandle.of(pid).map(h -> h.onExit().join().isAlive()).orElse(false)).isFalse();
-            assertThat(p.submit(() -> ProcessHandle.current().pid()).get()).isNotEqualTo(pid);
+            Optional<ProcessHandle> worker = ProcessHandle.of(pid);
+            if (worker.isPresent()) {
+                assertThat(worker.get().onExit().get(30, SECONDS).isAlive()).as("worker " + pid).isFalse();
+            }
+            assertThat(p.submit(() -> ProcessHandle.current().pid()).get(30, SECONDS)).isNotEqualTo(pid);
         }
     }
 
-    private static Throwable causeOf(Future<?> f) throws InterruptedException {
+    /** Task side: arrive at the gate on {@code port}, wrapping the IOException for a TaskFunction. */
+    static long arriveAt(int port) {
         try {
-            f.get();
+            return Gate.arrive(port);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Throwable causeOf(Future<?> f) throws Exception {
+        try {
+            f.get(30, SECONDS);
         } catch (ExecutionException e) {
             return e.getCause();
         }
