@@ -528,10 +528,14 @@ public final class ProcessPool implements ExecutorService {
             throw rejected();
         }
         Serialized s = serializeTask(task, "task");
-        return new PoolTask<>(task, s.bytes(),
-                ProcessPoolProtocol.taskFilter(s.classes(), allow, maxBytes),
-                ProcessPoolProtocol.resultFilter(s.classes(), allow, maxBytes));
+        String[] filters = taskFilters.get(List.copyOf(s.classes()), classes -> new String[] {
+                ProcessPoolProtocol.taskFilter(classes, allow, maxBytes),
+                ProcessPoolProtocol.resultFilter(classes, allow, maxBytes)});
+        return new PoolTask<>(task, s.bytes(), filters[0], filters[1]);
     }
+
+    /** The two filter patterns per set of classes written (they depend on nothing else in a pool). */
+    private final ProcessPoolProtocol.Lru<List<Class<?>>, String[]> taskFilters = new ProcessPoolProtocol.Lru<>(64);
 
     private Serialized serializeTask(Object task, String what) {
         if (!(task instanceof Serializable)) {

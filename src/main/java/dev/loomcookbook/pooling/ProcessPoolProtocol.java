@@ -14,10 +14,14 @@ import java.io.Serializable;
 import java.io.StreamCorruptedException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The wire format between a {@link ProcessPool} and its {@link ProcessPoolWorker}s, and the
@@ -90,6 +94,12 @@ final class ProcessPoolProtocol {
 
     /** Filter for envelopes: this class's records, strings, stack frames and byte arrays only. */
     static ObjectInputFilter envelopeFilter(int maxBytes) {
+        return ENVELOPE_FILTERS.computeIfAbsent(maxBytes, ProcessPoolProtocol::newEnvelopeFilter);
+    }
+
+    private static final Map<Integer, ObjectInputFilter> ENVELOPE_FILTERS = new ConcurrentHashMap<>();
+
+    private static ObjectInputFilter newEnvelopeFilter(int maxBytes) {
         return ObjectInputFilter.Config.createFilter(String.join(";",
                 ProcessPoolProtocol.class.getName() + "$*",
                 "java.lang.String", "java.lang.StackTraceElement",
@@ -188,7 +198,41 @@ final class ProcessPoolProtocol {
 
     /** Reads one object from {@code bytes} under a filter given as a pattern. */
     static Object deserialize(byte[] bytes, String filterPattern) throws IOException, ClassNotFoundException {
-        return deserialize(bytes, ObjectInputFilter.Config.createFilter(filterPattern));
+        return deserialize(bytes, filter(filterPattern));
+    }
+
+    /**
+     * The filter for {@code pattern}. A pattern fully decides its filter, and a pool sends the
+     * same few patterns again and again (one per task class), so the parsed filters are kept
+     * (a bounded number) instead of being parsed for each task.
+     */
+    static ObjectInputFilter filter(String pattern) {
+        return FILTERS.get(pattern, ObjectInputFilter.Config::createFilter);
+    }
+
+    private static final Lru<String, ObjectInputFilter> FILTERS = new Lru<>(256);
+
+    /** A small least-recently-used cache. */
+    static final class Lru<K, V> {
+        private final Map<K, V> map;
+
+        Lru(int capacity) {
+            this.map = new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        synchronized V get(K key, Function<? super K, ? extends V> create) {
+            V v = map.get(key);
+            if (v == null) {
+                v = create.apply(key);
+                map.put(key, v);
+            }
+            return v;
+        }
     }
 
     /** Writes one message as a frame and flushes. */
