@@ -62,7 +62,9 @@ import java.util.function.Function;
  * class is {@link ProcessPoolWorker}. Nothing extra is installed. The pool starts all workers at
  * once (Python starts them on demand); one parent thread per worker feeds it one task at a time
  * from a shared FIFO queue, so a worker runs its tasks in order and the pool runs up to
- * {@code workers} tasks at once. {@link Builder#maxTasksPerWorker} replaces a worker after that
+ * {@code workers} tasks at once. When a worker is idle and nothing is queued, the submitting
+ * thread writes the task to that worker itself (saving a thread wake-up per task), and the
+ * worker's parent thread, already waiting on its output, reads the reply. {@link Builder#maxTasksPerWorker} replaces a worker after that
  * many tasks; {@link Builder#initializer} runs once in each new worker before its first task.
  *
  * <h2>Tasks</h2>
@@ -259,6 +261,11 @@ public final class ProcessPool implements ExecutorService {
     private final byte[] initializer;
     private final String initializerFilter;
     private final BlockingQueue<PoolTask<?>> queue = new LinkedBlockingQueue<>();
+    /**
+     * Slots whose worker is up and waiting, while nothing is queued (guarded by {@link #lock}). A
+     * submitting thread sends its task to one of them itself, saving the wake-up of a slot thread.
+     */
+    private final java.util.ArrayDeque<Slot> idle = new java.util.ArrayDeque<>();
     private final PoolTask<Void> poison;
     private final Object lock = new Object();
     private volatile int state = RUNNING;
@@ -528,10 +535,14 @@ public final class ProcessPool implements ExecutorService {
             throw rejected();
         }
         Serialized s = serializeTask(task, "task");
-        return new PoolTask<>(task, s.bytes(),
-                ProcessPoolProtocol.taskFilter(s.classes(), allow, maxBytes),
-                ProcessPoolProtocol.resultFilter(s.classes(), allow, maxBytes));
+        String[] filters = taskFilters.get(List.copyOf(s.classes()), classes -> new String[] {
+                ProcessPoolProtocol.taskFilter(classes, allow, maxBytes),
+                ProcessPoolProtocol.resultFilter(classes, allow, maxBytes)});
+        return new PoolTask<>(task, s.bytes(), filters[0], filters[1]);
     }
+
+    /** The two filter patterns per set of classes written (they depend on nothing else in a pool). */
+    private final ProcessPoolProtocol.Lru<List<Class<?>>, String[]> taskFilters = new ProcessPoolProtocol.Lru<>(64);
 
     private Serialized serializeTask(Object task, String what) {
         if (!(task instanceof Serializable)) {
@@ -555,12 +566,19 @@ public final class ProcessPool implements ExecutorService {
     }
 
     private <T> PoolTask<T> enqueue(PoolTask<T> task) {
+        Slot idleSlot;
         synchronized (lock) {
             if (state != RUNNING) {
                 throw rejected();
             }
-            queue.add(task);
+            idleSlot = idle.pollFirst();
+            if (idleSlot == null) {
+                queue.add(task);
+                return task;
+            }
+            idleSlot.direct = task;
         }
+        idleSlot.send(task);
         return task;
     }
 
@@ -589,12 +607,14 @@ public final class ProcessPool implements ExecutorService {
      * {@code cancelQueued}, cancels the tasks that have not started; running ones finish.
      */
     public void shutdown(boolean cancelQueued) {
+        List<Slot> wereIdle;
         synchronized (lock) {
+            wereIdle = stopAccepting();
             if (state == RUNNING) {
                 state = SHUTDOWN;
-                slots.forEach(s -> queue.add(poison));
             }
         }
+        wereIdle.forEach(Slot::endIdle);
         if (cancelQueued) {
             drainQueued().forEach(t -> t.cancel(false));
         }
@@ -607,12 +627,12 @@ public final class ProcessPool implements ExecutorService {
      */
     @Override
     public List<Runnable> shutdownNow() {
+        List<Slot> wereIdle;
         synchronized (lock) {
-            if (state == RUNNING) {
-                slots.forEach(s -> queue.add(poison));
-            }
+            wereIdle = stopAccepting();
             state = STOP;
         }
+        wereIdle.forEach(Slot::endIdle);
         List<Runnable> neverStarted = new ArrayList<>(drainQueued());
         for (Slot slot : slots) {
             WorkerProcess w = slot.worker;
@@ -621,6 +641,23 @@ public final class ProcessPool implements ExecutorService {
             }
         }
         return neverStarted;
+    }
+
+    /**
+     * On the first shutdown: every slot that is not idle gets a poison task (it ends once it reaches
+     * it, after the queued tasks); the idle ones are returned, to be ended by closing their workers.
+     */
+    private List<Slot> stopAccepting() {
+        if (state != RUNNING) {
+            return List.of();
+        }
+        List<Slot> wereIdle = new ArrayList<>(idle);
+        idle.clear();
+        wereIdle.forEach(s -> s.stopping = true);
+        for (int i = wereIdle.size(); i < slots.size(); i++) {
+            queue.add(poison);
+        }
+        return wereIdle;
     }
 
     private List<PoolTask<?>> drainQueued() {
@@ -797,6 +834,12 @@ public final class ProcessPool implements ExecutorService {
         Thread thread;
         volatile WorkerProcess worker;
         int tasksOnWorker;
+        /** The task a submitting thread sent while this slot was idle (guarded by the pool's lock). */
+        PoolTask<?> direct;
+        /** Set (under the pool's lock) when a shutdown ends this slot while it is idle. */
+        boolean stopping;
+        /** Whether the submitting thread's write of {@link #direct} is done: null while it is not. */
+        private Boolean sent;
 
         Slot(int number) {
             this.number = number;
@@ -813,7 +856,10 @@ public final class ProcessPool implements ExecutorService {
                     started.countDown();
                 }
                 while (true) {
-                    PoolTask<?> task = takeUninterruptibly();
+                    PoolTask<?> task = nextTask();
+                    if (task == null) {
+                        continue;
+                    }
                     if (task == poison) {
                         return;
                     }
@@ -847,6 +893,117 @@ public final class ProcessPool implements ExecutorService {
             } finally {
                 retireWorker();
                 terminated.countDown();
+            }
+        }
+
+        /**
+         * The next queued task; or, when nothing is queued and the worker is up, waits as an idle
+         * slot for a task that a submitting thread sends directly, finishes it and returns null.
+         */
+        private PoolTask<?> nextTask() {
+            if (state == RUNNING) {
+                try {
+                    ensureWorker();
+                } catch (StartFailure e) {
+                    return takeUninterruptibly(); // Reported to the next task (a new start is tried then).
+                }
+                WorkerProcess w = worker;
+                synchronized (lock) {
+                    PoolTask<?> queued = queue.poll();
+                    if (queued != null || state != RUNNING) {
+                        return queued != null ? queued : takeUninterruptibly();
+                    }
+                    idle.addLast(this);
+                    direct = null;
+                    sent = null;
+                }
+                return awaitDirect(w);
+            }
+            return takeUninterruptibly();
+        }
+
+        /** Idle: reads the reply to a task sent directly, or learns that the worker ended. */
+        private PoolTask<?> awaitDirect(WorkerProcess w) {
+            Message reply = null;
+            IOException failure = null;
+            try {
+                reply = ProcessPoolProtocol.read(w.fromWorker, maxBytes);
+            } catch (IOException e) {
+                failure = e;
+            }
+            PoolTask<?> task;
+            boolean stop;
+            synchronized (lock) {
+                idle.remove(this);
+                task = direct;
+                direct = null;
+                stop = stopping;
+            }
+            if (task == null) {
+                // Nothing was sent: the worker ended while idle (killed, or closed by a shutdown),
+                // or spoke out of turn; either way it is done.
+                if (failure == null) {
+                    w.process.destroyForcibly();
+                }
+                retireWorker();
+                return stop ? poison : null;
+            }
+            if (!awaitSent()) {
+                // The worker was gone before the task reached it: run the task on a new one.
+                retireWorker();
+                task.runningOn.set(null);
+                return task;
+            }
+            try {
+                finish(w, task, reply, failure);
+            } catch (RuntimeException | Error e) {
+                task.fail(e);
+                retireWorker();
+            }
+            return null;
+        }
+
+        /** In the submitting thread: sends {@code task} to this idle slot's worker. */
+        void send(PoolTask<?> task) {
+            WorkerProcess w = worker;
+            boolean ok = false;
+            try {
+                task.runningOn.set(w);
+                w.forgetOutput();
+                ProcessPoolProtocol.write(w.toWorker, new Run(task.payload, task.taskFilter), maxBytes);
+                ok = true;
+            } catch (IOException e) {
+                // The worker is gone; the slot sees that too and runs the task on a new worker.
+            } finally {
+                synchronized (this) {
+                    sent = ok;
+                    notifyAll();
+                }
+            }
+        }
+
+        private synchronized boolean awaitSent() {
+            boolean interrupted = false;
+            while (sent == null) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return sent;
+        }
+
+        /** In a shutting-down thread: ends this idle slot by closing its worker's channel. */
+        void endIdle() {
+            WorkerProcess w = worker;
+            try {
+                w.toWorker.close();
+            } catch (IOException alreadyGone) {
+                // It has exited: the slot sees the end of its output all the same.
             }
         }
 
@@ -916,12 +1073,22 @@ public final class ProcessPool implements ExecutorService {
                 }
                 return;
             }
+            IOException failure = null;
             try {
                 ProcessPoolProtocol.write(w.toWorker, new Run(payload, task.taskFilter), maxBytes);
                 reply = ProcessPoolProtocol.read(w.fromWorker, maxBytes);
             } catch (IOException e) {
+                reply = null;
+                failure = e;
+            }
+            finish(w, task, reply, failure);
+        }
+
+        /** Completes {@code task} with the worker's reply, or with what {@code e} says happened to it. */
+        private void finish(WorkerProcess w, PoolTask<?> task, Message reply, IOException broken) {
+            if (broken != null) {
                 task.runningOn.set(null);
-                RuntimeException failure = lost(w, e);
+                RuntimeException failure = lost(w, broken);
                 if (state == STOP || task.isCancelled()) {
                     task.cancel(false);
                 } else {

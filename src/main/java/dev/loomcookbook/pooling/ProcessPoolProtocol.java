@@ -14,10 +14,14 @@ import java.io.Serializable;
 import java.io.StreamCorruptedException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The wire format between a {@link ProcessPool} and its {@link ProcessPoolWorker}s, and the
@@ -90,6 +94,12 @@ final class ProcessPoolProtocol {
 
     /** Filter for envelopes: this class's records, strings, stack frames and byte arrays only. */
     static ObjectInputFilter envelopeFilter(int maxBytes) {
+        return ENVELOPE_FILTERS.computeIfAbsent(maxBytes, ProcessPoolProtocol::newEnvelopeFilter);
+    }
+
+    private static final Map<Integer, ObjectInputFilter> ENVELOPE_FILTERS = new ConcurrentHashMap<>();
+
+    private static ObjectInputFilter newEnvelopeFilter(int maxBytes) {
         return ObjectInputFilter.Config.createFilter(String.join(";",
                 ProcessPoolProtocol.class.getName() + "$*",
                 "java.lang.String", "java.lang.StackTraceElement",
@@ -188,16 +198,79 @@ final class ProcessPoolProtocol {
 
     /** Reads one object from {@code bytes} under a filter given as a pattern. */
     static Object deserialize(byte[] bytes, String filterPattern) throws IOException, ClassNotFoundException {
-        return deserialize(bytes, ObjectInputFilter.Config.createFilter(filterPattern));
+        return deserialize(bytes, filter(filterPattern));
     }
 
-    /** Writes one message as a frame and flushes. */
+    /**
+     * The filter for {@code pattern}. A pattern fully decides its filter, and a pool sends the
+     * same few patterns again and again (one per task class), so the parsed filters are kept
+     * (a bounded number) instead of being parsed for each task.
+     */
+    static ObjectInputFilter filter(String pattern) {
+        return FILTERS.get(pattern, ObjectInputFilter.Config::createFilter);
+    }
+
+    private static final Lru<String, ObjectInputFilter> FILTERS = new Lru<>(256);
+
+    /** A small least-recently-used cache. */
+    static final class Lru<K, V> {
+        private final Map<K, V> map;
+
+        Lru(int capacity) {
+            this.map = new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        synchronized V get(K key, Function<? super K, ? extends V> create) {
+            V v = map.get(key);
+            if (v == null) {
+                v = create.apply(key);
+                map.put(key, v);
+            }
+            return v;
+        }
+    }
+
+    /**
+     * Writes one message as a frame and flushes. The message is serialized straight behind room
+     * for the frame header, so the frame leaves in one write, without further copies.
+     */
     static void write(DataOutputStream out, Message message, int maxBytes) throws IOException {
-        byte[] bytes = serialize(message, maxBytes + 4096).bytes();
-        out.writeInt(MAGIC);
-        out.writeInt(bytes.length);
-        out.write(bytes);
+        FrameBuffer frame = new FrameBuffer();
+        try (ObjectOutputStream oos = new ObjectOutputStream(frame)) {
+            oos.writeObject(message);
+        }
+        int length = frame.size() - 8;
+        if (length > maxBytes + 4096) {
+            throw new MessageTooLargeException(length, maxBytes + 4096);
+        }
+        frame.writeTo(out, length);
         out.flush();
+    }
+
+    /** A byte buffer that starts with 8 bytes reserved for the frame's magic number and length. */
+    private static final class FrameBuffer extends ByteArrayOutputStream {
+        FrameBuffer() {
+            super(512);
+            count = 8;
+        }
+
+        void writeTo(DataOutputStream out, int length) throws IOException {
+            putInt(0, MAGIC);
+            putInt(4, length);
+            out.write(buf, 0, count);
+        }
+
+        private void putInt(int at, int v) {
+            buf[at] = (byte) (v >>> 24);
+            buf[at + 1] = (byte) (v >>> 16);
+            buf[at + 2] = (byte) (v >>> 8);
+            buf[at + 3] = (byte) v;
+        }
     }
 
     /**

@@ -17,7 +17,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The main class of a {@link ProcessPool} worker JVM. Not for direct use.
@@ -27,24 +27,35 @@ import java.util.concurrent.SynchronousQueue;
  * error stream (which the parent forwards, prefixed, to its own stderr) and {@code System.in} at
  * an empty stream: whatever a task prints cannot corrupt the channel.
  *
- * <p>It never outlives its parent: a reader thread reads the channel all the time, even while a
+ * <p>It never outlives its parent: some thread reads the channel all the time, even while a
  * task runs, and the end of the stream (the parent closed the pool, or died and the kernel closed
  * the pipe) ends the worker; a watch on the parent process does the same as a second line of
  * defence. An {@link OutOfMemoryError} ends the JVM ({@code -XX:+ExitOnOutOfMemoryError}, set by
  * the pool), since the heap of a JVM that ran out of memory cannot be trusted.
+ *
+ * <p>Two threads take turns (leader and follower) rather than a reader handing each task to a
+ * runner: the thread that read a task runs it itself, while the other one has taken over the
+ * reading. So a task costs no hand-off between threads, and the channel is still watched while it
+ * runs. The parent sends one task at a time, so the two never run tasks at once.
  */
 public final class ProcessPoolWorker {
 
     private ProcessPoolWorker() {}
 
     private static volatile boolean busy;
+    /** Held by the thread that reads the channel. */
+    private static final ReentrantLock READER = new ReentrantLock();
+    private static DataInputStream channelIn;
+    private static DataOutputStream channelOut;
+    private static PrintStream console;
+    private static int maxBytes;
 
     /** Argument: the maximum message size in bytes. */
     public static void main(String[] args) throws Exception {
-        int maxBytes = Integer.parseInt(args[0]);
-        DataInputStream channelIn = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in)));
-        DataOutputStream channelOut = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)));
-        PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
+        maxBytes = Integer.parseInt(args[0]);
+        channelIn = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in)));
+        channelOut = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)));
+        console = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
         System.setOut(console);
         System.setErr(console);
         System.setIn(new ByteArrayInputStream(new byte[0]));
@@ -52,23 +63,12 @@ public final class ProcessPoolWorker {
         ProcessHandle.current().parent().ifPresent(parent ->
                 parent.onExit().thenRun(() -> Runtime.getRuntime().halt(1)));
 
-        SynchronousQueue<Message> inbox = new SynchronousQueue<>();
-        Thread reader = Thread.ofPlatform().daemon().name("process-pool-worker-reader").start(() -> {
-            try {
-                while (true) {
-                    inbox.put(ProcessPoolProtocol.read(channelIn, maxBytes));
-                }
-            } catch (IOException | InterruptedException endOrBroken) {
-                // The parent closed the channel (or died, or broke the protocol): stop now. Idle,
-                // exit normally; busy, halt, since the task's code may never return.
-                if (busy) {
-                    Runtime.getRuntime().halt(0);
-                }
-                System.exit(0);
-            }
-        });
-
-        Init init = (Init) inbox.take();
+        Message first = readOrEnd();
+        if (!(first instanceof Init init)) {
+            end();
+            return;
+        }
+        Thread.ofPlatform().daemon().name("process-pool-worker-follower").start(ProcessPoolWorker::serve);
         Failure initFailure = null;
         if (init.initializer() != null) {
             try {
@@ -80,10 +80,18 @@ public final class ProcessPoolWorker {
                 busy = false;
             }
         }
-        ProcessPoolProtocol.write(channelOut, new Ready(ProcessHandle.current().pid(), initFailure), maxBytes);
+        console.flush();
+        reply(new Ready(ProcessHandle.current().pid(), initFailure));
+        serve();
+    }
 
-        while (reader.isAlive()) {
-            Run run = (Run) inbox.take();
+    /** Takes turns reading the channel, and runs each task read in this thread. */
+    private static void serve() {
+        while (true) {
+            if (!(readOrEnd() instanceof Run run)) {
+                end();
+                return;
+            }
             busy = true;
             Message reply;
             try {
@@ -96,12 +104,48 @@ public final class ProcessPoolWorker {
                 busy = false;
             }
             console.flush();
+            reply(reply);
+        }
+    }
+
+    /** Reads the next message in this thread's turn; the end of the channel ends the worker. */
+    private static Message readOrEnd() {
+        READER.lock();
+        try {
+            return ProcessPoolProtocol.read(channelIn, maxBytes);
+        } catch (IOException endOrBroken) {
+            end();
+            return null;
+        } finally {
+            READER.unlock();
+        }
+    }
+
+    /**
+     * The parent closed the channel (or died, or broke the protocol): stop now. Idle, exit
+     * normally; busy, halt, since the task's code (in the other thread) may never return.
+     */
+    private static void end() {
+        if (busy) {
+            Runtime.getRuntime().halt(0);
+        }
+        System.exit(0);
+    }
+
+    private static void reply(Message message) {
+        // The lock orders the two threads' use of the stream (the pipe alone is no happens-before).
+        synchronized (channelOut) {
             try {
-                ProcessPoolProtocol.write(channelOut, reply, maxBytes);
-            } catch (ProcessPoolProtocol.MessageTooLargeException e) {
-                // Say so instead of sending it (the parent would refuse it unread anyway).
-                ProcessPoolProtocol.write(channelOut,
-                        new Failure(e.getClass().getName(), e.getMessage(), e.getStackTrace(), null), maxBytes);
+                try {
+                    ProcessPoolProtocol.write(channelOut, message, maxBytes);
+                } catch (ProcessPoolProtocol.MessageTooLargeException e) {
+                    // Say so instead of sending it (the parent would refuse it unread anyway).
+                    ProcessPoolProtocol.write(channelOut,
+                            new Failure(e.getClass().getName(), e.getMessage(), e.getStackTrace(), null), maxBytes);
+                }
+            } catch (IOException e) {
+                // The channel is gone: the parent closed it or died.
+                end();
             }
         }
     }
