@@ -234,22 +234,25 @@ final class Report {
                 ? " CPython's ProcessPoolExecutor round trip measured in the same run: "
                         + num(py.get("cpython").get("median").asDouble()) + " µs."
                 : "";
-        return "**Process-pool round trip.** A round trip is: serialize the task (an `ObjectOutputStream` of a "
-                + "serializable lambda), write a frame to the worker's stdin pipe, wake the worker (a context switch "
-                + "into another process), deserialize it through the filter, run it, serialize the result, write the "
-                + "stdout pipe, wake the parent's reader thread, complete the future and wake the caller: four "
-                + "thread wake-ups over two processes, on " + cores + " cores shared with everything else. "
-                + "The thread-pool round trip (no serialization, no process switch) is the floor: "
-                + score("TaskOverhead", "platformPoolRoundTrip").map(v -> num(v) + " µs").orElse("not measured")
-                + "." + cpython + " A JFR profile taken while developing (one worker, 30,000 round trips, about "
-                + "75 µs each once warm, loaded 2-core machine; a short recording, so shares are rough) found little CPU per round trip (about 15 µs in the "
-                + "parent, 20 µs in the worker) and the rest waiting for wake-ups; the worker's CPU went to "
-                + "deserialization (a third of its samples), building an `ObjectInputFilter` for each task (an "
-                + "eighth) and spinning in a `LinkedTransferQueue` hand-off (a fifth). Floors on the same machine: "
-                + "a pipe ping-pong with `cat`, 5 µs; Java serialization of task and result both ways, 9 to 13 µs. "
-                + "Under 30 µs therefore needs an idle machine, no per-task filter construction and no extra "
-                + "hand-off inside the worker. The worker's JIT matters too: the first 5,000 round trips of a new "
-                + "pool averaged 650 µs, the next 5,000 200 µs.";
+        return "**Process-pool round trip.** A round trip is: the caller serializes the task and writes one "
+                + "frame to an idle worker's stdin pipe; the worker's reading thread deserializes it through a "
+                + "(cached) filter and runs it while its twin takes over reading stdin; the result goes back as a "
+                + "frame on the stdout pipe, where the parent's thread for that worker is already waiting; it "
+                + "completes the future and wakes the caller. That is three thread wake-ups across two processes "
+                + "and eight object-stream passes (envelope and payload, each way, each side), on " + cores
+                + " cores shared with everything else. Even the thread-pool round trip, with no serialization and "
+                + "no second process, takes "
+                + score("TaskOverhead", "platformPoolRoundTrip").map(v -> num(v) + " µs").orElse("(not measured)")
+                + " here." + cpython + " A JFR profile taken during development found little CPU per round trip "
+                + "(about 15 µs in the parent, 20 µs in the worker) and the rest waiting for wake-ups; it also found "
+                + "an `ObjectInputFilter` built for every task and an extra hand-off inside the worker. Both are "
+                + "gone (filters are cached; the worker's two threads take turns reading and running; the caller "
+                + "writes straight to an idle worker), which took the round trip from about 90 µs to about 67 µs "
+                + "in back-to-back runs on this machine. What remains is the wake-ups (a pipe ping-pong with `cat`, "
+                + "two wake-ups, takes 5 µs on an idle core) and serialization (9 to 13 µs for task and result both "
+                + "ways). The next steps would be to let the caller blocked in `get()` read the reply itself (one "
+                + "wake-up fewer) and to write the envelope as plain fields instead of a serialized record. The "
+                + "worker's JIT matters too: a new pool's first 5,000 round trips are several times slower.";
     }
 
     private String sleepersWhy() {
