@@ -1,5 +1,6 @@
 package dev.loomcookbook.eventloop;
 
+import dev.loomcookbook.common.ChildJvm;
 import dev.loomcookbook.common.CpuWork;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,11 +80,10 @@ public final class OneCarrierJvm {
 
     /** The command line of the child JVM: the same java, class path and preview flag as this one. */
     static List<String> command(int steps, Duration step, Duration busy) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "--enable-preview",
-                "-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1",
-                "-cp", System.getProperty("java.class.path"), OneCarrierJvm.class.getName(),
-                String.valueOf(steps), String.valueOf(step.toNanos()), String.valueOf(busy.toNanos()));
+        return ChildJvm.command(
+                List.of("-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1"),
+                OneCarrierJvm.class,
+                List.of(String.valueOf(steps), String.valueOf(step.toNanos()), String.valueOf(busy.toNanos())));
     }
 
     /**
@@ -152,7 +152,7 @@ public final class OneCarrierJvm {
 
     /** Arguments: steps, step nanos (the sleep), busy nanos (the spin). Prints tab-separated records. */
     public static void main(String[] args) throws Exception {
-        exitWithParent();
+        ChildJvm.exitWithParent();
         int steps = Integer.parseInt(args[0]);
         long stepNanos = Long.parseLong(args[1]);
         long busyNanos = Long.parseLong(args[2]);
@@ -190,27 +190,7 @@ public final class OneCarrierJvm {
     }
 
     /** The exit status when the parent went away first. */
-    static final int PARENT_GONE = 3;
-
-    /**
-     * Ends this JVM as soon as its parent is gone, so that a long --busy spin never outlives it:
-     * EOF on stdin (the kernel closes the parent's end even after SIGKILL), or the parent's exit.
-     * Platform threads, which the spinning virtual thread cannot starve of the one carrier.
-     */
-    static void exitWithParent() {
-        ProcessHandle.current().parent().ifPresent(parent ->
-                parent.onExit().thenRun(() -> Runtime.getRuntime().halt(PARENT_GONE)));
-        Thread.ofPlatform().daemon().name("parent-watch").start(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // The parent never writes; only EOF matters.
-                }
-            } catch (IOException e) {
-                // A broken stdin means the parent is gone too.
-            }
-            Runtime.getRuntime().halt(PARENT_GONE);
-        });
-    }
+    static final int PARENT_GONE = ChildJvm.PARENT_GONE;
 
     /** A or B: a step, then Thread.sleep, which unmounts the thread and frees the carrier. */
     private static Void sleeper(Recorder recorder, String name, CountDownLatch go, int steps, long stepNanos)

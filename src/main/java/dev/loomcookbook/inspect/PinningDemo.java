@@ -1,5 +1,6 @@
 package dev.loomcookbook.inspect;
 
+import dev.loomcookbook.common.ChildJvm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
@@ -190,11 +191,9 @@ public final class PinningDemo implements Demo {
      * itself when our end of its stdin closes (this JVM died, even by SIGKILL).
      */
     static Report runChild(Duration hold, Consumer<String> progress) throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "--enable-preview", "--enable-native-access=ALL-UNNAMED"));
-        command.addAll(ONE_CARRIER);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                PinningPatterns.class.getName(), String.valueOf(hold.toMillis())));
+        List<String> options = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED"));
+        options.addAll(ONE_CARRIER);
+        List<String> command = ChildJvm.command(options, PinningPatterns.class, List.of(String.valueOf(hold.toMillis())));
         Path dir = Files.createTempDirectory("pinning");
         Path stderr = dir.resolve("stderr.txt");
         Process child = null;

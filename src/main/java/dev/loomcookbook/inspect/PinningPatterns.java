@@ -1,7 +1,7 @@
 package dev.loomcookbook.inspect;
 
+import dev.loomcookbook.common.ChildJvm;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -42,7 +42,7 @@ public final class PinningPatterns {
     /** The line prefix of a progress line: {@code start PATTERN} or {@code done PATTERN BLOCKED_NANOS ORDER}. */
     static final String PROGRESS_PREFIX = "PINNING-PROGRESS ";
     /** The exit status when the parent went away first. */
-    static final int PARENT_GONE = 3;
+    static final int PARENT_GONE = ChildJvm.PARENT_GONE;
 
     /** The patterns, in the order they run. */
     public enum Pattern {
@@ -101,32 +101,11 @@ public final class PinningPatterns {
             System.err.println("usage: PinningPatterns HOLD_MILLIS");
             System.exit(2);
         }
-        exitWithParent();
+        ChildJvm.exitWithParent();
         Duration hold = Duration.ofMillis(Long.parseLong(args[0]));
         Report report = run(hold);
         System.out.println(REPORT_PREFIX + new ObjectMapper().writeValueAsString(report));
         System.out.flush();
-    }
-
-    /**
-     * Ends this JVM as soon as its parent is gone, as ProcessPool workers do: the parent holds the
-     * write end of our stdin, so EOF means it closed it or died (the kernel closes it even after
-     * SIGKILL); a watch on the parent process is a second line of defence. Both run on platform
-     * threads, which a pinned virtual thread cannot starve, and halt: a pattern may hold for a minute.
-     */
-    static void exitWithParent() {
-        ProcessHandle.current().parent().ifPresent(parent ->
-                parent.onExit().thenRun(() -> Runtime.getRuntime().halt(PARENT_GONE)));
-        Thread.ofPlatform().daemon().name("parent-watch").start(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // The parent never writes; only EOF matters.
-                }
-            } catch (IOException e) {
-                // A broken stdin means the parent is gone too.
-            }
-            Runtime.getRuntime().halt(PARENT_GONE);
-        });
     }
 
     /** Runs every pattern under a JFR recording; pin events are matched to task A by thread id. */

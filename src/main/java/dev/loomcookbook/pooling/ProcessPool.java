@@ -1,5 +1,6 @@
 package dev.loomcookbook.pooling;
 
+import dev.loomcookbook.common.ChildJvm;
 import dev.loomcookbook.pooling.ProcessPoolProtocol.Done;
 import dev.loomcookbook.pooling.ProcessPoolProtocol.Failure;
 import dev.loomcookbook.pooling.ProcessPoolProtocol.Init;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -298,7 +298,7 @@ public final class ProcessPool implements ExecutorService {
             this.initializerFilter = null;
         }
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(ChildJvm.javaLauncher());
         cmd.add("--enable-preview");
         cmd.addAll(b.jvmOptions);
         cmd.add("-XX:+ExitOnOutOfMemoryError");

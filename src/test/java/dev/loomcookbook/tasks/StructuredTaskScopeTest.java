@@ -3,6 +3,7 @@ package dev.loomcookbook.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcookbook.testing.TaskThread;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
@@ -41,26 +42,6 @@ class StructuredTaskScopeTest {
         } catch (InterruptedException e) {
             interrupted.countDown();
             throw e;
-        }
-    }
-
-    /** The thread a subtask runs on, so another subtask can wait for it to end. */
-    private static final class SubtaskThread {
-        private final CountDownLatch started = new CountDownLatch(1);
-        private volatile Thread thread;
-
-        /** Called first thing in the subtask. */
-        void enter() {
-            thread = Thread.currentThread();
-            started.countDown();
-        }
-
-        /** Waits until the subtask's thread has ended: by then the joiner has seen its completion. */
-        void awaitEnd() throws InterruptedException {
-            await(started);
-            if (!thread.join(Duration.ofSeconds(30))) {
-                throw new AssertionError("subtask thread did not end within 30 s");
-            }
         }
     }
 
@@ -162,7 +143,7 @@ class StructuredTaskScopeTest {
     @ParameterizedTest
     @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
     void awaitAllKeepsGoingAfterAFailure(ThreadFactory factory) throws Exception {
-        SubtaskThread failingThread = new SubtaskThread();
+        TaskThread failingThread = new TaskThread();
         Subtask<String> failing;
         Subtask<String> later;
         try (var scope = StructuredTaskScope.open(Joiner.<String>awaitAll(), cf -> cf.withThreadFactory(factory))) {
@@ -236,7 +217,7 @@ class StructuredTaskScopeTest {
     @ParameterizedTest
     @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
     void gatherReportsTheFirstFailure(ThreadFactory factory) throws Exception {
-        SubtaskThread earlyThread = new SubtaskThread();
+        TaskThread earlyThread = new TaskThread();
         IllegalStateException early = new IllegalStateException("early");
         IllegalStateException late = new IllegalStateException("late");
         Subtask<String> lateTask;

@@ -3,6 +3,7 @@ package dev.loomcookbook.tasks.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcookbook.testing.TaskThread;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -24,29 +25,6 @@ class TaskGraphTest {
     private static void await(CountDownLatch latch) throws InterruptedException {
         if (!latch.await(30, TimeUnit.SECONDS)) {
             throw new AssertionError("latch not released within 30 s");
-        }
-    }
-
-    /** The thread a task runs on, so another task can wait for it to end. */
-    private static final class TaskThread {
-        private final CountDownLatch started = new CountDownLatch(1);
-        private volatile Thread thread;
-
-        /** Called first thing in the task. */
-        void enter() {
-            thread = Thread.currentThread();
-            started.countDown();
-        }
-
-        /**
-         * Waits until the task's thread has ended: by then its END event, its outcome and its
-         * completion are recorded, and a cancelling joiner has already cancelled the scope.
-         */
-        void awaitEnd() throws InterruptedException {
-            await(started);
-            if (!thread.join(Duration.ofSeconds(30))) {
-                throw new AssertionError("task thread did not end within 30 s");
-            }
         }
     }
 

@@ -1,0 +1,56 @@
+package dev.loomcookbook.common;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Child JVMs of the demos: started on this JVM's own JDK and class path (nothing to install), and
+ * never outliving their parent.
+ */
+public final class ChildJvm {
+
+    /** The exit code of a child that ended because its parent was gone. */
+    public static final int PARENT_GONE = 3;
+
+    private ChildJvm() {}
+
+    /** The {@code java} launcher of the JDK running this JVM. */
+    public static String javaLauncher() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** {@code java --enable-preview OPTIONS -cp <this class path> MAIN ARGS}. */
+    public static List<String> command(List<String> jvmOptions, Class<?> main, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(javaLauncher());
+        command.add("--enable-preview");
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(args);
+        return command;
+    }
+
+    /**
+     * Called in the child: ends it with {@link #PARENT_GONE} as soon as the parent is gone. The
+     * parent holds the write end of the child's stdin, so EOF means it closed it or died (the
+     * kernel closes it even after SIGKILL); a watch on the parent process is a second line of
+     * defence. Both run on platform threads, which a pinned or spinning virtual thread cannot
+     * starve, and halt, since the child's own work may go on for a minute.
+     */
+    public static void exitWithParent() {
+        ProcessHandle.current().parent().ifPresent(parent ->
+                parent.onExit().thenRun(() -> Runtime.getRuntime().halt(PARENT_GONE)));
+        Thread.ofPlatform().daemon().name("parent-watch").start(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // The parent never writes; only EOF matters.
+                }
+            } catch (IOException e) {
+                // A broken stdin means the parent is gone too.
+            }
+            Runtime.getRuntime().halt(PARENT_GONE);
+        });
+    }
+}
