@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loomcookbook.testing.TaskThread;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
