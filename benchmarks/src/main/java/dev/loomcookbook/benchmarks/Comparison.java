@@ -61,10 +61,10 @@ final class Comparison {
         cases.add(new Case("overhead-process-pool", "round trip, process pool (cores)",
                 List.of("overhead-process-pool", smoke ? "200" : "10000", inner),
                 List.of("task_overhead.py", "process-pool", smoke ? "200" : "10000", inner)));
-        cases.add(new Case("overhead-task", "create_task + await (Java: virtual thread start + join)",
+        cases.add(new Case("overhead-task", "create_task + await (Java: start + join a virtual thread, in a virtual thread)",
                 List.of("overhead-task", smoke ? "1000" : "100000", inner),
                 List.of("task_overhead.py", "task", smoke ? "1000" : "100000", inner)));
-        cases.add(new Case("overhead-group", "TaskGroup of 10 (Java: StructuredTaskScope of 10)",
+        cases.add(new Case("overhead-group", "TaskGroup of 10 (Java: StructuredTaskScope of 10, in a virtual thread)",
                 List.of("overhead-group", smoke ? "1000" : "20000", inner, "10"),
                 List.of("task_overhead.py", "group", smoke ? "1000" : "20000", inner, "10")));
         for (int n : smoke ? new int[] {10_000} : new int[] {10_000, 100_000, 1_000_000}) {
