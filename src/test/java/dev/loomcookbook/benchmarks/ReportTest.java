@@ -28,6 +28,17 @@ class ReportTest {
         assertThat(md).contains("| sequential | 200 ms/op | 1.00 | 2 |");
     }
 
+    /** The committed results name no machine's JDK folder: JMH's launcher path is replaced. */
+    @Test
+    void resultsKeepNoLauncherPath() {
+        ArrayNode jmh = JSON.createArrayNode();
+        jmh.addObject().put("jvm", "/opt/jdks/jdk-25/bin/java").put("jdkVersion", "25.0.3");
+        JsonNode written = Report.withoutLauncherPaths(jmh);
+        assertThat(written.get(0).get("jvm").asText()).isEqualTo("java.home/bin/java");
+        assertThat(written.get(0).get("jdkVersion").asText()).isEqualTo("25.0.3");
+        assertThat(jmh.get(0).get("jvm").asText()).as("the input is left as it was").startsWith("/opt/");
+    }
+
     /** A met target says "met" and adds no explanation. */
     @Test
     void metTargetNeedsNoExplanation() throws Exception {

@@ -88,6 +88,20 @@ final class Report {
         }
     }
 
+    /**
+     * JMH records the absolute path of the forked JVM's launcher, which names this machine's JDK
+     * folder; the committed results keep the JDK's version and VM name instead.
+     */
+    static JsonNode withoutLauncherPaths(JsonNode jmh) {
+        JsonNode copy = jmh.deepCopy();
+        for (JsonNode result : copy) {
+            if (result instanceof ObjectNode o && o.has("jvm")) {
+                o.put("jvm", "java.home/bin/java");
+            }
+        }
+        return copy;
+    }
+
     static void render(JsonNode run, JsonNode jmh, JsonNode comparison, Path docs) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Report r = new Report(run, jmh, comparison, docs, true);
@@ -95,7 +109,7 @@ final class Report {
         ObjectMapper json = new ObjectMapper();
         ObjectNode all = json.createObjectNode();
         all.set("run", run);
-        all.set("jmh", jmh);
+        all.set("jmh", withoutLauncherPaths(jmh));
         all.set("comparison", comparison);
         json.writerWithDefaultPrettyPrinter().writeValue(r.charts.resolve("results.json").toFile(), all);
         r.write();
