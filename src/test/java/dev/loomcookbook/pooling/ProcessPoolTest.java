@@ -27,6 +27,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -516,14 +517,8 @@ class ProcessPoolTest {
     /** What a task prints goes to the pool's output sink, prefixed with the worker, and never breaks the channel. */
     @Test
     void workerOutputDoesNotBreakTheChannel() throws Exception {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        CountDownLatch sawMarker = new CountDownLatch(1);
-        try (ProcessPool p = pool(1).workerOutput(line -> {
-            lines.add(line);
-            if (line.endsWith("marker")) {
-                sawMarker.countDown();
-            }
-        }).build()) {
+        WorkerLines output = new WorkerLines();
+        try (ProcessPool p = pool(1).workerOutput(output).build()) {
             Future<Long> noisy = p.submit(() -> {
                 // Bytes that look like a frame, on both streams, then a marker line.
                 System.out.print("LOOM\0\0\0\4junk");
@@ -536,22 +531,16 @@ class ProcessPoolTest {
             });
             long pid = noisy.get(30, SECONDS);
             assertThat(p.submit(() -> "still fine").get(30, SECONDS)).isEqualTo("still fine");
-            assertThat(sawMarker.await(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(lines).contains("[worker pid " + pid + "] noise 999", "[worker pid " + pid + "] marker");
+            assertThat(output.awaitMarker()).isTrue();
+            assertThat(output.lines).contains("[worker pid " + pid + "] noise 999", "[worker pid " + pid + "] marker");
         }
     }
 
     /** The JDK's "Runtime.exit(N) logging failed" line (a worker killed during start-up) is dropped, other lines pass. */
     @Test
     void jdkExitLoggingNoiseIsNotForwarded() throws Exception {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        CountDownLatch sawMarker = new CountDownLatch(1);
-        try (ProcessPool p = pool(1).workerOutput(line -> {
-            lines.add(line);
-            if (line.endsWith("marker")) {
-                sawMarker.countDown();
-            }
-        }).build()) {
+        WorkerLines output = new WorkerLines();
+        try (ProcessPool p = pool(1).workerOutput(output).build()) {
             long pid = p.submit(() -> {
                 System.err.println("Runtime.exit(143) logging failed: Cannot invoke"
                         + " \"java.lang.Module.getClassLoader()\" because \"m\" is null");
@@ -559,10 +548,28 @@ class ProcessPoolTest {
                 System.err.println("marker");
                 return ProcessHandle.current().pid();
             }).get(30, SECONDS);
-            assertThat(sawMarker.await(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(lines).containsExactly(
+            assertThat(output.awaitMarker()).isTrue();
+            assertThat(output.lines).containsExactly(
                     "[worker pid " + pid + "] Runtime.exit is fine to mention in a normal line",
                     "[worker pid " + pid + "] marker");
+        }
+    }
+
+    /** The worker lines a pool forwards, and a wait for the one that ends with "marker". */
+    private static final class WorkerLines implements Consumer<String> {
+        final List<String> lines = new CopyOnWriteArrayList<>();
+        private final CountDownLatch sawMarker = new CountDownLatch(1);
+
+        @Override
+        public void accept(String line) {
+            lines.add(line);
+            if (line.endsWith("marker")) {
+                sawMarker.countDown();
+            }
+        }
+
+        boolean awaitMarker() throws InterruptedException {
+            return sawMarker.await(30, SECONDS);
         }
     }
 
