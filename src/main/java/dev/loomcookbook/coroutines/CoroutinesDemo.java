@@ -2,7 +2,6 @@ package dev.loomcookbook.coroutines;
 
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
-import dev.loomcookbook.cli.DurationConverter;
 import dev.loomcookbook.cli.PositiveInt;
 import dev.loomcookbook.cli.VersionProvider;
 import dev.loomcookbook.common.Table;
@@ -50,7 +49,7 @@ public final class CoroutinesDemo implements Demo {
             description = "Seed for the 0/1 draws, so the transitions repeat (default: a random seed, printed).")
     Long seed;
 
-    @Option(names = "--pause", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "1s",
+    @Option(names = "--pause", paramLabel = "DURATION", defaultValue = "1s",
             description = "Pause per state, Python's 'await asyncio.sleep(1)', at most 1m (default: ${DEFAULT-VALUE}).")
     Duration pause;
 

@@ -2,7 +2,6 @@ package dev.loomcookbook.coroutines;
 
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
-import dev.loomcookbook.cli.DurationConverter;
 import dev.loomcookbook.cli.PositiveInt;
 import dev.loomcookbook.cli.VersionProvider;
 import dev.loomcookbook.common.Table;
@@ -60,7 +59,7 @@ public final class HttpDemo implements Demo {
             description = "Requests to the embedded server, N <= 10,000 (default: ${DEFAULT-VALUE}).")
     int requests;
 
-    @Option(names = "--latency", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "100ms",
+    @Option(names = "--latency", paramLabel = "DURATION", defaultValue = "100ms",
             description = "The embedded server's delay before each answer, at most 1m (default: ${DEFAULT-VALUE}).")
     Duration latency;
 
@@ -73,7 +72,7 @@ public final class HttpDemo implements Demo {
             description = "At most N requests in flight at once, through a Semaphore (default: no limit).")
     Integer concurrency;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "5s",
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
             description = "Per-request timeout, HttpRequest.timeout, at most 1m (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 

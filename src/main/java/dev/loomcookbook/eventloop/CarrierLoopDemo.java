@@ -2,7 +2,6 @@ package dev.loomcookbook.eventloop;
 
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
-import dev.loomcookbook.cli.DurationConverter;
 import dev.loomcookbook.cli.PositiveInt;
 import dev.loomcookbook.cli.VersionProvider;
 import dev.loomcookbook.common.Table;
@@ -46,11 +45,11 @@ public final class CarrierLoopDemo implements Demo {
             description = "Steps per virtual thread (at least 2). Default: ${DEFAULT-VALUE}.")
     int steps;
 
-    @Option(names = "--step", converter = DurationConverter.class, defaultValue = "100ms",
+    @Option(names = "--step", defaultValue = "100ms",
             description = "Thread.sleep between two steps (Python: await asyncio.sleep). Default: ${DEFAULT-VALUE}.")
     Duration step;
 
-    @Option(names = "--busy", converter = DurationConverter.class, defaultValue = "500ms",
+    @Option(names = "--busy", defaultValue = "500ms",
             description = "How long the busy virtual thread spins without a blocking point. Default: ${DEFAULT-VALUE}.")
     Duration busy;
 

@@ -2,7 +2,6 @@ package dev.loomcookbook.eventloop;
 
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
-import dev.loomcookbook.cli.DurationConverter;
 import dev.loomcookbook.cli.VersionProvider;
 import dev.loomcookbook.common.Table;
 import dev.loomcookbook.common.Timing;
@@ -47,20 +46,20 @@ public final class EventLoopDemo implements Demo {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--duration", converter = DurationConverter.class, defaultValue = "60s",
+    @Option(names = "--duration", defaultValue = "60s",
             description = "Run the chain until this much time has passed (the original: 60 s). Default: ${DEFAULT-VALUE}.")
     Duration duration;
 
-    @Option(names = "--delay", converter = DurationConverter.class, defaultValue = "1s",
+    @Option(names = "--delay", defaultValue = "1s",
             description = "call_later delay between two calls of the chain (the original: 1 s). Default: ${DEFAULT-VALUE}.")
     Duration delay;
 
-    @Option(names = "--max-block", converter = DurationConverter.class, defaultValue = "5s",
+    @Option(names = "--max-block", defaultValue = "5s",
             description = "Longest block: each call blocks k/5 of it, k = randint(0, 5), as the original's "
                     + "time.sleep(randint(0, 5)). Default: ${DEFAULT-VALUE}.")
     Duration maxBlock;
 
-    @Option(names = "--heartbeat", converter = DurationConverter.class, defaultValue = "250ms",
+    @Option(names = "--heartbeat", defaultValue = "250ms",
             description = "Period of the heartbeat callback that measures the lag. Default: ${DEFAULT-VALUE}.")
     Duration heartbeat;
 

@@ -2,7 +2,6 @@ package dev.loomcookbook.futures;
 
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
-import dev.loomcookbook.cli.DurationConverter;
 import dev.loomcookbook.cli.PositiveInt;
 import dev.loomcookbook.cli.VersionProvider;
 import dev.loomcookbook.common.Table;
@@ -70,11 +69,11 @@ public final class OffloadDemo implements Demo {
             description = "CPU work per request: iterations of count(item) (default: ${DEFAULT-VALUE}).")
     int work;
 
-    @Option(names = "--latency", converter = DurationConverter.class, defaultValue = "50ms", paramLabel = "DURATION",
+    @Option(names = "--latency", defaultValue = "50ms", paramLabel = "DURATION",
             description = "I/O wait per request, before its CPU work (default: ${DEFAULT-VALUE}).")
     Duration latency;
 
-    @Option(names = "--heartbeat", converter = DurationConverter.class, defaultValue = "5ms", paramLabel = "DURATION",
+    @Option(names = "--heartbeat", defaultValue = "5ms", paramLabel = "DURATION",
             description = "Heartbeat period (default: ${DEFAULT-VALUE}).")
     Duration heartbeat;
 

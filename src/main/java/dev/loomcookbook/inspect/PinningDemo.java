@@ -4,7 +4,6 @@ import dev.loomcookbook.common.ChildJvm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
-import dev.loomcookbook.cli.DurationConverter;
 import dev.loomcookbook.cli.VersionProvider;
 import dev.loomcookbook.common.Table;
 import dev.loomcookbook.common.Timing;
@@ -50,7 +49,7 @@ public final class PinningDemo implements Demo {
     CommandSpec spec;
 
     // The converter named here too: the root command registers it before the demos are added.
-    @Option(names = "--hold", defaultValue = "1s", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--hold", defaultValue = "1s", paramLabel = "DURATION",
             description = "How long task A blocks inside each pattern (default: ${DEFAULT-VALUE}).")
     Duration hold;
 

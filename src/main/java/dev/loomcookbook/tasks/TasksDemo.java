@@ -2,7 +2,6 @@ package dev.loomcookbook.tasks;
 
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
-import dev.loomcookbook.cli.DurationConverter;
 import dev.loomcookbook.cli.VersionProvider;
 import dev.loomcookbook.common.Table;
 import dev.loomcookbook.common.Timing;
@@ -44,7 +43,7 @@ public final class TasksDemo implements Demo {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--pause", defaultValue = "1s", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--pause", defaultValue = "1s", paramLabel = "DURATION",
             description = "Pause after each step of the three tasks, like asyncio.sleep(1); at most 1 min "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration pause;

@@ -2,7 +2,6 @@ package dev.loomcookbook.tasks.scheduler;
 
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
-import dev.loomcookbook.cli.DurationConverter;
 import dev.loomcookbook.cli.VersionProvider;
 import dev.loomcookbook.common.Table;
 import dev.loomcookbook.common.Timing;
@@ -50,7 +49,7 @@ public final class SchedulerDemo implements Demo {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--unit", defaultValue = "100ms", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--unit", defaultValue = "100ms", paramLabel = "DURATION",
             description = "Time of one unit of work; steps take 1 to 4 units; at most 10 s (default: ${DEFAULT-VALUE}).")
     Duration unit;
 
