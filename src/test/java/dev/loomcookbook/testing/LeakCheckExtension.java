@@ -1,13 +1,6 @@
 package dev.loomcookbook.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.management.HotSpotDiagnosticMXBean;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.loomcookbook.inspect.ThreadDump;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,7 +34,6 @@ public final class LeakCheckExtension
     /** Configuration parameter that shortens the grace period, in milliseconds (for the meta-test). */
     static final String GRACE_MILLIS = "loomcookbook.leakcheck.grace.millis";
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LeakCheckExtension.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What was alive before: thread ids and child process ids. */
     private record Snapshot(Set<Long> threads, Set<Long> processes) {}
@@ -125,17 +117,12 @@ public final class LeakCheckExtension
             platform.put(t.threadId(), t);
         }
         Map<Long, String> live = new HashMap<>();
-        JsonNode containers = threadDump().path("threadDump").path("threadContainers");
-        for (JsonNode container : containers) {
+        for (ThreadDump.Container container : ThreadDump.ofThisJvm().containers()) {
             // The virtual-thread scheduler's pool: its carriers and its delay scheduler live on.
-            boolean schedulerPool = false;
-            for (JsonNode thread : container.path("threads")) {
-                Thread t = platform.get(thread.path("tid").asLong());
-                schedulerPool |= t != null && t.getClass().getName().equals("jdk.internal.misc.CarrierThread");
-            }
-            for (JsonNode thread : container.path("threads")) {
-                long tid = thread.path("tid").asLong();
-                Thread t = platform.get(tid);
+            boolean schedulerPool = container.threads().stream().map(d -> platform.get(d.tid()))
+                    .anyMatch(t -> t != null && t.getClass().getName().equals("jdk.internal.misc.CarrierThread"));
+            for (ThreadDump.DumpedThread thread : container.threads()) {
+                Thread t = platform.get(thread.tid());
                 if (!all && t != null && (schedulerPool || isJdkShared(t))) {
                     continue;
                 }
@@ -143,8 +130,8 @@ public final class LeakCheckExtension
                     continue;
                 }
                 String kind = t == null ? "virtual" : "platform";
-                live.put(tid, "#" + tid + " '" + thread.path("name").asText() + "' (" + kind + ", "
-                        + thread.path("state").asText() + ", in " + container.path("container").asText() + ")");
+                live.put(thread.tid(), "#" + thread.tid() + " '" + thread.name() + "' (" + kind + ", "
+                        + thread.state() + ", in " + container.id() + ")");
             }
         }
         return live;
@@ -154,20 +141,16 @@ public final class LeakCheckExtension
      * The JDK's I/O sub-pollers ({@code SubPoller-N}): virtual threads that start when a virtual
      * thread first blocks on a socket and live on by design.
      */
-    private static boolean isJdkPoller(JsonNode thread) {
-        for (JsonNode frame : thread.path("stack")) {
-            if (frame.asText().contains("sun.nio.ch.Poller.")) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean isJdkPoller(ThreadDump.DumpedThread thread) {
+        return thread.stack().stream().anyMatch(frame -> frame.contains("sun.nio.ch.Poller."));
     }
 
     /** JDK threads that start on first use and live on by design. */
     private static boolean isJdkShared(Thread t) {
         String type = t.getClass().getName();
-        // DelayScheduler: a ForkJoinPool's timer thread; the virtual-thread scheduler's outlives its
-        // carriers, which the JDK retires after some idle time.
+        // DelayScheduler: a ForkJoinPool's timer thread. The virtual-thread scheduler's outlives its
+        // carriers, which the JDK retires after some idle time; the common pool's starts on the first
+        // scope timeout (StructuredTaskScope schedules its timeouts there) and lives on with the pool.
         if (type.equals("jdk.internal.misc.CarrierThread") || type.equals("jdk.internal.misc.InnocuousThread")
                 || type.equals("java.util.concurrent.DelayScheduler")) {
             return true;
@@ -176,29 +159,9 @@ public final class LeakCheckExtension
             return true;
         }
         String name = t.getName();
-        // The common pool's delay scheduler starts on the first scope timeout (StructuredTaskScope
-        // schedules its timeouts there) and lives on like the pool itself.
         // JUnit's own timeout watcher starts with the first test and serves all the others.
         return name.equals("Attach Listener") || name.startsWith("JFR ") || name.equals("process reaper")
                 || name.equals("junit-jupiter-timeout-watcher")
-                || name.equals("ForkJoinPool.commonPool-delayScheduler")
                 || (t.getThreadGroup() != null && t.getThreadGroup().getName().equals("system"));
-    }
-
-    private static JsonNode threadDump() {
-        try {
-            Path dir = Files.createTempDirectory("leakcheck");
-            Path file = dir.resolve("threads.json");
-            try {
-                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-                        .dumpThreads(file.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
-                return JSON.readTree(file.toFile());
-            } finally {
-                Files.deleteIfExists(file);
-                Files.deleteIfExists(dir);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot take a thread dump", e);
-        }
     }
 }
