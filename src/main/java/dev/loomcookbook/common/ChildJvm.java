@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Child JVMs of the demos: started on this JVM's own JDK and class path (nothing to install), and
@@ -30,6 +31,34 @@ public final class ChildJvm {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);
         return command;
+    }
+
+    /**
+     * Starts {@code builder}'s process as a child that never outlives this JVM: closing the
+     * returned handle destroys it, and so does a shutdown hook on Ctrl-C or SIGTERM. Leave its
+     * stdin a pipe that nobody writes to: EOF there tells a child using {@link #exitWithParent()}
+     * that this JVM is gone, even after SIGKILL.
+     */
+    public static Running start(ProcessBuilder builder, String name) throws IOException {
+        Process process = builder.start();
+        Thread destroyOnExit = new Thread(process::destroyForcibly, name + "-reaper");
+        Runtime.getRuntime().addShutdownHook(destroyOnExit);
+        return new Running(process, destroyOnExit);
+    }
+
+    /** A child started by {@link #start}; {@link #close()} destroys it and waits (bounded) for it. */
+    public record Running(Process process, Thread destroyOnExit) implements AutoCloseable {
+        @Override
+        public void close() throws IOException, InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            process.getOutputStream().close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(destroyOnExit);
+            } catch (IllegalStateException e) {
+                // Shutting down already: the hook destroys the (ended) child again, harmlessly.
+            }
+        }
     }
 
     /**

@@ -93,15 +93,10 @@ public final class OneCarrierJvm {
     public static Result launch(int steps, Duration step, Duration busy) throws IOException, InterruptedException {
         Path output = Files.createTempFile("one-carrier", ".txt");
         long start = System.nanoTime();
-        Process child = null;
-        Thread destroyOnExit = null;
-        try {
-            // stdin stays a pipe we never write to: its EOF tells the child that we are gone.
-            child = new ProcessBuilder(command(steps, step, busy))
-                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            // Ctrl-C (or SIGTERM) during the wait: the child goes with us.
-            destroyOnExit = new Thread(child::destroyForcibly, "one-carrier-child-reaper");
-            Runtime.getRuntime().addShutdownHook(destroyOnExit);
+        // stdin stays a pipe we never write to: its EOF tells the child that we are gone.
+        try (ChildJvm.Running running = ChildJvm.start(new ProcessBuilder(command(steps, step, busy))
+                .redirectErrorStream(true).redirectOutput(output.toFile()), "one-carrier-child")) {
+            Process child = running.process();
             if (!child.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("the child JVM did not finish within " + TIMEOUT.toSeconds()
                         + " s; it was destroyed");
@@ -114,20 +109,6 @@ public final class OneCarrierJvm {
             }
             return parse(lines, elapsed);
         } finally {
-            if (child != null && child.isAlive()) {
-                child.destroyForcibly();
-                child.waitFor(10, TimeUnit.SECONDS);
-            }
-            if (child != null) {
-                child.getOutputStream().close();
-            }
-            if (destroyOnExit != null) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(destroyOnExit);
-                } catch (IllegalStateException e) {
-                    // Shutting down already: the hook destroys the (ended) child again, harmlessly.
-                }
-            }
             Files.deleteIfExists(output);
         }
     }

@@ -195,23 +195,19 @@ public final class PinningDemo implements Demo {
         List<String> command = ChildJvm.command(options, PinningPatterns.class, List.of(String.valueOf(hold.toMillis())));
         Path dir = Files.createTempDirectory("pinning");
         Path stderr = dir.resolve("stderr.txt");
-        Process child = null;
-        Thread destroyOnExit = null;
         Thread watchdog = null;
-        try {
-            // stdin stays a pipe that we never write to: its EOF tells the child that we are gone.
-            child = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
-            Process started = child;
-            destroyOnExit = new Thread(started::destroyForcibly, "pinning-child-reaper");
-            Runtime.getRuntime().addShutdownHook(destroyOnExit);
+        // stdin stays a pipe that we never write to: its EOF tells the child that we are gone.
+        try (ChildJvm.Running running = ChildJvm.start(
+                new ProcessBuilder(command).redirectError(stderr.toFile()), "pinning-child")) {
+            Process child = running.process();
             long limitSeconds = 60 + 8 * Math.max(1, hold.toSeconds());
             AtomicBoolean timedOut = new AtomicBoolean();
             // Reading the child's output blocks; destroying the child ends the read.
             watchdog = Thread.ofVirtual().name("pinning-child-watchdog").start(() -> {
                 try {
-                    if (!started.waitFor(limitSeconds, TimeUnit.SECONDS)) {
+                    if (!child.waitFor(limitSeconds, TimeUnit.SECONDS)) {
                         timedOut.set(true);
-                        started.destroyForcibly();
+                        child.destroyForcibly();
                     }
                 } catch (InterruptedException e) {
                     // The child is done with; nothing to watch.
@@ -238,21 +234,9 @@ public final class PinningDemo implements Demo {
             }
             return new ObjectMapper().readValue(reportLine, Report.class);
         } finally {
-            if (child != null) {
-                child.destroyForcibly();
-                child.waitFor(30, TimeUnit.SECONDS);
-                child.getOutputStream().close();
-            }
             if (watchdog != null) {
                 watchdog.interrupt();
                 watchdog.join();
-            }
-            if (destroyOnExit != null) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(destroyOnExit);
-                } catch (IllegalStateException e) {
-                    // Shutting down already: the hook runs and destroys the (ended) child again, harmlessly.
-                }
             }
             Files.deleteIfExists(stderr);
             Files.deleteIfExists(dir);
