@@ -3,14 +3,18 @@ package dev.loomcookbook.recipes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcookbook.testing.CliRun;
+import dev.loomcookbook.testing.RecipeRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every recipe shows compiled code and a real Python twin, and prints within 100 columns. */
@@ -64,6 +68,25 @@ class RecipesTest {
         assertThat(recipe.differs()).isNotBlank().doesNotContain("\n");
     }
 
+    /**
+     * A recipe's file runs on its own, as its twin does with {@code python3}:
+     * {@code java --enable-preview --source 25 src/main/java/.../Gather.java} prints the same lines.
+     */
+    @Test
+    void aRecipeFileRunsAsASingleSourceFile() throws Exception {
+        Recipe recipe = dev.loomcookbook.tasks.Gather.RECIPE;
+        String launcher = ProcessHandle.current().info().command().orElseThrow();
+        Process process = new ProcessBuilder(launcher, "--enable-preview", "--source", "25",
+                recipe.javaFile()).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(),
+                StandardCharsets.UTF_8);
+        assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).as(out).isZero();
+        assertThat(Transcript.of(recipe, out.lines().toList()))
+                .isEqualTo(Transcript.of(recipe, RecipeRun.lines(recipe)));
+    }
+
     /** Names are unique, so each names one recipe on the command line. */
     @Test
     void namesAreUnique() {
@@ -102,13 +125,13 @@ class RecipesTest {
         assertThat(run.out()).isEmpty();
     }
 
-    static Stream<org.junit.jupiter.params.provider.Arguments> badArguments() {
+    static Stream<Arguments> badArguments() {
         return Stream.of(
-                org.junit.jupiter.params.provider.Arguments.of(List.of("gather", "nope"),
+                Arguments.of(List.of("gather", "nope"),
                         "error: unknown recipe 'nope' (run 'recipes' to list them)"),
-                org.junit.jupiter.params.provider.Arguments.of(List.of("gather", "gather"),
+                Arguments.of(List.of("gather", "gather"),
                         "error: recipe 'gather' is given twice"),
-                org.junit.jupiter.params.provider.Arguments.of(List.of("--all", "gather"),
+                Arguments.of(List.of("--all", "gather"),
                         "error: --all runs every recipe: give either --all or names, not both"));
     }
 }
