@@ -12,7 +12,7 @@ import java.util.Locale;
 /**
  * Prints a recipe the one way every recipe is shown: the Python twin, then the Java 25 code, then
  * what the Java run did (each line stamped with the time since the run started), then one line on
- * what differs.
+ * what differs, and for code with a {@code StructuredTaskScope} what changes on JDK 26 and 27.
  */
 public final class RecipePrinter {
 
@@ -50,11 +50,15 @@ public final class RecipePrinter {
         }
     }
 
-    /** The line on what differs, if the recipe has one. */
+    /**
+     * The line on what differs, if the recipe has one, then what changes for its code on the
+     * JDKs after 25.
+     */
     public static void printDiffers(Recipe recipe, PrintWriter out) {
         if (!recipe.differs().isEmpty()) {
             out.println("Differs: " + recipe.differs());
         }
+        NewerJdks.notes(shownJava(recipe)).forEach(out::println);
         out.flush();
     }
 

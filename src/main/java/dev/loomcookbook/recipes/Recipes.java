@@ -31,6 +31,8 @@ public final class Recipes {
         }
     }
 
+    // One section per Python module or topic, in the README's order; a section with no recipe
+    // yet is not listed.
     private static final List<Section> SECTIONS = List.of(
             new Section("asyncio tasks", List.of(
                     CreateTask.RECIPE,
@@ -51,13 +53,19 @@ public final class Recipes {
             new Section("synchronization", List.of(
                     SemaphoreLimit.RECIPE)),
             new Section("queues", List.of(
-                    ProducerConsumer.RECIPE)));
+                    ProducerConsumer.RECIPE)),
+            new Section("streams", List.of()),
+            new Section("subprocesses", List.of()),
+            new Section("the event loop", List.of()),
+            new Section("futures", List.of()),
+            new Section("concurrent.futures", List.of()),
+            new Section("patterns", List.of()));
 
     private Recipes() {}
 
-    /** The sections, in order. */
+    /** The sections that have recipes, in order. */
     public static List<Section> sections() {
-        return SECTIONS;
+        return SECTIONS.stream().filter(s -> !s.recipes().isEmpty()).toList();
     }
 
     /** Every recipe, in section order. */
