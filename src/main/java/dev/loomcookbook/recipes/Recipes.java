@@ -5,6 +5,7 @@ import dev.loomcookbook.sync.SemaphoreLimit;
 import dev.loomcookbook.tasks.AsCompleted;
 import dev.loomcookbook.tasks.Cancel;
 import dev.loomcookbook.tasks.CancelInGroup;
+import dev.loomcookbook.tasks.CancelMessage;
 import dev.loomcookbook.tasks.ContextVars;
 import dev.loomcookbook.tasks.CreateTask;
 import dev.loomcookbook.tasks.Gather;
@@ -46,6 +47,7 @@ public final class Recipes {
             new Section("timeouts and cancellation", List.of(
                     WaitFor.RECIPE,
                     Cancel.RECIPE,
+                    CancelMessage.RECIPE,
                     CancelInGroup.RECIPE,
                     Shield.RECIPE)),
             new Section("context variables", List.of(
