@@ -3,6 +3,7 @@ package dev.loomcookbook.recipes;
 import dev.loomcookbook.queues.ProducerConsumer;
 import dev.loomcookbook.sync.SemaphoreLimit;
 import dev.loomcookbook.tasks.AsCompleted;
+import dev.loomcookbook.tasks.AsCompletedTasks;
 import dev.loomcookbook.tasks.Cancel;
 import dev.loomcookbook.tasks.CancelInGroup;
 import dev.loomcookbook.tasks.CancelMessage;
@@ -43,6 +44,7 @@ public final class Recipes {
                     WaitFirstCompleted.RECIPE,
                     WaitAllCompleted.RECIPE,
                     AsCompleted.RECIPE,
+                    AsCompletedTasks.RECIPE,
                     TaskGroup.RECIPE)),
             new Section("timeouts and cancellation", List.of(
                     WaitFor.RECIPE,
