@@ -5,6 +5,7 @@ import dev.loomcookbook.sync.SemaphoreLimit;
 import dev.loomcookbook.tasks.AsCompleted;
 import dev.loomcookbook.tasks.AsCompletedTasks;
 import dev.loomcookbook.tasks.Cancel;
+import dev.loomcookbook.tasks.CancelFromOutside;
 import dev.loomcookbook.tasks.CancelInGroup;
 import dev.loomcookbook.tasks.CancelMessage;
 import dev.loomcookbook.tasks.ContextVars;
@@ -13,6 +14,7 @@ import dev.loomcookbook.tasks.Gather;
 import dev.loomcookbook.tasks.GatherReturnExceptions;
 import dev.loomcookbook.tasks.Shield;
 import dev.loomcookbook.tasks.TaskGroup;
+import dev.loomcookbook.tasks.TaskGroupCancel;
 import dev.loomcookbook.tasks.ThreeTasks;
 import dev.loomcookbook.tasks.WaitAllCompleted;
 import dev.loomcookbook.tasks.WaitFirstCompleted;
@@ -51,6 +53,8 @@ public final class Recipes {
                     Cancel.RECIPE,
                     CancelMessage.RECIPE,
                     CancelInGroup.RECIPE,
+                    TaskGroupCancel.RECIPE,
+                    CancelFromOutside.RECIPE,
                     Shield.RECIPE)),
             new Section("context variables", List.of(
                     ContextVars.RECIPE)),
