@@ -10,6 +10,7 @@ import dev.loomcookbook.tasks.CancelInGroup;
 import dev.loomcookbook.tasks.CancelMessage;
 import dev.loomcookbook.tasks.ContextVars;
 import dev.loomcookbook.tasks.CreateTask;
+import dev.loomcookbook.tasks.CurrentTask;
 import dev.loomcookbook.tasks.Gather;
 import dev.loomcookbook.tasks.GatherReturnExceptions;
 import dev.loomcookbook.tasks.Shield;
@@ -47,7 +48,8 @@ public final class Recipes {
                     WaitAllCompleted.RECIPE,
                     AsCompleted.RECIPE,
                     AsCompletedTasks.RECIPE,
-                    TaskGroup.RECIPE)),
+                    TaskGroup.RECIPE,
+                    CurrentTask.RECIPE)),
             new Section("timeouts and cancellation", List.of(
                     WaitFor.RECIPE,
                     Cancel.RECIPE,
