@@ -13,6 +13,8 @@ import dev.loomcookbook.tasks.CreateTask;
 import dev.loomcookbook.tasks.CurrentTask;
 import dev.loomcookbook.tasks.Gather;
 import dev.loomcookbook.tasks.GatherReturnExceptions;
+import dev.loomcookbook.tasks.NeverAwaited;
+import dev.loomcookbook.tasks.NeverRetrieved;
 import dev.loomcookbook.tasks.Shield;
 import dev.loomcookbook.tasks.TaskGroup;
 import dev.loomcookbook.tasks.TaskGroupCancel;
@@ -49,7 +51,9 @@ public final class Recipes {
                     AsCompleted.RECIPE,
                     AsCompletedTasks.RECIPE,
                     TaskGroup.RECIPE,
-                    CurrentTask.RECIPE)),
+                    CurrentTask.RECIPE,
+                    NeverRetrieved.RECIPE,
+                    NeverAwaited.RECIPE)),
             new Section("timeouts and cancellation", List.of(
                     WaitFor.RECIPE,
                     Cancel.RECIPE,
