@@ -10,6 +10,7 @@ import dev.loomcookbook.tasks.CancelInGroup;
 import dev.loomcookbook.tasks.CancelMessage;
 import dev.loomcookbook.tasks.ContextVars;
 import dev.loomcookbook.tasks.CreateTask;
+import dev.loomcookbook.tasks.CtrlC;
 import dev.loomcookbook.tasks.CurrentTask;
 import dev.loomcookbook.tasks.Gather;
 import dev.loomcookbook.tasks.GatherReturnExceptions;
@@ -61,7 +62,8 @@ public final class Recipes {
                     CancelInGroup.RECIPE,
                     TaskGroupCancel.RECIPE,
                     CancelFromOutside.RECIPE,
-                    Shield.RECIPE)),
+                    Shield.RECIPE,
+                    CtrlC.RECIPE)),
             new Section("context variables", List.of(
                     ContextVars.RECIPE)),
             new Section("synchronization", List.of(
