@@ -7,6 +7,12 @@ import dev.loomcookbook.executors.FutureOutcome;
 import dev.loomcookbook.executors.PoolInitializer;
 import dev.loomcookbook.executors.ShutdownCancelFutures;
 import dev.loomcookbook.executors.WaitModes;
+import dev.loomcookbook.patterns.HedgedRequest;
+import dev.loomcookbook.patterns.LimitedCrawler;
+import dev.loomcookbook.patterns.RateLimitedRequests;
+import dev.loomcookbook.patterns.RetryWithBackoff;
+import dev.loomcookbook.patterns.StepDeadlines;
+import dev.loomcookbook.patterns.ThreeStagePipeline;
 import dev.loomcookbook.queues.ProducerConsumer;
 import dev.loomcookbook.sync.SemaphoreLimit;
 import dev.loomcookbook.tasks.AsCompleted;
@@ -89,7 +95,13 @@ public final class Recipes {
                     FutureOutcome.RECIPE,
                     PoolInitializer.RECIPE,
                     ShutdownCancelFutures.RECIPE)),
-            new Section("patterns", List.of()));
+            new Section("patterns", List.of(
+                    LimitedCrawler.RECIPE,
+                    RetryWithBackoff.RECIPE,
+                    RateLimitedRequests.RECIPE,
+                    ThreeStagePipeline.RECIPE,
+                    HedgedRequest.RECIPE,
+                    StepDeadlines.RECIPE)));
 
     private Recipes() {}
 
