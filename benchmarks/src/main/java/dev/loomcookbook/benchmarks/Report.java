@@ -78,7 +78,7 @@ final class Report {
             String cls = full.substring(full.lastIndexOf('.', dot - 1) + 1, dot);
             Map<String, String> params = new LinkedHashMap<>();
             if (r.has("params")) {
-                r.get("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+                r.get("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
             }
             JsonNode pm = r.get("primaryMetric");
             JsonNode alloc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");
