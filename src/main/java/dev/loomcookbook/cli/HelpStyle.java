@@ -84,10 +84,13 @@ final class HelpStyle extends CommandLine.Help {
     private Text[][] withDescription(Text[][] rows, ArgSpec arg, ColorScheme scheme) {
         List<String> lines = new ArrayList<>();
         String[] paragraphs = String.join("%n", arg.description()).replace("%%", "%").split("%n", -1);
+        String stated = null;
         for (int i = 0; i < paragraphs.length; i++) {
-            String text = paragraphs[i];
+            String[] textAndDefault = withoutDefault(paragraphs[i]);
+            String text = textAndDefault[0];
+            stated = textAndDefault[1] != null ? textAndDefault[1] : stated;
             if (i == paragraphs.length - 1) {
-                text = (text + " " + limits(arg)).strip();
+                text = (text + " " + limits(arg, stated)).strip();
             }
             lines.addAll(wrap(text, descriptionWidth, HANGING_INDENT));
         }
@@ -104,8 +107,33 @@ final class HelpStyle extends CommandLine.Help {
         return out.toArray(Text[][]::new);
     }
 
+    /**
+     * {@code text} without a {@code (default: ...)} written into it, and what that said: the help
+     * writes every default one way, at the end.
+     */
+    static String[] withoutDefault(String text) {
+        int start = text.indexOf("(default: ");
+        if (start < 0) {
+            return new String[] {text, null};
+        }
+        int depth = 0;
+        int end = start;
+        for (; end < text.length(); end++) {
+            depth += text.charAt(end) == '(' ? 1 : text.charAt(end) == ')' ? -1 : 0;
+            if (depth == 0) {
+                break;
+            }
+        }
+        if (end == text.length()) {
+            return new String[] {text, null};
+        }
+        String stated = text.substring(start + "(default: ".length(), end);
+        String rest = (text.substring(0, start).stripTrailing() + text.substring(end + 1)).strip();
+        return new String[] {rest.endsWith(".") || rest.isEmpty() ? rest : rest + ".", stated};
+    }
+
     /** {@code Range: 1 to 64. Default: 5.}, as far as {@code arg} has them. */
-    static String limits(ArgSpec arg) {
+    static String limits(ArgSpec arg, String statedDefault) {
         StringBuilder sb = new StringBuilder();
         for (CommandLine.ITypeConverter<?> converter : arg.converters()) {
             if (converter instanceof Bounds.Bounded bounded) {
@@ -113,8 +141,9 @@ final class HelpStyle extends CommandLine.Help {
             }
         }
         boolean flag = arg.type() == boolean.class || arg.type() == Boolean.class;
-        if (arg.defaultValue() != null && !flag) {
-            sb.append(sb.isEmpty() ? "" : " ").append("Default: ").append(arg.defaultValue()).append('.');
+        String value = arg.defaultValue() != null && !flag ? arg.defaultValue() : statedDefault;
+        if (value != null) {
+            sb.append(sb.isEmpty() ? "" : " ").append("Default: ").append(value).append('.');
         }
         return sb.toString();
     }

@@ -132,7 +132,7 @@ public final class PsTreeCommand implements Demo {
             if (!dumped.ok() || !Files.exists(dumpFile)) {
                 if (dumped.output().stream().anyMatch(l -> l.contains("Unknown diagnostic command"))) {
                     throw usage("PID " + target + what + " is " + olderJvm(target, what)
-                            + ": its thread dumps have no JSON form, which came with JDK 21");
+                            + ": pstree needs JDK 21 or later (JSON thread dumps)");
                 }
                 throw usage("PID " + target + what + " is not a JVM that jcmd can attach to: "
                         + reason(dumped.output()));
@@ -175,7 +175,7 @@ public final class PsTreeCommand implements Demo {
     private String olderJvm(long target, String what) throws IOException, InterruptedException {
         return jcmd(target, what, "VM.version").output().stream()
                 .filter(l -> l.startsWith("JDK ")).findFirst()
-                .map(l -> "a JVM of " + l.strip() + ", older than JDK 21")
+                .map(l -> "a JVM of " + l.strip())
                 .orElse("a JVM older than JDK 21");
     }
 

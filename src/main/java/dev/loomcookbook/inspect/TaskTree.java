@@ -24,8 +24,8 @@ public final class TaskTree {
 
     private TaskTree() {}
 
-    /** Containers nested deeper than this are summed up in one line instead of drawn. */
-    static final int MAX_DEPTH = 10;
+    /** Levels of nested containers drawn; deeper ones are summed up in one line. */
+    static final int MAX_DEPTH = 6;
 
     /** A thread's line longer than this puts its frames on lines of their own. */
     static final int WIDTH = 100;
@@ -151,7 +151,7 @@ public final class TaskTree {
         /** {@code lead} starts this line; {@code indent} the lines below; the owner is named unless drawn above. */
         private void container(ContainerWork w, Deque<Work> pending) {
             Container c = w.c();
-            if (w.depth() > MAX_DEPTH) {
+            if (w.depth() >= MAX_DEPTH) {
                 lines.add(w.lead() + summary(c, w.depth()));
                 return;
             }
@@ -244,9 +244,8 @@ public final class TaskTree {
                     todo.push(Map.entry(n, e.getValue() + 1));
                 }
             }
-            return String.format(Locale.ROOT, "... %,d more nested %s with %,d %s, down to depth %,d"
-                    + " (deeper than %d is not drawn)", containers, containers == 1 ? "container" : "containers",
-                    threads, threads == 1 ? "thread" : "threads", deepest, MAX_DEPTH);
+            return String.format(Locale.ROOT, "... %,d more nested (%,d %s), to level %,d", containers,
+                    threads, threads == 1 ? "thread" : "threads", deepest + 1);
         }
     }
 

@@ -347,7 +347,7 @@ public final class PoolingDemo implements Demo {
             out.flush();
             long second = pool.submit(new WorkerPid()).get();
             out.printf("task 3: ProcessHandle.current().pid()  -> %d: %s%n", second, second != first
-                    ? "a new worker; the pool replaced the dead one and keeps serving"
+                    ? "a new worker: the pool replaced the dead one"
                     : "the same pid?! (the worker should have been replaced)");
             out.println();
             out.println("""
