@@ -25,17 +25,17 @@ public final class Bounds {
     }
 
     /** Whole numbers from {@code min} to {@code max}; {@code 10_000} and {@code 10,000} read as 10000. */
-    public abstract static class Longs implements ITypeConverter<Long>, Bounded {
+    abstract static class Whole implements Bounded {
         private final long min;
         private final long max;
 
-        protected Longs(long min, long max) {
+        Whole(long min, long max) {
             this.min = min;
             this.max = max;
         }
 
-        @Override
-        public Long convert(String value) {
+        /** {@code value} as a number within the range, or a conversion error naming the range. */
+        long check(String value) {
             return parse(value, min, max);
         }
 
@@ -45,24 +45,27 @@ public final class Bounds {
         }
     }
 
-    /** Like {@link Longs}, for an {@code int} option. */
-    public abstract static class Ints implements ITypeConverter<Integer>, Bounded {
-        private final int min;
-        private final int max;
+    /** A {@code long} option from {@code min} to {@code max}. */
+    public abstract static class Longs extends Whole implements ITypeConverter<Long> {
+        protected Longs(long min, long max) {
+            super(min, max);
+        }
 
+        @Override
+        public Long convert(String value) {
+            return check(value);
+        }
+    }
+
+    /** An {@code int} option from {@code min} to {@code max}. */
+    public abstract static class Ints extends Whole implements ITypeConverter<Integer> {
         protected Ints(int min, int max) {
-            this.min = min;
-            this.max = max;
+            super(min, max);
         }
 
         @Override
         public Integer convert(String value) {
-            return (int) parse(value, min, max);
-        }
-
-        @Override
-        public String range() {
-            return number(min) + " to " + number(max);
+            return (int) check(value);
         }
     }
 

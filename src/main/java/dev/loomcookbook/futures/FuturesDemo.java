@@ -175,7 +175,7 @@ public final class FuturesDemo implements Demo {
         if (full || digits.length() <= SHOWN_DIGITS) {
             return digits;
         }
-        return digits.substring(0, 12) + "..." + digits.substring(digits.length() - 12)
+        return digits.substring(0, 10) + "..." + digits.substring(digits.length() - 10)
                 + String.format(Locale.ROOT, " (%,d digits; --full prints all)", digits.length());
     }
 

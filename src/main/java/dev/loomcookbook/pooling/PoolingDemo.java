@@ -182,10 +182,10 @@ public final class PoolingDemo implements Demo {
         out.println();
         out.println("What it shows:");
         conclusion(times, cores, load).forEach(sentence -> Text.paragraph(out, "  ", sentence));
-        Text.paragraph(out, "  ", "(The book, CPython on 4 cores: sequential 6.81 s, thread pool 6.81 s,"
-                + " process pool 4.17 s: the GIL.)");
-        Text.paragraph(out, "  ", "Processes are for isolation in Java: a crash, System.exit or OOM kills"
-                + " one worker (pooling --crash).");
+        out.println("  (The book, CPython on 4 cores: sequential 6.81 s, thread pool 6.81 s,");
+        out.println("  process pool 4.17 s: the GIL.)");
+        out.println("  Processes are for isolation in Java: a crash, System.exit or OOM kills one worker");
+        out.println("  (pooling --crash).");
         if (!wrong.isEmpty()) {
             spec.commandLine().getErr().println("error: wrong results from " + String.join(", ", wrong));
             spec.commandLine().getErr().flush();
