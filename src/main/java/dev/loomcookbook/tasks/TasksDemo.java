@@ -179,7 +179,7 @@ public final class TasksDemo implements Demo {
             table.row(o.name(), o.steps(), o.line(), Timing.format(o.finishedNanos()));
         }
         table.print(out);
-        out.printf("wall time: %s for %d steps of %s: about %d pauses (the longest task), not %d"
+        out.printf("wall time: %s for %d steps of %s:%n  about %d pauses (the longest task), not %d"
                 + " (one after another)%n", Timing.format(wall), totalSteps, Timing.format(pause),
                 longest, totalSteps);
         RecipePrinter.printDiffers(ThreeTasks.RECIPE, out);
