@@ -28,7 +28,7 @@ public final class TaskTree {
     static final int MAX_DEPTH = 6;
 
     /** A thread's line longer than this puts its frames on lines of their own. */
-    static final int WIDTH = 100;
+    static final int WIDTH = dev.loomcookbook.common.Text.WIDTH;
 
     /**
      * The tree as lines. By default only the scope trees are shown (containers with an owner,
