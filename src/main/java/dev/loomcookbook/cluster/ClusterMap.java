@@ -33,18 +33,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * not retried: its exception is the cause of the {@link ExecutionException}, as in
  * {@code Executor.map}.
  */
-public final class ClusterMap {
+public final class ClusterMap<R> {
 
     /** Runs a task may get in all, the first included (Dask's default allowed-failures is 3). */
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
     /** What happens to the tasks, for a demo to print; called on Hazelcast's threads. */
-    public interface Listener {
+    public interface Listener<R> {
         /** Task {@code index} was sent to {@code member}; {@code attempt} counts from 1. */
         default void sent(int index, Member member, int attempt) {}
 
         /** Task {@code index} was lost with {@code member} ({@code cause}); it is sent again. */
         default void lost(int index, Member member, Throwable cause) {}
+
+        /** Task {@code index} returned {@code result} from {@code member}. */
+        default void completed(int index, Member member, R result) {}
     }
 
     /**
@@ -66,17 +69,17 @@ public final class ClusterMap {
     private final IExecutorService executor;
     private final HazelcastInstance instance;
     private final int maxAttempts;
-    private final Listener listener;
+    private final Listener<? super R> listener;
     private final Map<UUID, AtomicInteger> outstanding = new ConcurrentHashMap<>();
     private final Map<UUID, AtomicInteger> sent = new ConcurrentHashMap<>();
 
     /** A map over {@code instance}'s cluster with the default attempts and no listener. */
     public ClusterMap(HazelcastInstance instance) {
-        this(instance, DEFAULT_MAX_ATTEMPTS, new Listener() {});
+        this(instance, DEFAULT_MAX_ATTEMPTS, new Listener<R>() {});
     }
 
     /** A map over {@code instance}'s cluster, through {@link ClusterConfig#EXECUTOR}. */
-    public ClusterMap(HazelcastInstance instance, int maxAttempts, Listener listener) {
+    public ClusterMap(HazelcastInstance instance, int maxAttempts, Listener<? super R> listener) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, but was " + maxAttempts);
         }
@@ -94,7 +97,7 @@ public final class ClusterMap {
      *     times, or no member was left to run it (a {@link MemberLeftException} cause)
      * @throws IllegalStateException the cluster has no member that runs tasks
      */
-    public <R> List<Outcome<R>> map(List<? extends Callable<R>> tasks)
+    public List<Outcome<R>> map(List<? extends Callable<R>> tasks)
             throws InterruptedException, ExecutionException {
         if (dataMembers().isEmpty()) {
             throw new IllegalStateException("the cluster has no member that runs tasks (only lite members)");
@@ -136,7 +139,7 @@ public final class ClusterMap {
         }
     }
 
-    private <R> void send(Flight<R> f, Member member) {
+    private void send(Flight<R> f, Member member) {
         if (member == null) {
             f.done.completeExceptionally(new MemberLeftException("no member left to run task " + f.index
                     + " (it was sent to " + f.members.size() + " members that left)"));
@@ -151,6 +154,7 @@ public final class ClusterMap {
             @Override
             public void onResponse(R result) {
                 count.decrementAndGet();
+                listener.completed(f.index, member, result);
                 f.done.complete(new Outcome<>(f.index, result, List.copyOf(f.members), System.nanoTime() - f.start));
             }
 

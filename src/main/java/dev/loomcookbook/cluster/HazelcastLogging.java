@@ -5,12 +5,17 @@ import com.hazelcast.logging.ILogger;
 import com.hazelcast.logging.LogEvent;
 import com.hazelcast.logging.LoggerFactory;
 import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
+import java.util.regex.Pattern;
 
 /**
  * Hazelcast's own logging, made quiet: by default it logs a banner and dozens of INFO lines per
- * member to the console; here only warnings and errors are printed, each as one line on stderr
- * (with the stack trace only under {@code -Dloomcookbook.debug=true}).
+ * member to the console; here only warnings and errors are printed, each as one line of at most
+ * 100 columns on stderr, without the address and version that start them, and each text once
+ * (all of them, in full and with stack traces, under {@code -Dloomcookbook.debug=true}).
  *
  * <p>Hazelcast picks its logger factory from a system property when its classes first log, so
  * {@link #install()} sets {@code hazelcast.logging.class} before any member starts; a user's own
@@ -58,6 +63,12 @@ public final class HazelcastLogging {
          */
         private static final String MODULES_ADVICE = "Hazelcast is starting in a Java modular environment";
 
+        /** The member's address, cluster name and version, which start every message. */
+        private static final Pattern PREFIX = Pattern.compile("^\\[[^]]*]:\\d+ \\[[^]]*] \\[[^]]*] ");
+        private static final Pattern COUNTS = Pattern.compile("\\d+");
+        private static final int WIDTH = 100;
+        private static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
+
         private final String name;
 
         WarningsOnly(String name) {
@@ -75,11 +86,20 @@ public final class HazelcastLogging {
                     && name.endsWith(".HazelcastInstanceFactory")) {
                 return;
             }
+            boolean debug = Boolean.getBoolean("loomcookbook.debug");
+            String text = PREFIX.matcher(String.valueOf(message)).replaceFirst("")
+                    + (thrown == null ? "" : " (" + thrown + ")");
+            // A lost member makes every survivor retry it, each retry a warning: print each once.
+            if (SEEN.size() > 10_000) {
+                SEEN.clear(); // a member may run for days: forget, rather than grow without end
+            }
+            if (!debug && !SEEN.add(COUNTS.matcher(text).replaceAll("N"))) {
+                return;
+            }
+            String line = "hazelcast " + level.getName().toLowerCase(Locale.ROOT) + ": " + text;
             PrintStream err = System.err;
-            String cause = thrown == null ? "" : " (" + thrown + ")";
-            err.println("hazelcast " + level.getName().toLowerCase(java.util.Locale.ROOT) + ": "
-                    + message + cause);
-            if (thrown != null && Boolean.getBoolean("loomcookbook.debug")) {
+            err.println(debug || line.length() <= WIDTH ? line : line.substring(0, WIDTH - 3) + "...");
+            if (thrown != null && debug) {
                 thrown.printStackTrace(err);
             }
         }

@@ -24,7 +24,8 @@ public final class LiteMember {
      * {@code dataMembers} members that run tasks are in it. With {@code self} null it listens on
      * 127.0.0.1, on a port found free (again, if another process takes it first).
      *
-     * @throws IllegalStateException the cluster did not show that many members within {@code timeout}
+     * @throws IllegalStateException no member answered, or the cluster did not show that many
+     *     members within {@code timeout}
      */
     public static HazelcastInstance join(String clusterName, List<MemberAddress> members, MemberAddress self,
             int dataMembers, Duration timeout) throws InterruptedException {
@@ -40,6 +41,13 @@ public final class LiteMember {
                     throw e;
                 }
             }
+        }
+        if (lite.getCluster().getMembers().size() == 1) {
+            // The join found nobody: no member runs at those addresses, or none with this name.
+            lite.getLifecycleService().terminate();
+            throw new IllegalStateException("no member of the cluster '" + clusterName + "' answered at "
+                    + String.join(",", members.stream().map(MemberAddress::toString).toList())
+                    + ": are they running, with that cluster name?");
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (dataMembers(lite) < dataMembers) {
