@@ -109,7 +109,7 @@ public final class ClusterDemo implements Demo {
         checkOptions();
         PrintWriter out = spec.commandLine().getOut();
         int cores = Runtime.getRuntime().availableProcessors();
-        out.printf("Items 1..%d, each count(k) = %,d steps of work returning %,d x k (the pooling workload).%n",
+        out.printf("Items 1..%d, each count(k) = %,d steps of work returning %,d x k.%n",
                 items, iterations, iterations);
         out.printf("%d cores on this machine.%n%n", cores);
         CpuWork.count(1, Math.min(iterations, 2_000_000)); // this JVM's JIT, for the local runs below
@@ -139,7 +139,7 @@ public final class ClusterDemo implements Demo {
                 addresses = local.addresses();
                 expected = n;
             } else {
-                out.printf("== The Hazelcast cluster %s at %s%n", clusterName, joined(members));
+                out.printf("== The Hazelcast cluster %s%n   at %s%n", clusterName, joined(members));
                 printConcept(out, members.size());
                 name = clusterName;
                 addresses = members;
@@ -223,7 +223,7 @@ public final class ClusterDemo implements Demo {
     }
 
     private static void printConcept(PrintWriter out, int n) {
-        out.println("   Java:   new ClusterMap<>(hz).map(tasks)  // IExecutorService.submitToMember, resent if a member leaves");
+        out.println("   Java:   new ClusterMap<>(hz).map(tasks)  // submitToMember; resent if a member leaves");
         out.printf("   Python: client = Client(LocalCluster(n_workers=%d)); client.gather(client.map(count, items))%n", n);
     }
 
