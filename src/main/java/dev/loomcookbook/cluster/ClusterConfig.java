@@ -54,7 +54,8 @@ public final class ClusterConfig {
     public static String newClusterName() {
         byte[] random = new byte[8];
         ThreadLocalRandom.current().nextBytes(random);
-        return "loomcookbook-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random);
+        return "loomcookbook-" + ProcessHandle.current().pid() + "-"
+                + HexFormat.of().formatHex(random);
     }
 
     /**
@@ -68,7 +69,8 @@ public final class ClusterConfig {
             throw new IllegalArgumentException("threads must be at least 1, but was " + threads);
         }
         Config config = base(clusterName, self, members);
-        config.addExecutorConfig(new ExecutorConfig(EXECUTOR).setPoolSize(threads).setStatisticsEnabled(false));
+        config.addExecutorConfig(
+                new ExecutorConfig(EXECUTOR).setPoolSize(threads).setStatisticsEnabled(false));
         return config;
     }
 
@@ -77,11 +79,13 @@ public final class ClusterConfig {
      * project; the demo joins the cluster this way to submit tasks and to hear at once when a
      * member leaves.
      */
-    public static Config liteMember(String clusterName, MemberAddress self, List<MemberAddress> members) {
+    public static Config liteMember(
+            String clusterName, MemberAddress self, List<MemberAddress> members) {
         return base(clusterName, self, members).setLiteMember(true);
     }
 
-    private static Config base(String clusterName, MemberAddress self, List<MemberAddress> members) {
+    private static Config base(
+            String clusterName, MemberAddress self, List<MemberAddress> members) {
         Objects.requireNonNull(clusterName, "clusterName");
         Objects.requireNonNull(self, "self");
         if (clusterName.isBlank()) {

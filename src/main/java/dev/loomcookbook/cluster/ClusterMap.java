@@ -81,7 +81,8 @@ public final class ClusterMap<R> {
     /** A map over {@code instance}'s cluster, through {@link ClusterConfig#EXECUTOR}. */
     public ClusterMap(HazelcastInstance instance, int maxAttempts, Listener<? super R> listener) {
         if (maxAttempts < 1) {
-            throw new IllegalArgumentException("maxAttempts must be at least 1, but was " + maxAttempts);
+            throw new IllegalArgumentException(
+                    "maxAttempts must be at least 1, but was " + maxAttempts);
         }
         this.instance = Objects.requireNonNull(instance);
         this.executor = instance.getExecutorService(ClusterConfig.EXECUTOR);
@@ -100,7 +101,8 @@ public final class ClusterMap<R> {
     public List<Outcome<R>> map(List<? extends Callable<R>> tasks)
             throws InterruptedException, ExecutionException {
         if (dataMembers().isEmpty()) {
-            throw new IllegalStateException("the cluster has no member that runs tasks (only lite members)");
+            throw new IllegalStateException(
+                    "the cluster has no member that runs tasks (only lite members)");
         }
         List<Flight<R>> flights = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {
@@ -115,7 +117,8 @@ public final class ClusterMap<R> {
         return outcomes;
     }
 
-    private static <T> T await(CompletableFuture<T> f) throws InterruptedException, ExecutionException {
+    private static <T> T await(CompletableFuture<T> f)
+            throws InterruptedException, ExecutionException {
         try {
             return f.get();
         } catch (ExecutionException e) {
@@ -141,12 +144,13 @@ public final class ClusterMap<R> {
 
     private void send(Flight<R> f, Member member) {
         if (member == null) {
-            f.done.completeExceptionally(new MemberLeftException("no member left to run task " + f.index
-                    + " (it was sent to " + f.members.size() + " members that left)"));
+            f.done.completeExceptionally(new MemberLeftException("no member left to run task "
+                    + f.index + " (it was sent to " + f.members.size() + " members that left)"));
             return;
         }
         f.members.add(member);
-        AtomicInteger count = outstanding.computeIfAbsent(member.getUuid(), u -> new AtomicInteger());
+        AtomicInteger count =
+                outstanding.computeIfAbsent(member.getUuid(), u -> new AtomicInteger());
         count.incrementAndGet();
         sent.computeIfAbsent(member.getUuid(), u -> new AtomicInteger()).incrementAndGet();
         listener.sent(f.index, member, f.members.size());
@@ -155,7 +159,8 @@ public final class ClusterMap<R> {
             public void onResponse(R result) {
                 count.decrementAndGet();
                 listener.completed(f.index, member, result);
-                f.done.complete(new Outcome<>(f.index, result, List.copyOf(f.members), System.nanoTime() - f.start));
+                f.done.complete(new Outcome<>(
+                        f.index, result, List.copyOf(f.members), System.nanoTime() - f.start));
             }
 
             @Override
@@ -178,8 +183,8 @@ public final class ClusterMap<R> {
 
     /** The task's own exception, which Hazelcast hands over wrapped in an ExecutionException. */
     private static Throwable taskFailure(Throwable t) {
-        return t instanceof ExecutionException && !(t instanceof MemberLeftException) && t.getCause() != null
-                ? t.getCause() : t;
+        boolean wrapped = t instanceof ExecutionException && !(t instanceof MemberLeftException);
+        return wrapped && t.getCause() != null ? t.getCause() : t;
     }
 
     /** Whether {@code t} says the task's member is gone, rather than that the task failed. */
@@ -200,7 +205,8 @@ public final class ClusterMap<R> {
         List<UUID> excluded = tried.stream().map(Member::getUuid).toList();
         return dataMembers().stream()
                 .filter(m -> !excluded.contains(m.getUuid()))
-                .min(Comparator.comparingInt((Member m) -> count(outstanding, m)).thenComparingInt(m -> count(sent, m)))
+                .min(Comparator.comparingInt((Member m) -> count(outstanding, m))
+                        .thenComparingInt(m -> count(sent, m)))
                 .orElse(null);
     }
 

@@ -30,10 +30,12 @@ import picocli.CommandLine.Spec;
  * It runs until Ctrl-C (or, started by {@link LocalCluster}, until its parent is gone: it then
  * halts at once, even after {@code kill -9} of the parent).
  */
-@Command(name = "cluster-member", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = "cluster-member", mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = {
             "A Hazelcast member that runs the cluster demo's tasks, until Ctrl-C.",
-            "Start one per machine with the same class path, then: loomcookbook cluster --members ..."
+            "Start one per machine with the same class path,",
+            "then: loomcookbook cluster --cluster-name NAME --members ..."
         })
 public final class ClusterMember implements Callable<Integer> {
 
@@ -56,8 +58,9 @@ public final class ClusterMember implements Callable<Integer> {
             paramLabel = "HOST:PORT", description = "This member's address: it listens there only.")
     MemberAddress address;
 
-    @Option(names = "--members", required = true, split = ",", converter = MemberAddress.Converter.class,
-            paramLabel = "HOST:PORT", description = "Every member's address, comma-separated (this one may be among them).")
+    @Option(names = "--members", required = true, split = ",",
+            converter = MemberAddress.Converter.class, paramLabel = "HOST:PORT",
+            description = "Every member's address, comma-separated (this one may be among them).")
     List<MemberAddress> members = new ArrayList<>();
 
     @Option(names = "--threads", converter = PositiveInt.class, paramLabel = "N",
@@ -65,7 +68,7 @@ public final class ClusterMember implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--expect", converter = PositiveInt.class, hidden = true,
-            description = "Wait until this many members (lite ones not counted) are in the cluster.")
+            description = "Wait until this many members (not lite ones) are in the cluster.")
     int expect = 1;
 
     @Option(names = "--child", hidden = true,
@@ -85,17 +88,20 @@ public final class ClusterMember implements Callable<Integer> {
         try {
             all = MemberAddress.distinct(members);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--members: " + e.getMessage());
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--members: " + e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         HazelcastLogging.install();
         int pool = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         HazelcastInstance member;
         try {
-            member = Hazelcast.newHazelcastInstance(ClusterConfig.member(clusterName, address, all, pool));
+            member = Hazelcast.newHazelcastInstance(
+                    ClusterConfig.member(clusterName, address, all, pool));
         } catch (RuntimeException e) {
             if (LiteMember.causedByBind(e)) {
-                spec.commandLine().getErr().println("error: " + address + " is taken: " + e.getMessage());
+                spec.commandLine().getErr()
+                        .println("error: " + address + " is taken: " + e.getMessage());
                 spec.commandLine().getErr().flush();
                 return PORT_TAKEN;
             }
@@ -127,7 +133,7 @@ public final class ClusterMember implements Callable<Integer> {
             out.printf("member %s of cluster %s is up: uuid %s, pid %d, %d task threads.%n",
                     address, clusterName, uuid, pid, pool);
             out.println("Run tasks on it: loomcookbook cluster --cluster-name " + clusterName
-                    + " --members " + String.join(",", all.stream().map(MemberAddress::toString).toList()));
+                    + " --members " + MemberAddress.join(all));
             out.println("Ctrl-C stops it.");
             out.flush();
             CountTask.onStart((item, self) -> {

@@ -65,6 +65,7 @@ public final class CountTask implements Callable<TaskRun>, Serializable, Hazelca
         onStart.accept(item, self);
         long start = System.nanoTime();
         long result = CpuWork.count(item, iterations);
-        return new TaskRun(item, result, self, ProcessHandle.current().pid(), System.nanoTime() - start);
+        long nanos = System.nanoTime() - start;
+        return new TaskRun(item, result, self, ProcessHandle.current().pid(), nanos);
     }
 }

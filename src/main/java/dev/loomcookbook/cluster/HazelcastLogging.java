@@ -30,7 +30,8 @@ public final class HazelcastLogging {
 
     /** Selects {@link Factory} for this JVM unless Hazelcast's logging was chosen already. */
     public static void install() {
-        if (System.getProperty(TYPE_PROPERTY) == null && System.getProperty(CLASS_PROPERTY) == null) {
+        if (System.getProperty(TYPE_PROPERTY) == null
+                && System.getProperty(CLASS_PROPERTY) == null) {
             System.setProperty(CLASS_PROPERTY, Factory.class.getName());
         }
     }
@@ -39,7 +40,8 @@ public final class HazelcastLogging {
     static String jvmOption() {
         String type = System.getProperty(TYPE_PROPERTY);
         return type != null ? "-D" + TYPE_PROPERTY + "=" + type
-                : "-D" + CLASS_PROPERTY + "=" + System.getProperty(CLASS_PROPERTY, Factory.class.getName());
+                : "-D" + CLASS_PROPERTY + "="
+                        + System.getProperty(CLASS_PROPERTY, Factory.class.getName());
     }
 
     /** Hazelcast's logger factory: warnings and errors only, one line each, on stderr. */
@@ -61,10 +63,12 @@ public final class HazelcastLogging {
          * without them: the member JVMs get them ({@link ClusterConfig#MEMBER_JVM_OPTIONS}); a lite
          * member (in the demo or a test) only submits tasks and loses nothing that matters here.
          */
-        private static final String MODULES_ADVICE = "Hazelcast is starting in a Java modular environment";
+        private static final String MODULES_ADVICE =
+                "Hazelcast is starting in a Java modular environment";
 
         /** The member's address, cluster name and version, which start every message. */
-        private static final Pattern PREFIX = Pattern.compile("^\\[[^]]*]:\\d+ \\[[^]]*] \\[[^]]*] ");
+        private static final Pattern PREFIX =
+                Pattern.compile("^\\[[^]]*]:\\d+ \\[[^]]*] \\[[^]]*] ");
         private static final Pattern COUNTS = Pattern.compile("\\d+");
         private static final int WIDTH = 100;
         private static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
@@ -98,7 +102,8 @@ public final class HazelcastLogging {
             }
             String line = "hazelcast " + level.getName().toLowerCase(Locale.ROOT) + ": " + text;
             PrintStream err = System.err;
-            err.println(debug || line.length() <= WIDTH ? line : line.substring(0, WIDTH - 3) + "...");
+            boolean fits = debug || line.length() <= WIDTH;
+            err.println(fits ? line : line.substring(0, WIDTH - 3) + "...");
             if (thrown != null && debug) {
                 thrown.printStackTrace(err);
             }

@@ -27,15 +27,16 @@ public final class LiteMember {
      * @throws IllegalStateException no member answered, or the cluster did not show that many
      *     members within {@code timeout}
      */
-    public static HazelcastInstance join(String clusterName, List<MemberAddress> members, MemberAddress self,
-            int dataMembers, Duration timeout) throws InterruptedException {
+    public static HazelcastInstance join(String clusterName, List<MemberAddress> members,
+            MemberAddress self, int dataMembers, Duration timeout) throws InterruptedException {
         HazelcastLogging.install();
         HazelcastInstance lite = null;
         for (int attempt = 1; lite == null; attempt++) {
             MemberAddress address = self != null ? self
                     : MemberAddress.loopback(ClusterConfig.freeLoopbackPorts(1).getFirst());
             try {
-                lite = Hazelcast.newHazelcastInstance(ClusterConfig.liteMember(clusterName, address, members));
+                lite = Hazelcast.newHazelcastInstance(
+                        ClusterConfig.liteMember(clusterName, address, members));
             } catch (RuntimeException e) {
                 if (self != null || attempt == LocalCluster.ATTEMPTS || !causedByBind(e)) {
                     throw e;
@@ -45,8 +46,8 @@ public final class LiteMember {
         if (lite.getCluster().getMembers().size() == 1) {
             // The join found nobody: no member runs at those addresses, or none with this name.
             lite.getLifecycleService().terminate();
-            throw new IllegalStateException("no member of the cluster '" + clusterName + "' answered at "
-                    + String.join(",", members.stream().map(MemberAddress::toString).toList())
+            throw new IllegalStateException("no member of the cluster '" + clusterName
+                    + "' answered at " + MemberAddress.join(members)
                     + ": are they running, with that cluster name?");
         }
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -55,7 +56,8 @@ public final class LiteMember {
                 long found = dataMembers(lite);
                 lite.getLifecycleService().terminate();
                 throw new IllegalStateException("the cluster " + clusterName + " showed " + found
-                        + " members that run tasks within " + timeout.toSeconds() + " s, not " + dataMembers);
+                        + " members that run tasks within " + timeout.toSeconds() + " s, not "
+                        + dataMembers);
             }
             Thread.sleep(20);
         }

@@ -66,7 +66,8 @@ public final class LocalCluster implements AutoCloseable {
      *
      * @throws IOException a member could not be started (the message has its last output lines)
      */
-    public static LocalCluster start(int count, int threads) throws IOException, InterruptedException {
+    public static LocalCluster start(int count, int threads)
+            throws IOException, InterruptedException {
         if (count < 1) {
             throw new IllegalArgumentException("count must be at least 1, but was " + count);
         }
@@ -88,8 +89,8 @@ public final class LocalCluster implements AutoCloseable {
             } catch (PortTakenException e) {
                 closeAll(children);
                 if (attempt == ATTEMPTS) {
-                    throw new IOException("no free ports for the members after " + ATTEMPTS + " attempts: "
-                            + e.getMessage());
+                    throw new IOException("no free ports for the members after " + ATTEMPTS
+                            + " attempts: " + e.getMessage());
                 }
             } catch (IOException | InterruptedException | RuntimeException e) {
                 closeAll(children);
@@ -196,33 +197,39 @@ public final class LocalCluster implements AutoCloseable {
                     .unstarted(this::read);
         }
 
-        static Child start(int number, String clusterName, List<MemberAddress> addresses, int threads)
-                throws IOException {
+        static Child start(int number, String clusterName, List<MemberAddress> addresses,
+                int threads) throws IOException {
             MemberAddress self = addresses.get(number - 1);
             List<String> options = new ArrayList<>(ClusterConfig.MEMBER_JVM_OPTIONS);
             options.add(HazelcastLogging.jvmOption());
-            List<String> args = List.of("--child", "--cluster-name", clusterName, "--address", self.toString(),
-                    "--members", String.join(",", addresses.stream().map(MemberAddress::toString).toList()),
-                    "--threads", String.valueOf(threads), "--expect", String.valueOf(addresses.size()));
-            ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(options, ClusterMember.class, args))
-                    .redirectErrorStream(true);
+            List<String> args = List.of("--child", "--cluster-name", clusterName,
+                    "--address", self.toString(), "--members", MemberAddress.join(addresses),
+                    "--threads", String.valueOf(threads),
+                    "--expect", String.valueOf(addresses.size()));
+            ProcessBuilder builder =
+                    new ProcessBuilder(ChildJvm.command(options, ClusterMember.class, args))
+                            .redirectErrorStream(true);
             // stdin stays a pipe nobody writes to: its EOF tells the member that this JVM is gone.
-            Child child = new Child(number, self, ChildJvm.start(builder, "cluster-member-" + number));
+            Child child =
+                    new Child(number, self, ChildJvm.start(builder, "cluster-member-" + number));
             child.reader.start();
             return child;
         }
 
-        /** Reads the member's output to its end: the ready line, task starts, anything else kept. */
+        /** Reads the member's output to its end: the ready line, task starts, other lines kept. */
         private void read() {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(
                     running.process().getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     String[] words = line.split(" ");
-                    if (words.length == 3 && words[0].equals(ClusterMember.READY) && !ready.isDone()) {
-                        member = new MemberJvm(number, address, Long.parseLong(words[2]), UUID.fromString(words[1]));
+                    if (words.length == 3 && words[0].equals(ClusterMember.READY)
+                            && !ready.isDone()) {
+                        long pid = Long.parseLong(words[2]);
+                        member = new MemberJvm(number, address, pid, UUID.fromString(words[1]));
                         ready.complete(member);
-                    } else if (words.length == 2 && words[0].equals(ClusterMember.STARTED) && cluster != null) {
+                    } else if (words.length == 2 && words[0].equals(ClusterMember.STARTED)
+                            && cluster != null) {
                         cluster.onTaskStart.accept(member, Integer.parseInt(words[1]));
                     } else {
                         synchronized (lastLines) {
@@ -243,8 +250,9 @@ public final class LocalCluster implements AutoCloseable {
             try {
                 ready.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                throw new IOException("member " + number + " (" + address + ") was not in the cluster within "
-                        + START_TIMEOUT.toSeconds() + " s" + lastOutput());
+                throw new IOException("member " + number + " (" + address
+                        + ") was not in the cluster within " + START_TIMEOUT.toSeconds() + " s"
+                        + lastOutput());
             } catch (ExecutionException e) {
                 Process p = running.process();
                 p.waitFor(10, TimeUnit.SECONDS);
@@ -252,14 +260,15 @@ public final class LocalCluster implements AutoCloseable {
                 if (code == ClusterMember.PORT_TAKEN) {
                     throw new PortTakenException(address + " was taken");
                 }
-                throw new IOException("member " + number + " (" + address + ") exited with code " + code
-                        + " before joining" + lastOutput());
+                throw new IOException("member " + number + " (" + address + ") exited with code "
+                        + code + " before joining" + lastOutput());
             }
         }
 
         private String lastOutput() {
             synchronized (lastLines) {
-                return lastLines.isEmpty() ? "" : "; its last output: " + String.join(" | ", lastLines);
+                return lastLines.isEmpty() ? ""
+                        : "; its last output: " + String.join(" | ", lastLines);
             }
         }
 

@@ -24,16 +24,20 @@ public record MemberAddress(String host, int port) {
     /** Checks the parts; throws {@link IllegalArgumentException} with a one-line message. */
     public MemberAddress {
         if (host == null || !FORM.matcher(host + ":1").matches()) {
-            throw new IllegalArgumentException("'" + host + "' is not an IPv4 address like 127.0.0.1");
+            throw notIpv4(host);
         }
         for (String part : host.split("\\.")) {
             if (Integer.parseInt(part) > 255) {
-                throw new IllegalArgumentException("'" + host + "' is not an IPv4 address like 127.0.0.1");
+                throw notIpv4(host);
             }
         }
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException("port must be between 1 and 65535, but was " + port);
         }
+    }
+
+    private static IllegalArgumentException notIpv4(String host) {
+        return new IllegalArgumentException("'" + host + "' is not an IPv4 address like 127.0.0.1");
     }
 
     /** An address on 127.0.0.1. */
@@ -54,8 +58,8 @@ public record MemberAddress(String host, int port) {
     public static MemberAddress parse(String text) {
         Matcher m = FORM.matcher(text.strip());
         if (!m.matches()) {
-            throw new IllegalArgumentException(
-                    "'" + text + "' is not HOST:PORT with an IPv4 HOST (for example 127.0.0.1:5701)");
+            throw new IllegalArgumentException("'" + text
+                    + "' is not HOST:PORT with an IPv4 HOST (for example 127.0.0.1:5701)");
         }
         try {
             return new MemberAddress(m.group(1), Integer.parseInt(m.group(2)));
@@ -80,6 +84,11 @@ public record MemberAddress(String host, int port) {
             }
         }
         return List.copyOf(addresses);
+    }
+
+    /** {@code HOST:PORT,HOST:PORT,...}, the form {@code --members} takes. */
+    public static String join(List<MemberAddress> addresses) {
+        return String.join(",", addresses.stream().map(MemberAddress::toString).toList());
     }
 
     /** {@code HOST:PORT}, the form Hazelcast's member list takes. */

@@ -12,4 +12,5 @@ import java.util.UUID;
  * @param pid          that member's process id
  * @param computeNanos the time {@code count(k)} took on the member
  */
-public record TaskRun(int item, long result, UUID member, long pid, long computeNanos) implements Serializable {}
+public record TaskRun(int item, long result, UUID member, long pid, long computeNanos)
+        implements Serializable {}

@@ -17,25 +17,28 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ClusterConfigTest {
 
     private static final List<MemberAddress> MEMBERS =
-            List.of(MemberAddress.loopback(41001), MemberAddress.loopback(41002), MemberAddress.loopback(41003));
+            List.of(MemberAddress.loopback(41001), MemberAddress.loopback(41002),
+                    MemberAddress.loopback(41003));
 
-    /** A member and a lite member join only through TCP-IP, the 127.0.0.1 addresses listed one by one. */
+    /** Members and lite members join only through TCP-IP, to 127.0.0.1 addresses one by one. */
     @Test
     void joinsOnlyTheListedLoopbackAddresses() {
-        for (Config c : List.of(member(), ClusterConfig.liteMember("c", MemberAddress.loopback(41009), MEMBERS))) {
+        for (Config c : List.of(member(), lite())) {
             JoinConfig join = c.getNetworkConfig().getJoin();
             assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
             assertThat(join.getTcpIpConfig().getMembers())
                     .containsExactly("127.0.0.1:41001", "127.0.0.1:41002", "127.0.0.1:41003");
-            assertThat(join.getTcpIpConfig().getMembers()).allMatch(a -> a.startsWith("127.0.0.1:"));
+            assertThat(join.getTcpIpConfig().getMembers())
+                    .allMatch(a -> a.startsWith("127.0.0.1:"));
             assertThat(c.getNetworkConfig().getInterfaces().isEnabled()).isTrue();
-            assertThat(c.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
+            assertThat(c.getNetworkConfig().getInterfaces().getInterfaces())
+                    .containsExactly("127.0.0.1");
             assertThat(c.getNetworkConfig().getPublicAddress()).isNull();
             assertThat(c.getNetworkConfig().isPortAutoIncrement()).isFalse();
         }
     }
 
-    /** Multicast, auto-detection and every cloud discovery are off; the socket binds to its own address. */
+    /** Multicast, auto-detection and cloud discovery are off; a member binds its own address. */
     @Test
     void multicastAutoDetectionAndDiscoveryAreOff() {
         Config c = member();
@@ -66,7 +69,7 @@ class ClusterConfigTest {
     @Test
     void executorThreadsAndLiteMember() {
         assertThat(member().getExecutorConfig(ClusterConfig.EXECUTOR).getPoolSize()).isEqualTo(2);
-        assertThat(ClusterConfig.liteMember("c", MemberAddress.loopback(41009), MEMBERS).isLiteMember()).isTrue();
+        assertThat(lite().isLiteMember()).isTrue();
         assertThat(member().isLiteMember()).isFalse();
     }
 
@@ -75,7 +78,8 @@ class ClusterConfigTest {
     void clusterNamesAreUnique() {
         Set<String> names = new HashSet<>();
         IntStream.range(0, 1000).forEach(i -> names.add(ClusterConfig.newClusterName()));
-        assertThat(names).hasSize(1000).allMatch(n -> n.startsWith("loomcookbook-" + ProcessHandle.current().pid()));
+        assertThat(names).hasSize(1000)
+                .allMatch(n -> n.startsWith("loomcookbook-" + ProcessHandle.current().pid()));
         assertThat(member().getClusterName()).isEqualTo("c");
     }
 
@@ -86,21 +90,29 @@ class ClusterConfigTest {
         assertThat(new HashSet<>(ports)).hasSize(5).allMatch(p -> p > 0 && p < 65_536);
     }
 
-    /** An address is an IPv4 literal and a port: anything else is a one-line error naming the value. */
+    /** An address is an IPv4 literal and a port: anything else is an error naming the value. */
     @ParameterizedTest
-    @ValueSource(strings = {"127.0.0.1", "localhost:5701", "127.0.0.1:0", "127.0.0.1:65536", "300.0.0.1:5701",
+    @ValueSource(strings = {"127.0.0.1", "localhost:5701", "127.0.0.1:0", "127.0.0.1:65536",
+        "300.0.0.1:5701",
         "127.0.0.1:57a", ":5701", "example.com:5701"})
     void badAddressesAreRefused(String text) {
-        assertThatThrownBy(() -> MemberAddress.parse(text)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> MemberAddress.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(text.isEmpty() ? "" : text.split(":")[0]);
     }
 
     /** A list may not name an address twice. */
     @Test
     void aRepeatedAddressIsRefused() {
-        assertThatThrownBy(() -> MemberAddress.distinct(List.of(MemberAddress.loopback(1), MemberAddress.loopback(1))))
+        List<MemberAddress> twice = List.of(MemberAddress.loopback(1), MemberAddress.loopback(1));
+        assertThatThrownBy(() -> MemberAddress.distinct(twice))
                 .hasMessage("127.0.0.1:1 is listed twice");
-        assertThat(MemberAddress.parse(" 192.0.2.10:5701 ")).isEqualTo(new MemberAddress("192.0.2.10", 5701));
+        assertThat(MemberAddress.parse(" 192.0.2.10:5701 "))
+                .isEqualTo(new MemberAddress("192.0.2.10", 5701));
+    }
+
+    private static Config lite() {
+        return ClusterConfig.liteMember("c", MemberAddress.loopback(41009), MEMBERS);
     }
 
     private static Config member() {

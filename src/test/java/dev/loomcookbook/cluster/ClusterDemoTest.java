@@ -22,16 +22,18 @@ class ClusterDemoTest {
      */
     @Test
     void aKilledMembersItemsRunAgainAndEachResultArrivesOnce() {
-        CliRun run = CliRun.of(new ClusterDemo(), "--local-members", "2", "--threads", "1", "--kill-member",
-                "--items", "4", "--iterations", "200000000");
+        CliRun run = CliRun.of(new ClusterDemo(), "--local-members", "2", "--threads", "1",
+                "--kill-member", "--items", "4", "--iterations", "200000000");
         assertThat(run.exitCode()).as(run.err()).isZero();
         // The member list is oldest first; member 2, the youngest, is given items 2 and 4.
-        assertThat(run.out()).containsPattern("killing member 2 \\(pid \\d+\\) with SIGKILL: it started item [24];"
-                + " it holds items 2, 4")
+        assertThat(run.out())
+                .containsPattern("killing member 2 \\(pid \\d+\\) with SIGKILL:"
+                        + " it started item [24]; it holds items 2, 4")
                 .contains("item 2 lost with member 2: MemberLeftException")
                 .contains("item 4 lost with member 2: MemberLeftException")
                 .contains("  item 2: member 2 -> member 1", "  item 4: member 2 -> member 1")
-                .contains("All 4 items: exactly one result each, all correct (2 ran again after their member left).");
+                .contains("All 4 items: exactly one result each, all correct"
+                        + " (2 ran again after their member left).");
         Matcher m = ITEM.matcher(run.out());
         int[] seen = new int[5];
         while (m.find()) {
@@ -45,7 +47,8 @@ class ClusterDemoTest {
 
     /** Bad input exits 2 with one clear first line, no stack trace, and starts nothing. */
     @ParameterizedTest
-    @ValueSource(strings = {"--local-members=0", "--local-members=9", "--items=1001", "--iterations=0",
+    @ValueSource(strings = {"--local-members=0", "--local-members=9", "--items=1001",
+        "--iterations=0",
         "--members=127.0.0.1", "--members=localhost:5701", "--members=127.0.0.1:70000",
         "--members=127.0.0.1:5701,127.0.0.1:5701 --cluster-name=x", "--members=127.0.0.1:5701",
         "--cluster-name=x", "--members=127.0.0.1:5701 --cluster-name=x --kill-member",

@@ -18,7 +18,10 @@ final class InJvmCluster implements AutoCloseable {
     final List<MemberAddress> addresses = new ArrayList<>();
     HazelcastInstance lite;
 
-    /** {@code count} members with {@code threads} task threads each, started one after another, and the lite member. */
+    /**
+     * {@code count} members with {@code threads} task threads each, started one after another,
+     * and the lite member.
+     */
     static InJvmCluster start(int count, int threads) throws InterruptedException {
         HazelcastLogging.install();
         InJvmCluster cluster = new InJvmCluster();
@@ -26,7 +29,8 @@ final class InJvmCluster implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 cluster.addMember(threads);
             }
-            cluster.lite = LiteMember.join(cluster.name, cluster.addresses, null, count, Duration.ofSeconds(60));
+            cluster.lite = LiteMember.join(
+                    cluster.name, cluster.addresses, null, count, Duration.ofSeconds(60));
             return cluster;
         } catch (RuntimeException | InterruptedException e) {
             cluster.close();
@@ -39,7 +43,8 @@ final class InJvmCluster implements AutoCloseable {
         MemberAddress self = MemberAddress.loopback(ClusterConfig.freeLoopbackPorts(1).getFirst());
         List<MemberAddress> all = new ArrayList<>(addresses);
         all.add(self);
-        HazelcastInstance member = Hazelcast.newHazelcastInstance(ClusterConfig.member(name, self, all, threads));
+        HazelcastInstance member =
+                Hazelcast.newHazelcastInstance(ClusterConfig.member(name, self, all, threads));
         members.add(member);
         addresses.add(self);
         return member;

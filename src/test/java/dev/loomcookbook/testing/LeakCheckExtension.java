@@ -43,7 +43,8 @@ public final class LeakCheckExtension
      * What was alive before: thread ids, child process ids, and the names of the running
      * Hazelcast instances (a cluster a test class shares between its tests).
      */
-    private record Snapshot(Set<Long> threads, Set<Long> processes, Set<String> hazelcastInstances) {}
+    private record Snapshot(Set<Long> threads, Set<Long> processes,
+            Set<String> hazelcastInstances) {}
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -83,7 +84,8 @@ public final class LeakCheckExtension
         while (true) {
             Map<Long, String> leakedThreads = new HashMap<>(liveThreads(false));
             leakedThreads.keySet().removeAll(before.threads());
-            leakedThreads.keySet().removeAll(threadsOfRunningInstances(before.hazelcastInstances()));
+            leakedThreads.keySet()
+                    .removeAll(threadsOfRunningInstances(before.hazelcastInstances()));
             List<ProcessHandle> leakedProcesses = ProcessHandle.current().descendants()
                     .filter(ProcessHandle::isAlive)
                     .filter(p -> !before.processes().contains(p.pid()))
@@ -115,10 +117,12 @@ public final class LeakCheckExtension
 
     /**
      * The names of the Hazelcast instances running in this JVM. Asked only once a Hazelcast thread
-     * exists: asking loads Hazelcast, whose loggers would then be set up before a test's own choice.
+     * exists: asking loads Hazelcast, whose loggers would then be set up before a test's choice.
      */
     private static Set<String> hazelcastInstances() {
-        if (Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("hz."))) {
+        boolean anyHazelcastThread = Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("hz."));
+        if (!anyHazelcastThread) {
             return new java.util.HashSet<>();
         }
         return Hazelcast.getAllHazelcastInstances().stream().map(HazelcastInstance::getName)
@@ -139,10 +143,14 @@ public final class LeakCheckExtension
             return Set.of();
         }
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> running.stream().anyMatch(name -> t.getName().startsWith("hz." + name + ".")
-                        || t.getName().startsWith(name + "-")))
+                .filter(t -> running.stream().anyMatch(name -> isThreadOf(t, name)))
                 .map(Thread::threadId)
                 .collect(Collectors.toSet());
+    }
+
+    private static boolean isThreadOf(Thread t, String instance) {
+        String name = t.getName();
+        return name.startsWith("hz." + instance + ".") || name.startsWith(instance + "-");
     }
 
     private static Set<Long> childProcesses() {

@@ -44,7 +44,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * warmup iterations warm the members' JIT. Every result is summed and returned. The members'
  * combined resident memory is printed at the end of each trial.
  *
- * <p>Run: {@code ./mvnw -q test-compile exec:exec@benchmarks -Dbenchmarks.args="jmh ClusterExecutor"}.
+ * <p>Run: {@code ./mvnw -q test-compile exec:exec@benchmarks
+ * -Dbenchmarks.args="jmh ClusterExecutor"}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -81,22 +82,24 @@ public class ClusterExecutor {
 
         @Setup(Level.Trial)
         public void start(Size size) throws Exception {
-            members = LocalCluster.start(size.members, Math.max(1, Runtime.getRuntime().availableProcessors()
-                    / size.members));
+            int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / size.members);
+            members = LocalCluster.start(size.members, threads);
             lite = LiteMember.join(members.clusterName(), members.addresses(), null, size.members,
                     Duration.ofSeconds(60));
             executor = lite.getExecutorService(ClusterConfig.EXECUTOR);
-            dataMembers = lite.getCluster().getMembers().stream().filter(m -> !m.isLiteMember()).toList();
+            dataMembers = lite.getCluster().getMembers().stream()
+                    .filter(m -> !m.isLiteMember()).toList();
             map = new ClusterMap<>(lite);
-            batch = IntStream.rangeClosed(1, ITEMS).mapToObj(k -> new CountTask(k, size.stepsPerItem)).toList();
+            batch = IntStream.rangeClosed(1, ITEMS)
+                    .mapToObj(k -> new CountTask(k, size.stepsPerItem)).toList();
         }
 
         @TearDown(Level.Trial)
         public void stop() throws InterruptedException {
             // After the measured iterations: what the warm members hold. (JMH's own results have
             // no place for it; the full run's log keeps this line.)
-            System.out.printf("%nmembers' combined RSS: %d MiB (%d members)%n", members.residentKb() / 1024,
-                    members.members().size());
+            System.out.printf("%nmembers' combined RSS: %d MiB (%d members)%n",
+                    members.residentKb() / 1024, members.members().size());
             lite.shutdown();
             members.close();
         }

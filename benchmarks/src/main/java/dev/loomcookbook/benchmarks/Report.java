@@ -440,31 +440,38 @@ final class Report {
 
     private void cluster() {
         md.append("## 7. Beyond one machine: a Hazelcast cluster on this machine\n\n");
-        List<Result> rs = of("ClusterExecutor");
-        if (rs.isEmpty()) {
+        if (of("ClusterExecutor").isEmpty()) {
             md.append("Not run.\n\n");
             return;
         }
-        md.append("Member JVMs on 127.0.0.1 (`").append(param("ClusterExecutor", "members"))
-                .append("` of them, started once per trial) and a lite member in the benchmark JVM that sends "
-                + "the tasks: a trivial task's round trip, and the fan-out of section 1 through `ClusterMap`, "
-                + "beside the local pools measured in the same run. The members' combined RSS is printed in "
-                + "the run's log (`members' combined RSS`).\n\n");
+        md.append("Member JVMs on 127.0.0.1 (").append(param("ClusterExecutor", "members"))
+                .append(" of them, started once per trial) and a lite member in the benchmark JVM")
+                .append(" that sends the tasks: a trivial task's round trip, and the fan-out of")
+                .append(" section 1 through `ClusterMap`, beside the local pools of the same run.")
+                .append(" The members' combined RSS is in the run's log")
+                .append(" (`members' combined RSS`).\n\n");
         Optional<Double> seq = score("CpuFanOut", "sequential");
-        md.append("| what | cluster | ProcessPool (cores) | platform pool (cores) |\n|---|---|---|---|\n");
-        md.append("| trivial round trip | ").append(score("ClusterExecutor", "clusterRoundTrip").map(v -> num(v) + " µs")
-                .orElse("—")).append(" | ").append(score("TaskOverhead", "processPoolRoundTrip").map(v -> num(v) + " µs")
-                .orElse("—")).append(" | ").append(score("TaskOverhead", "platformPoolRoundTrip")
-                .map(v -> num(v) + " µs").orElse("—")).append(" |\n");
         Optional<Double> fan = score("ClusterExecutor", "clusterFanOut");
-        md.append("| fan-out, time per batch | ").append(fan.map(v -> num(v) + " ms").orElse("—")).append(" | ")
-                .append(score("CpuFanOut", "processPoolCores").map(v -> num(v) + " ms").orElse("—")).append(" | ")
-                .append(score("CpuFanOut", "platformPoolCores").map(v -> num(v) + " ms").orElse("—")).append(" |\n");
+        md.append("| what | cluster | ProcessPool (cores) | platform pool (cores) |\n")
+                .append("|---|---|---|---|\n");
+        md.append("| trivial round trip | ")
+                .append(cell(score("ClusterExecutor", "clusterRoundTrip"), " µs")).append(" | ")
+                .append(cell(score("TaskOverhead", "processPoolRoundTrip"), " µs")).append(" | ")
+                .append(cell(score("TaskOverhead", "platformPoolRoundTrip"), " µs"))
+                .append(" |\n");
+        md.append("| fan-out, time per batch | ").append(cell(fan, " ms")).append(" | ")
+                .append(cell(score("CpuFanOut", "processPoolCores"), " ms")).append(" | ")
+                .append(cell(score("CpuFanOut", "platformPoolCores"), " ms")).append(" |\n");
         md.append("| fan-out speed-up vs sequential (limit ").append(cores).append(") | ")
-                .append(seq.flatMap(s -> fan.map(f -> num(s / f))).orElse("—")).append(" | ")
-                .append(speedUp(seq, "processPoolCores").map(Report::num).orElse("—")).append(" | ")
-                .append(speedUp(seq, "platformPoolCores").map(Report::num).orElse("—")).append(" |\n");
+                .append(cell(seq.flatMap(s -> fan.map(f -> s / f)), "")).append(" | ")
+                .append(cell(speedUp(seq, "processPoolCores"), "")).append(" | ")
+                .append(cell(speedUp(seq, "platformPoolCores"), "")).append(" |\n");
         md.append("\n_").append(machineLine).append("_\n\n");
+    }
+
+    /** A measured value with its unit, or a dash. */
+    private static String cell(Optional<Double> value, String unit) {
+        return value.map(v -> num(v) + unit).orElse("—");
     }
 
     /** A table of whatever a class measured, or the reason it is missing. */
