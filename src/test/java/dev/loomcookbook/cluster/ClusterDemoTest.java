@@ -43,6 +43,10 @@ class ClusterDemoTest {
         }
         assertThat(seen).containsExactly(0, 1, 1, 1, 1);
         assertFitsIn100Columns(run.out());
+        // The demo has returned: no member JVM is left (close waits for each to exit).
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .map(p -> p.info().commandLine().orElse(""))
+                .filter(c -> c.contains(ClusterMember.class.getName()))).isEmpty();
     }
 
     /** Bad input exits 2 with one clear first line, no stack trace, and starts nothing. */

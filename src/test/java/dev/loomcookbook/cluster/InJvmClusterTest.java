@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.MemberLeftException;
 import dev.loomcookbook.common.CpuWork;
@@ -51,9 +52,30 @@ class InJvmClusterTest {
         cluster = InJvmCluster.start(3, 2);
     }
 
+    /**
+     * Shutting the cluster down leaves no Hazelcast instance and, within the leak check's grace,
+     * no thread named after one (the leak check then proves it for the whole class).
+     */
     @AfterAll
-    static void stopCluster() {
+    static void stopCluster() throws InterruptedException {
+        List<String> names = new ArrayList<>(cluster.members.stream().map(m -> m.getName()).toList());
+        names.add(cluster.lite.getName());
+        assertThat(threadsOf(names)).isNotEmpty();
         cluster.close();
+        assertThat(Hazelcast.getAllHazelcastInstances()).isEmpty();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!threadsOf(names).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(threadsOf(names)).as("threads of the shut-down instances").isEmpty();
+    }
+
+    /** The live threads named after one of the instances: hz.NAME.* or NAME-*. */
+    private static List<String> threadsOf(List<String> instances) {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(t -> instances.stream()
+                        .anyMatch(i -> t.startsWith("hz." + i + ".") || t.startsWith(i + "-")))
+                .toList();
     }
 
     @AfterEach
@@ -125,7 +147,15 @@ class InJvmClusterTest {
         });
         Map<Integer, Throwable> lost = new ConcurrentHashMap<>();
         Map<Integer, UUID> lostWith = new ConcurrentHashMap<>();
+        Set<Integer> sentToVictim = ConcurrentHashMap.newKeySet();
         ClusterMap.Listener<TaskRun> listener = new ClusterMap.Listener<>() {
+            @Override
+            public void sent(int index, Member member, int attempt) {
+                if (member.getUuid().equals(victimId)) {
+                    sentToVictim.add(index);
+                }
+            }
+
             @Override
             public void lost(int index, Member member, Throwable cause) {
                 lost.put(index, cause);
@@ -150,8 +180,10 @@ class InJvmClusterTest {
                     .allMatch(o -> !o.result().member().equals(victimId));
             List<Integer> retried = outcomes.stream().filter(ClusterMap.Outcome::retried)
                     .map(ClusterMap.Outcome::index).toList();
-            assertThat(retried).as("the two tasks the victim was given (8 over 4 members)")
-                    .hasSize(2).containsExactlyInAnyOrderElementsOf(lost.keySet());
+            // Which tasks the victim gets depends on how fast the others finish: at least one.
+            assertThat(retried).as("exactly the tasks sent to the victim").isNotEmpty()
+                    .containsExactlyInAnyOrderElementsOf(sentToVictim)
+                    .containsExactlyInAnyOrderElementsOf(lost.keySet());
             assertThat(lost.values()).allMatch(t -> t instanceof MemberLeftException);
             assertThat(lostWith.values()).containsOnly(victimId);
             assertThat(outcomes).filteredOn(ClusterMap.Outcome::retried)
