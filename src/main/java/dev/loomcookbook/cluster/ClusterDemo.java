@@ -45,8 +45,8 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = {
             "Beyond one machine: the pooling workload on a Hazelcast cluster (Dask's Client).",
-            "Starts member JVMs on 127.0.0.1 (or joins --members), sends count(k) for each item",
-            "to them, then runs the same on a platform pool and a ProcessPool.",
+            "Starts member JVMs on 127.0.0.1 (or joins --members), sends them count(k) for",
+            "each item, then runs the same on a platform pool and on a ProcessPool.",
             "With --kill-member a member dies mid-batch and its items run again elsewhere."
         })
 public final class ClusterDemo implements Demo {
