@@ -158,16 +158,24 @@ public final class ClusterMap<R> {
             @Override
             public void onResponse(R result) {
                 count.decrementAndGet();
-                listener.completed(f.index, member, result);
-                f.done.complete(new Outcome<>(
-                        f.index, result, List.copyOf(f.members), System.nanoTime() - f.start));
+                try {
+                    listener.completed(f.index, member, result);
+                } finally { // a listener that throws must not leave the batch waiting forever
+                    f.done.complete(new Outcome<>(
+                            f.index, result, List.copyOf(f.members), System.nanoTime() - f.start));
+                }
             }
 
             @Override
             public void onFailure(Throwable t) {
                 count.decrementAndGet();
                 if (memberLost(t) && f.members.size() < maxAttempts) {
-                    listener.lost(f.index, member, t);
+                    try {
+                        listener.lost(f.index, member, t);
+                    } catch (RuntimeException e) {
+                        f.done.completeExceptionally(e);
+                        return;
+                    }
                     send(f, leastBusy(f.members));
                 } else {
                     f.done.completeExceptionally(taskFailure(t));
