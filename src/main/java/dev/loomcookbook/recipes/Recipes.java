@@ -1,6 +1,11 @@
 package dev.loomcookbook.recipes;
 
+import dev.loomcookbook.queues.LifoOrder;
+import dev.loomcookbook.queues.NoWait;
+import dev.loomcookbook.queues.PriorityOrder;
 import dev.loomcookbook.queues.ProducerConsumer;
+import dev.loomcookbook.queues.QueueShutdown;
+import dev.loomcookbook.queues.TaskDoneJoin;
 import dev.loomcookbook.sync.SemaphoreLimit;
 import dev.loomcookbook.tasks.AsCompleted;
 import dev.loomcookbook.tasks.Cancel;
@@ -53,7 +58,12 @@ public final class Recipes {
             new Section("synchronization", List.of(
                     SemaphoreLimit.RECIPE)),
             new Section("queues", List.of(
-                    ProducerConsumer.RECIPE)),
+                    ProducerConsumer.RECIPE,
+                    TaskDoneJoin.RECIPE,
+                    QueueShutdown.RECIPE,
+                    PriorityOrder.RECIPE,
+                    LifoOrder.RECIPE,
+                    NoWait.RECIPE)),
             new Section("streams", List.of()),
             new Section("subprocesses", List.of()),
             new Section("the event loop", List.of()),
