@@ -6,6 +6,10 @@ import dev.loomcookbook.queues.PriorityOrder;
 import dev.loomcookbook.queues.ProducerConsumer;
 import dev.loomcookbook.queues.QueueShutdown;
 import dev.loomcookbook.queues.TaskDoneJoin;
+import dev.loomcookbook.subprocess.CommunicateInput;
+import dev.loomcookbook.subprocess.ExecStreams;
+import dev.loomcookbook.subprocess.KillOnTimeout;
+import dev.loomcookbook.subprocess.ShellOrExec;
 import dev.loomcookbook.sync.SemaphoreLimit;
 import dev.loomcookbook.tasks.AsCompleted;
 import dev.loomcookbook.tasks.Cancel;
@@ -65,7 +69,11 @@ public final class Recipes {
                     LifoOrder.RECIPE,
                     NoWait.RECIPE)),
             new Section("streams", List.of()),
-            new Section("subprocesses", List.of()),
+            new Section("subprocesses", List.of(
+                    ExecStreams.RECIPE,
+                    CommunicateInput.RECIPE,
+                    KillOnTimeout.RECIPE,
+                    ShellOrExec.RECIPE)),
             new Section("the event loop", List.of()),
             new Section("futures", List.of()),
             new Section("concurrent.futures", List.of()),
