@@ -13,7 +13,16 @@ import dev.loomcookbook.patterns.RateLimitedRequests;
 import dev.loomcookbook.patterns.RetryWithBackoff;
 import dev.loomcookbook.patterns.StepDeadlines;
 import dev.loomcookbook.patterns.ThreeStagePipeline;
+import dev.loomcookbook.queues.LifoOrder;
+import dev.loomcookbook.queues.NoWait;
+import dev.loomcookbook.queues.PriorityOrder;
 import dev.loomcookbook.queues.ProducerConsumer;
+import dev.loomcookbook.queues.QueueShutdown;
+import dev.loomcookbook.queues.TaskDoneJoin;
+import dev.loomcookbook.subprocess.CommunicateInput;
+import dev.loomcookbook.subprocess.ExecStreams;
+import dev.loomcookbook.subprocess.KillOnTimeout;
+import dev.loomcookbook.subprocess.ShellOrExec;
 import dev.loomcookbook.sync.SemaphoreLimit;
 import dev.loomcookbook.tasks.AsCompleted;
 import dev.loomcookbook.tasks.AsCompletedTasks;
@@ -82,9 +91,18 @@ public final class Recipes {
             new Section("synchronization", List.of(
                     SemaphoreLimit.RECIPE)),
             new Section("queues", List.of(
-                    ProducerConsumer.RECIPE)),
+                    ProducerConsumer.RECIPE,
+                    TaskDoneJoin.RECIPE,
+                    QueueShutdown.RECIPE,
+                    PriorityOrder.RECIPE,
+                    LifoOrder.RECIPE,
+                    NoWait.RECIPE)),
             new Section("streams", List.of()),
-            new Section("subprocesses", List.of()),
+            new Section("subprocesses", List.of(
+                    ExecStreams.RECIPE,
+                    CommunicateInput.RECIPE,
+                    KillOnTimeout.RECIPE,
+                    ShellOrExec.RECIPE)),
             new Section("the event loop", List.of()),
             new Section("futures", List.of()),
             new Section("concurrent.futures", List.of(
