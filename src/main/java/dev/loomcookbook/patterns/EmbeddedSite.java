@@ -95,7 +95,8 @@ public final class EmbeddedSite implements AutoCloseable {
 
         /**
          * Waits until the client closes the connection, counts a {@linkplain #hangUps() hang-up},
-         * and throws {@link EOFException}, so that the handler ends with no answer.
+         * and throws {@link EOFException}, so that the handler ends with no answer: it never
+         * returns (it is typed to, so that {@code Request::awaitHangUp} is a {@link Handler}).
          */
         public Answer awaitHangUp() throws IOException {
             try {

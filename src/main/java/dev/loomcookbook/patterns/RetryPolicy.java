@@ -187,7 +187,7 @@ public final class RetryPolicy {
             } catch (Exception e) {
                 boolean last = number == tries || Thread.currentThread().isInterrupted();
                 if (last || !retryable.test(e)) {
-                    earlier.forEach(e::addSuppressed);
+                    earlier.stream().filter(f -> f != e).forEach(e::addSuppressed);
                     throw e;
                 }
                 earlier.add(e);

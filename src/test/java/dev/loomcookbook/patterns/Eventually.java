@@ -1,7 +1,6 @@
 package dev.loomcookbook.patterns;
 
 import dev.loomcookbook.inspect.ThreadDump;
-import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -40,11 +39,5 @@ final class Eventually {
                 .filter(t -> t.state().startsWith("WAITING") || t.state().startsWith("TIMED"))
                 .filter(t -> t.stack().stream().anyMatch(frame -> frame.contains(method + "(")))
                 .count();
-    }
-
-    /** Whether {@code thread} is parked with a frame of {@code method} on its stack. */
-    static boolean parkedIn(Thread thread, String method) {
-        return thread.getState() == Thread.State.WAITING && Arrays.stream(thread.getStackTrace())
-                .anyMatch(f -> (f.getClassName() + "." + f.getMethodName()).equals(method));
     }
 }

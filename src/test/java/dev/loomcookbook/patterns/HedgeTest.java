@@ -31,7 +31,7 @@ class HedgeTest {
         assertThat(hedges).hasValue(0);
     }
 
-    /** A first try with no answer after the delay gets a hedge; the hedge wins, the first is interrupted. */
+    /** A try with no answer after the delay gets a hedge, which wins; the first is interrupted. */
     @Test
     void aSlowTryIsHedgedAndCancelled() throws Exception {
         var interrupted = new CountDownLatch(1);

@@ -7,9 +7,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link Ticker} whose time moves only when a test calls {@link #advance}: a thread in
- * {@link #sleep} waits until the time it asked for has been reached, or it is interrupted. The test
- * sees how many threads sleep ({@link #sleepers()}), so it can wait until they all have gone back to
- * sleep instead of guessing how long that takes.
+ * {@link #sleep} waits until the time it asked for has been reached, or it is interrupted. The
+ * test sees how many threads sleep ({@link #sleepers()}), so it can wait until they all have gone
+ * back to sleep instead of guessing how long that takes.
  */
 final class ManualTicker implements Ticker {
 

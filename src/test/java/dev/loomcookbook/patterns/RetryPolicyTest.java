@@ -106,7 +106,7 @@ class RetryPolicyTest {
         assertThat(succeeded).isEqualTo(2);
     }
 
-    /** The deadline interrupts a try in flight: call() throws TimeoutException after that one try. */
+    /** The deadline interrupts a try in flight: call() throws TimeoutException after one try. */
     @Test
     void theDeadlineInterruptsATryInFlight() {
         var interrupted = new CountDownLatch(1);
@@ -182,7 +182,7 @@ class RetryPolicyTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
-    /** An attempt that fails {@code failures} times with an IOException, then returns {@code result}. */
+    /** An attempt that fails {@code failures} times with an IOException, then succeeds. */
     private static <T> RetryPolicy.Attempt<T> failingTimes(int failures, T result) {
         return n -> {
             if (n <= failures) {

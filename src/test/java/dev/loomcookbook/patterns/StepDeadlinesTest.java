@@ -66,7 +66,8 @@ class StepDeadlinesTest {
                         return null;
                     });
                     overall.fork(() -> {
-                        Eventually.await("the step's request in flight", () -> site.inFlight() == 1);
+                        Eventually.await("the step's request in flight",
+                                () -> site.inFlight() == 1);
                         throw new IllegalStateException("the overall budget is spent");
                     });
                     overall.join();

@@ -3,6 +3,7 @@ package dev.loomcookbook.patterns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcookbook.patterns.ThreeStagePipeline.Item;
+import dev.loomcookbook.testing.Blocked;
 import dev.loomcookbook.testing.RecipeRun;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ThreeStagePipelineTest {
 
-    private static final String PUT = "java.util.concurrent.ArrayBlockingQueue.put";
+    private static final int ITEMS = 20;
 
     /**
      * While the site holds the fetch stage's request, the producer waits in put() with the first
@@ -31,27 +33,14 @@ class ThreeStagePipelineTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 5})
     void aSlowStageMakesTheProducerWait(int capacity) throws Exception {
-        var release = new CountDownLatch(1);
-        try (var site = heldSite(20, release)) {
-            BlockingQueue<Item> ids = new ArrayBlockingQueue<>(capacity);
-            BlockingQueue<Item> pages = new ArrayBlockingQueue<>(capacity);
-            var stored = new ArrayList<Item>();
-            var producer = Thread.ofVirtual().unstarted(() -> run(() ->
-                    ThreeStagePipeline.produce(ids, 20, new AtomicBoolean())));
-            try (var stages = StructuredTaskScope.open(); var ending = ending(producer, release)) {
-                producer.start();
-                stages.fork(() -> ThreeStagePipeline.fetch(ids, pages, site));
-                stages.fork(() -> ThreeStagePipeline.store(pages, stored));
-                awaitBackPressure(producer, ids, site);
+        try (var pipeline = new HeldPipeline(capacity)) {
+            List<Item> stored = pipeline.run(new AtomicBoolean(), ids -> {
+                assertThat(ids.remainingCapacity()).isZero();
                 assertThat(ids.stream().map(Item::id).toList())
                         .isEqualTo(IntStream.rangeClosed(2, capacity + 1).boxed().toList());
-                assertThat(stored).isEmpty();
-                release.countDown();
-                producer.join();
-                stages.join();
-            }
+            });
             assertThat(stored).extracting(Item::id)
-                    .isEqualTo(IntStream.rangeClosed(1, 20).boxed().toList());
+                    .isEqualTo(IntStream.rangeClosed(1, ITEMS).boxed().toList());
         }
     }
 
@@ -62,29 +51,14 @@ class ThreeStagePipelineTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 5})
     void aStopLosesNoItem(int capacity) throws Exception {
-        var release = new CountDownLatch(1);
-        try (var site = heldSite(20, release)) {
-            BlockingQueue<Item> ids = new ArrayBlockingQueue<>(capacity);
-            BlockingQueue<Item> pages = new ArrayBlockingQueue<>(capacity);
-            var stop = new AtomicBoolean();
-            var stored = new ArrayList<Item>();
-            var producer = Thread.ofVirtual().unstarted(() -> run(() ->
-                    ThreeStagePipeline.produce(ids, 20, stop)));
-            try (var stages = StructuredTaskScope.open(); var ending = ending(producer, release)) {
-                producer.start();
-                stages.fork(() -> ThreeStagePipeline.fetch(ids, pages, site));
-                stages.fork(() -> ThreeStagePipeline.store(pages, stored));
-                awaitBackPressure(producer, ids, site);
-                stop.set(true);
-                release.countDown();
-                producer.join();
-                stages.join();
-            }
+        var stop = new AtomicBoolean();
+        try (var pipeline = new HeldPipeline(capacity)) {
+            List<Item> stored = pipeline.run(stop, ids -> stop.set(true));
             List<Integer> made = IntStream.rangeClosed(1, capacity + 2).boxed().toList();
             assertThat(stored).extracting(Item::id).isEqualTo(made);
             assertThat(stored).extracting(Item::page)
                     .isEqualTo(made.stream().map(i -> "page " + i).toList());
-            assertThat(site.requests()).isEqualTo(capacity + 2);
+            assertThat(pipeline.site.requests()).isEqualTo(capacity + 2);
         }
     }
 
@@ -98,49 +72,61 @@ class ThreeStagePipelineTest {
     }
 
     /**
-     * Waits until the fetch stage's request is held by the site, the first queue is full and the
-     * producer is parked in put(): then it holds the next item and can go no further.
+     * The three stages over queues of one capacity, against a site whose /item/N pages answer
+     * "page N" only once the pipeline has been seen back-pressured.
      */
-    private static void awaitBackPressure(Thread producer, BlockingQueue<Item> ids,
-            EmbeddedSite site) throws InterruptedException {
-        Eventually.await("the producer waiting in put() with the queue full",
-                () -> site.inFlight() == 1 && ids.remainingCapacity() == 0
-                        && Eventually.parkedIn(producer, PUT));
-    }
+    private static final class HeldPipeline implements AutoCloseable {
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final BlockingQueue<Item> ids;
+        private final BlockingQueue<Item> pages;
+        final EmbeddedSite site = EmbeddedSite.start("items");
 
-    /** A site whose /item/N pages answer "page N" once {@code release} is open. */
-    private static EmbeddedSite heldSite(int items, CountDownLatch release) {
-        var site = EmbeddedSite.start("items");
-        for (int i = 1; i <= items; i++) {
-            String page = "page " + i;
-            site.route("/item/" + i, request -> {
-                release.await();
-                return EmbeddedSite.Answer.ok(page);
-            });
-        }
-        return site;
-    }
-
-    /** On close, releases the site and ends {@code producer}, had the test failed before. */
-    private static AutoCloseable ending(Thread producer, CountDownLatch release) {
-        return () -> {
-            release.countDown();
-            if (producer.isAlive()) {
-                producer.interrupt();
-                producer.join();
+        HeldPipeline(int capacity) {
+            ids = new ArrayBlockingQueue<>(capacity);
+            pages = new ArrayBlockingQueue<>(capacity);
+            for (int i = 1; i <= ITEMS; i++) {
+                String page = "page " + i;
+                site.route("/item/" + i, request -> {
+                    release.await();
+                    return EmbeddedSite.Answer.ok(page);
+                });
             }
-        };
-    }
+        }
 
-    private interface Stage {
-        Void run() throws Exception;
-    }
+        /**
+         * Runs the stages, the producer on a thread of its own; once it waits in put() for room
+         * that only the held fetch stage would make, calls {@code whileHeld}, then lets the site
+         * answer and returns what was stored.
+         */
+        List<Item> run(AtomicBoolean stop, Consumer<BlockingQueue<Item>> whileHeld)
+                throws Exception {
+            var stored = new ArrayList<Item>();
+            var produced = Blocked.start(Thread.ofVirtual().factory(),
+                    () -> ThreeStagePipeline.produce(ids, ITEMS, stop));
+            try (var stages = StructuredTaskScope.open()) {
+                stages.fork(() -> ThreeStagePipeline.fetch(ids, pages, site));
+                stages.fork(() -> ThreeStagePipeline.store(pages, stored));
+                try {
+                    Blocked.awaitIn(produced.thread(), ArrayBlockingQueue.class, "put");
+                    Eventually.await("the fetch stage's request held", () -> site.inFlight() == 1);
+                    assertThat(stored).isEmpty();
+                    whileHeld.accept(ids);
+                } finally {
+                    release.countDown();
+                }
+                produced.result().get();
+                stages.join();
+            } finally {
+                produced.thread().interrupt();           // had the test failed before
+                produced.thread().join();
+            }
+            return stored;
+        }
 
-    private static void run(Stage stage) {
-        try {
-            stage.run();
-        } catch (Exception e) {
-            throw new AssertionError(e);
+        @Override
+        public void close() {
+            release.countDown();
+            site.close();
         }
     }
 }
