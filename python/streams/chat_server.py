@@ -1,7 +1,7 @@
-"""The asyncio chat room that loomcookbook's `streams` demo mirrors (Python 3.11, stdlib only).
+"""The asyncio chat room that the `streams` demo mirrors (Python 3.11, stdlib only).
 Each line a member sends goes to every other member.
 
-    python3 python/streams/chat_server.py 8889        # then, in two terminals: nc 127.0.0.1 8889
+    python3 python/streams/chat_server.py 8889    # then, in two terminals: nc 127.0.0.1 8889
 """
 import asyncio
 import itertools
@@ -34,7 +34,7 @@ async def handle_chat(reader, writer):
 
 async def main(port):
     server = await asyncio.start_server(handle_chat, "127.0.0.1", port)
-    print("chat server on", server.sockets[0].getsockname())
+    print("chat server on", server.sockets[0].getsockname(), flush=True)
     async with server:
         await server.serve_forever()
 

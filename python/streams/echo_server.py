@@ -1,4 +1,4 @@
-"""The asyncio echo server that loomcookbook's `streams` demo mirrors (Python 3.11, stdlib only).
+"""The asyncio echo server that the `streams` demo mirrors (Python 3.11, stdlib only).
 
     python3 python/streams/echo_server.py 8888        # then: nc 127.0.0.1 8888
 """
@@ -19,10 +19,10 @@ async def handle_echo(reader, writer):
 
 async def main(port):
     server = await asyncio.start_server(handle_echo, "127.0.0.1", port, limit=64 * 1024)
-    print("echo server on", server.sockets[0].getsockname())
+    print("echo server on", server.sockets[0].getsockname(), flush=True)
     async with server:
         await server.serve_forever()
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 8888))
+    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 8888))  # port 0: any free one

@@ -9,6 +9,7 @@ import dev.loomcookbook.futures.OffloadDemo;
 import dev.loomcookbook.inspect.PinningDemo;
 import dev.loomcookbook.inspect.PsTreeCommand;
 import dev.loomcookbook.pooling.PoolingDemo;
+import dev.loomcookbook.streams.StreamsDemo;
 import dev.loomcookbook.tasks.TasksDemo;
 import dev.loomcookbook.tasks.scheduler.SchedulerDemo;
 import java.util.List;
@@ -33,6 +34,7 @@ public final class Demos {
             FuturesDemo::new,
             OffloadDemo::new,
             PoolingDemo::new,
+            StreamsDemo::new,
             PinningDemo::new,
             PsTreeCommand::new
     );

@@ -7,11 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The line-based chat room of every asyncio tutorial: each line a member sends goes to every
- * other member, prefixed with the sender's name ({@code "user-3: hello"}). A member's thread
- * writes to the others itself, one after another, as the Python version awaits each
- * {@code drain()} in turn: a member who stops reading slows the ones who talk to it, and
- * nothing piles up in memory.
+ * The line-based chat room of every asyncio tutorial: each line a member sends goes to every other
+ * member, prefixed with the sender's name ({@code "user-3: hello"}). A member's thread writes to
+ * the others itself, one after another, as the Python version awaits each {@code drain()} in turn:
+ * a member who stops reading slows the ones who talk to it, and nothing piles up in memory.
  */
 public final class ChatRoom implements ConnectionHandler {
 
@@ -29,8 +28,8 @@ public final class ChatRoom implements ConnectionHandler {
             byte[] line;
             while ((line = connection.reader().readline()).length > 0) {
                 Lines.requireComplete(line);
-                broadcast(name, Lines.utf8Line(name + ": "
-                        + new String(line, 0, line.length - 1, StandardCharsets.UTF_8)));
+                String text = new String(line, 0, line.length - 1, StandardCharsets.UTF_8);
+                broadcast(name, Lines.utf8Line(name + ": " + text));
             }
         } finally {
             members.remove(name);
@@ -38,17 +37,19 @@ public final class ChatRoom implements ConnectionHandler {
     }
 
     private void broadcast(String sender, byte[] message) {
-        members.forEach((name, writer) -> {
-            if (!name.equals(sender)) {
-                try {
-                    writer.write(message);   // blocks while that member reads slowly
-                    delivered.incrementAndGet();
-                } catch (IOException gone) {
-                    // That member is leaving: its own thread sees the error and removes it.
-                }
+        for (Map.Entry<String, StreamWriter> member : members.entrySet()) {
+            if (member.getKey().equals(sender)) {
+                continue;
             }
-        });
+            try {
+                member.getValue().write(message); // blocks while that member reads slowly
+                delivered.incrementAndGet();
+            } catch (IOException gone) {
+                // That member is leaving: its own thread sees the error and removes it.
+            }
+        }
     }
+
     // @end
 
     /** Members in the room now. */

@@ -5,8 +5,8 @@ import java.net.SocketAddress;
 /**
  * Why a server closed one connection, reported to the server's listener as the connection ends.
  *
- * @param id     the connection's number on this server, from 1
- * @param peer   the client's address
+ * @param id the connection's number on this server, from 1
+ * @param peer the client's address
  * @param reason why it ended
  * @param detail a short human-readable detail (the exception's message, or empty)
  */
@@ -22,7 +22,9 @@ public record ConnectionClosed(long id, SocketAddress peer, Reason reason, Strin
         LINE_TOO_LONG,
         /** The client closed or vanished in the middle of a message. */
         INCOMPLETE_MESSAGE,
-        /** The server aborted it ({@link StreamServer#abortClients()} or a close past its deadline). */
+        /**
+         * The server aborted it ({@link StreamServer#abortClients()} or a close past its deadline).
+         */
         ABORTED,
         /** An I/O error, such as a reset by the client. */
         IO_ERROR,
@@ -32,8 +34,17 @@ public record ConnectionClosed(long id, SocketAddress peer, Reason reason, Strin
         REJECTED
     }
 
-    /** One line for a log, for example {@code connection 7 from /127.0.0.1:5000: IDLE_TIMEOUT (...)}. */
+    /**
+     * One line for a log, for example {@code connection 7 from /127.0.0.1:5000: IDLE_TIMEOUT
+     * (...)}.
+     */
     public String describe() {
-        return "connection " + id + " from " + peer + ": " + reason + (detail.isEmpty() ? "" : " (" + detail + ")");
+        return "connection "
+                + id
+                + " from "
+                + peer
+                + ": "
+                + reason
+                + (detail.isEmpty() ? "" : " (" + detail + ")");
     }
 }

@@ -12,12 +12,14 @@ public final class IncompleteReadException extends EOFException {
     private final int expected;
 
     /**
-     * @param partial  the bytes read before the end of the stream
+     * @param partial the bytes read before the end of the stream
      * @param expected how many bytes were wanted, or -1 when the read waited for a separator
      */
     public IncompleteReadException(byte[] partial, int expected) {
-        super(partial.length + " bytes read before the end of the stream, "
-                + (expected < 0 ? "without a separator" : expected + " expected"));
+        super(
+                partial.length
+                        + " bytes read before the end of the stream, "
+                        + (expected < 0 ? "without a separator" : expected + " expected"));
         this.partial = partial.clone();
         this.expected = expected;
     }

@@ -8,16 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The code the demo shows, read at run time from the files that are built and run: regions of
- * this package's Java sources marked {@code // @start region="NAME"} ... {@code // @end} (the
- * JDK's snippet markers), and whole Python files from {@code python/streams/}. The build copies
- * both onto the class path, so what is printed cannot drift from what runs.
+ * The code the demo shows, read at run time from the files that are built and run: regions of this
+ * package's Java sources marked {@code // @start region="NAME"} ... {@code // @end} (the JDK's
+ * snippet markers), and whole Python files from {@code python/streams/}. The build copies both onto
+ * the class path, so what is printed cannot drift from what runs.
  */
 final class Snippets {
 
     private Snippets() {}
 
-    /** The lines of region {@code region} in this package's {@code source} (e.g. "StreamServer.java"), dedented. */
+    /**
+     * The lines of region {@code region} in this package's {@code source} (e.g.
+     * "StreamServer.java"), dedented.
+     */
     static List<String> javaRegion(String source, String region) {
         List<String> lines = resource("/dev/loomcookbook/streams/" + source);
         String start = "// @start region=\"" + region + "\"";
@@ -52,7 +55,8 @@ final class Snippets {
     private static List<String> resource(String path) {
         try (InputStream in = Snippets.class.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException(path + " is not on the class path (the build copies it there)");
+                throw new IllegalStateException(
+                        path + " is not on the class path (the build copies it there)");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
@@ -61,8 +65,12 @@ final class Snippets {
     }
 
     private static List<String> dedent(List<String> lines) {
-        int indent = lines.stream().filter(l -> !l.isBlank())
-                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+        int indent =
+                lines.stream()
+                        .filter(l -> !l.isBlank())
+                        .mapToInt(l -> l.length() - l.stripLeading().length())
+                        .min()
+                        .orElse(0);
         return lines.stream().map(l -> l.isBlank() ? "" : l.substring(indent)).toList();
     }
 }

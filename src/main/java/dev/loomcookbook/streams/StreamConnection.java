@@ -8,9 +8,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * One TCP connection as asyncio hands it out: a {@link StreamReader} and a {@link StreamWriter}
- * on one socket. {@link #open} is {@code asyncio.open_connection}; a server gives one to its
- * handler per accepted client. Closing it closes the socket ({@code writer.close()}).
+ * One TCP connection as asyncio hands it out: a {@link StreamReader} and a {@link StreamWriter} on
+ * one socket. {@link #open} is {@code asyncio.open_connection}; a server gives one to its handler
+ * per accepted client. Closing it closes the socket ({@code writer.close()}).
  */
 public final class StreamConnection implements AutoCloseable {
 
@@ -31,21 +31,26 @@ public final class StreamConnection implements AutoCloseable {
 
     /** {@code asyncio.open_connection(host, port)}: no timeouts, asyncio's line limit. */
     public static StreamConnection open(String host, int port) throws IOException {
-        return open(new InetSocketAddress(host, port), NO_TIMEOUT, NO_TIMEOUT, StreamReader.DEFAULT_LIMIT);
+        return open(
+                new InetSocketAddress(host, port),
+                NO_TIMEOUT,
+                NO_TIMEOUT,
+                StreamReader.DEFAULT_LIMIT);
     }
 
     /**
-     * {@code asyncio.open_connection} with timeouts: connecting takes at most {@code connectTimeout}
-     * ({@code asyncio.wait_for(open_connection(...), t)}), and every read that waits longer than
-     * {@code readTimeout} throws {@link java.net.SocketTimeoutException}
-     * ({@code wait_for(reader.readline(), t)}). {@link #NO_TIMEOUT} waits forever.
+     * {@code asyncio.open_connection} with timeouts: connecting takes at most {@code
+     * connectTimeout} ({@code asyncio.wait_for(open_connection(...), t)}), and every read that
+     * waits longer than {@code readTimeout} throws {@link java.net.SocketTimeoutException} ({@code
+     * wait_for(reader.readline(), t)}). {@link #NO_TIMEOUT} waits forever.
      *
      * @throws java.net.SocketTimeoutException if the connection is not made in time
      * @throws java.net.ConnectException if nothing listens there
      * @throws IllegalArgumentException if a timeout is negative or {@code limit} is below 1
      */
-    public static StreamConnection open(InetSocketAddress address, Duration connectTimeout, Duration readTimeout,
-            int limit) throws IOException {
+    public static StreamConnection open(
+            InetSocketAddress address, Duration connectTimeout, Duration readTimeout, int limit)
+            throws IOException {
         Objects.requireNonNull(address, "address");
         int connectMillis = timeoutMillis("connectTimeout", connectTimeout);
         int readMillis = timeoutMillis("readTimeout", readTimeout);
@@ -63,7 +68,10 @@ public final class StreamConnection implements AutoCloseable {
         }
     }
 
-    /** A timeout in whole milliseconds for the socket API (0 is none; a positive one is at least 1 ms). */
+    /**
+     * A timeout in whole milliseconds for the socket API (0 is none; a positive one is at least 1
+     * ms).
+     */
     static int timeoutMillis(String name, Duration timeout) {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException(name + " must not be negative, but was " + timeout);
@@ -109,7 +117,10 @@ public final class StreamConnection implements AutoCloseable {
         }
     }
 
-    /** Closes the socket at once with a reset, dropping unsent data (asyncio's {@code transport.abort()}). */
+    /**
+     * Closes the socket at once with a reset, dropping unsent data (asyncio's {@code
+     * transport.abort()}).
+     */
     public void abort() {
         try {
             if (!socket.isClosed()) {
@@ -126,7 +137,10 @@ public final class StreamConnection implements AutoCloseable {
         return socket.isClosed();
     }
 
-    /** Closes the socket ({@code writer.close()}); a thread blocked reading or writing it gets an exception. */
+    /**
+     * Closes the socket ({@code writer.close()}); a thread blocked reading or writing it gets an
+     * exception.
+     */
     @Override
     public void close() {
         try {

@@ -10,10 +10,10 @@ import java.util.Arrays;
  * stream and for the line limit. Each call blocks its thread until it can answer; on a virtual
  * thread that wait frees the carrier, as {@code await reader.readline()} frees the event loop.
  *
- * <p>The buffer starts small and grows up to the limit, so ten thousand idle connections cost
- * ten thousand small buffers, not ten thousand of the limit's size. A socket read timeout
- * ({@code Socket.setSoTimeout}) surfaces as {@link java.net.SocketTimeoutException}. Not thread-safe:
- * one thread reads a connection, as one coroutine does in asyncio.
+ * <p>The buffer starts small and grows up to the limit, so ten thousand idle connections cost ten
+ * thousand small buffers, not ten thousand of the limit's size. A socket read timeout ({@code
+ * Socket.setSoTimeout}) surfaces as {@link java.net.SocketTimeoutException}. Not thread-safe: one
+ * thread reads a connection, as one coroutine does in asyncio.
  */
 public final class StreamReader {
 
@@ -49,11 +49,11 @@ public final class StreamReader {
     }
 
     /**
-     * One line, through its {@code \n}. At the end of the stream it returns what is left, which
-     * is an empty array once nothing is (asyncio returns the partial line the same way).
+     * One line, through its {@code \n}. At the end of the stream it returns what is left, which is
+     * an empty array once nothing is (asyncio returns the partial line the same way).
      *
-     * @throws LimitOverrunException if the line is longer than the limit; as in asyncio, the
-     *         line (or, without a separator in sight, the buffer) is dropped
+     * @throws LimitOverrunException if the line is longer than the limit; as in asyncio, the line
+     *     (or, without a separator in sight, the buffer) is dropped
      */
     public byte[] readline() throws IOException {
         try {
@@ -68,13 +68,13 @@ public final class StreamReader {
     }
 
     /**
-     * The bytes up to and including the first of {@code separators} to appear (asyncio 3.13 takes
-     * a tuple of separators the same way; with several, the shortest answer wins).
+     * The bytes up to and including the first of {@code separators} to appear (asyncio 3.13 takes a
+     * tuple of separators the same way; with several, the shortest answer wins).
      *
      * @throws IncompleteReadException if the stream ends first; its {@code partial()} is what was
-     *         left, and the buffer is then empty
+     *     left, and the buffer is then empty
      * @throws LimitOverrunException if more than the limit comes before a separator; the data stays
-     *         in the buffer, as in asyncio
+     *     in the buffer, as in asyncio
      * @throws IllegalArgumentException if there is no separator or one is empty
      */
     public byte[] readuntil(byte[]... separators) throws IOException {
@@ -102,14 +102,20 @@ public final class StreamReader {
             if (stop >= 0) {
                 int chunk = stop - start;
                 if (chunk - separatorLength > limit) {
-                    throw new LimitOverrunException("separator is found, but the chunk is longer than the limit ("
-                            + limit + " bytes)", chunk - separatorLength);
+                    throw new LimitOverrunException(
+                            "separator is found, but the chunk is longer than the limit ("
+                                    + limit
+                                    + " bytes)",
+                            chunk - separatorLength);
                 }
                 return take(chunk);
             }
             if (end - start > limit + longest - 1) {
-                throw new LimitOverrunException("separator is not found, and the chunk exceeds the limit ("
-                        + limit + " bytes)", end - start);
+                throw new LimitOverrunException(
+                        "separator is not found, and the chunk exceeds the limit ("
+                                + limit
+                                + " bytes)",
+                        end - start);
             }
             if (eof) {
                 byte[] partial = take(end - start);
@@ -172,7 +178,9 @@ public final class StreamReader {
         return take(Math.min(n, end - start));
     }
 
-    /** Whether the stream has ended and nothing is left in the buffer (asyncio's {@code at_eof()}). */
+    /**
+     * Whether the stream has ended and nothing is left in the buffer (asyncio's {@code at_eof()}).
+     */
     public boolean atEof() {
         return eof && start == end;
     }

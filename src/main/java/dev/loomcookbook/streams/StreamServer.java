@@ -1,6 +1,7 @@
 package dev.loomcookbook.streams;
 
 import dev.loomcookbook.streams.ConnectionClosed.Reason;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -23,33 +24,38 @@ import java.util.function.Consumer;
 /**
  * A TCP server with one thread per connection, virtual by default: {@code asyncio.start_server}.
  *
- * <p>The server's own thread accepts connections and forks each client's handler into one
- * {@link StructuredTaskScope}; the scope ends only when every handler has, so no thread of the
- * server outlives it. The asyncio operations map as follows:
+ * <p>The server's own thread accepts connections and forks each client's handler into one {@link
+ * StructuredTaskScope}; the scope ends only when every handler has, so no thread of the server
+ * outlives it. The asyncio operations map as follows:
+ *
  * <ul>
- * <li>{@code start_server(cb, host, port, limit=)}: {@link #builder(ConnectionHandler)} ... {@code start()},
- *     or {@link #start(ConnectionHandler)}; it accepts at once, as with {@code start_serving=True};
- * <li>{@code serve_forever()}: {@link #serveForever()} (interrupting it closes the server, as cancelling does);
- * <li>{@code Server.close()}: {@link #stopAccepting()}, and new connections are refused;
- * <li>{@code close_clients()} (3.13): {@link #closeClients()}, the gentle half of a graceful close:
- *     each connection stops reading, so its handler finishes the exchange it is in, reads the end of
- *     the stream and returns;
- * <li>{@code abort_clients()} (3.13): {@link #abortClients()}, the forced half: every socket is reset
- *     and every handler thread interrupted;
- * <li>{@code wait_closed()}: {@link #awaitClosed()}; {@code async with server:} is try-with-resources,
- *     whose {@link #close()} aborts what is still open and waits.
+ *   <li>{@code start_server(cb, host, port, limit=)}: {@link #builder(ConnectionHandler)} ...
+ *       {@code start()}, or {@link #start(ConnectionHandler)}; it accepts at once, as with {@code
+ *       start_serving=True};
+ *   <li>{@code serve_forever()}: {@link #serveForever()} (interrupting it closes the server, as
+ *       cancelling does);
+ *   <li>{@code Server.close()}: {@link #stopAccepting()}, and new connections are refused;
+ *   <li>{@code close_clients()} (3.13): {@link #closeClients()}, the gentle half of a graceful
+ *       close: each connection stops reading, so its handler finishes the exchange it is in, reads
+ *       the end of the stream and returns;
+ *   <li>{@code abort_clients()} (3.13): {@link #abortClients()}, the forced half: every socket is
+ *       reset and every handler thread interrupted;
+ *   <li>{@code wait_closed()}: {@link #awaitClosed()}; {@code async with server:} is
+ *       try-with-resources, whose {@link #close()} aborts what is still open and waits.
  * </ul>
+ *
  * {@link #shutdown(Duration)} is the whole graceful close: stop accepting, close the clients, wait
  * up to a deadline, then abort the rest.
  *
  * <p>Each connection may have an idle timeout and a line limit; a connection that exceeds one, or
- * whose client vanishes mid-message, is closed alone and reported to the listener with its
- * {@link ConnectionClosed.Reason}. No handler's failure reaches the server or another connection.
+ * whose client vanishes mid-message, is closed alone and reported to the listener with its {@link
+ * ConnectionClosed.Reason}. No handler's failure reaches the server or another connection.
  */
 public final class StreamServer implements AutoCloseable {
 
     /** How long the accept loop pauses after a failed accept (such as "Too many open files"). */
     private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(50);
+
     private static final System.Logger LOG = System.getLogger(StreamServer.class.getName());
 
     private final ServerSocket listener;
@@ -92,13 +98,19 @@ public final class StreamServer implements AutoCloseable {
         this.listener = listener;
         this.handler = b.handler;
         this.name = b.name;
-        this.threads = b.threads != null ? b.threads : Thread.ofVirtual().name(b.name + "-conn-", 1).factory();
+        this.threads =
+                b.threads != null
+                        ? b.threads
+                        : Thread.ofVirtual().name(b.name + "-conn-", 1).factory();
         this.idleMillis = StreamConnection.timeoutMillis("idleTimeout", b.idleTimeout);
         this.limit = b.limit;
         this.onClose = b.onClose;
     }
 
-    /** {@code asyncio.start_server(handler, "127.0.0.1", 0)}: loopback, an ephemeral port, the defaults. */
+    /**
+     * {@code asyncio.start_server(handler, "127.0.0.1", 0)}: loopback, an ephemeral port, the
+     * defaults.
+     */
     public static StreamServer start(ConnectionHandler handler) {
         return builder(handler).start();
     }
@@ -142,22 +154,29 @@ public final class StreamServer implements AutoCloseable {
         /** How many connections may wait to be accepted (default 1024; asyncio's is 100). */
         public Builder backlog(int backlog) {
             if (backlog < 1) {
-                throw new IllegalArgumentException("backlog must be at least 1, but was " + backlog);
+                throw new IllegalArgumentException(
+                        "backlog must be at least 1, but was " + backlog);
             }
             this.backlog = backlog;
             return this;
         }
 
-        /** Closes a connection when a read waits longer than this; zero (the default) never does. */
+        /**
+         * Closes a connection when a read waits longer than this; zero (the default) never does.
+         */
         public Builder idleTimeout(Duration idleTimeout) {
             if (idleTimeout.isNegative()) {
-                throw new IllegalArgumentException("idleTimeout must not be negative, but was " + idleTimeout);
+                throw new IllegalArgumentException(
+                        "idleTimeout must not be negative, but was " + idleTimeout);
             }
             this.idleTimeout = idleTimeout;
             return this;
         }
 
-        /** The longest line a connection's reader accepts (asyncio's {@code limit=}, default 64 KiB). */
+        /**
+         * The longest line a connection's reader accepts (asyncio's {@code limit=}, default 64
+         * KiB).
+         */
         public Builder limit(int limit) {
             if (limit < 1) {
                 throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
@@ -166,19 +185,28 @@ public final class StreamServer implements AutoCloseable {
             return this;
         }
 
-        /** Where the handlers run: virtual threads by default; a platform factory gives thread-per-connection. */
+        /**
+         * Where the handlers run: virtual threads by default; a platform factory gives
+         * thread-per-connection.
+         */
         public Builder threads(ThreadFactory threads) {
             this.threads = Objects.requireNonNull(threads, "threads");
             return this;
         }
 
-        /** The name of the server's scope and threads, for thread dumps (default {@code stream-server}). */
+        /**
+         * The name of the server's scope and threads, for thread dumps (default {@code
+         * stream-server}).
+         */
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name, "name");
             return this;
         }
 
-        /** Told about every connection as it ends (default: a log line for each one that did not finish). */
+        /**
+         * Told about every connection as it ends (default: a log line for each one that did not
+         * finish).
+         */
         public Builder onClose(Consumer<ConnectionClosed> onClose) {
             this.onClose = Objects.requireNonNull(onClose, "onClose");
             return this;
@@ -194,8 +222,14 @@ public final class StreamServer implements AutoCloseable {
             try {
                 listener = new ServerSocket(port, backlog, host);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot listen on " + host.getHostAddress() + ":" + port
-                        + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot listen on "
+                                + host.getHostAddress()
+                                + ":"
+                                + port
+                                + ": "
+                                + e.getMessage(),
+                        e);
             }
             StreamServer server = new StreamServer(this, listener);
             Thread.ofVirtual().name(name + "-accept").start(server::run);
@@ -206,27 +240,30 @@ public final class StreamServer implements AutoCloseable {
     // @start region="accept-loop"
     /** The server's own thread: accepts, and forks one handler thread per connection. */
     private void run() {
-        try (var scope = StructuredTaskScope.open(Joiner.awaitAll(),
-                cf -> cf.withName(name).withThreadFactory(threads))) {
+        try (var scope =
+                StructuredTaskScope.open(
+                        Joiner.awaitAll(), cf -> cf.withName(name).withThreadFactory(threads))) {
             try {
                 Socket socket;
-                while ((socket = accept()) != null) {   // null once stopAccepting() closed the listener
+                // accept() returns null once stopAccepting() has closed the listener.
+                while ((socket = accept()) != null) {
                     long id = ++accepted;
                     Client client = register(id, socket);
                     if (client != null) {
-                        fork(scope, id, client);        // one thread per connection
+                        fork(scope, id, client); // one thread per connection
                     }
                 }
             } finally {
                 acceptEnded.countDown();
-                scope.join();                           // every handler has ended: wait_closed()
+                scope.join(); // every handler has ended: wait_closed()
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();         // nobody interrupts this thread; end anyway
+            Thread.currentThread().interrupt(); // nobody interrupts this thread; end anyway
         } finally {
             terminated.countDown();
         }
     }
+
     // @end
 
     private Socket accept() {
@@ -237,7 +274,9 @@ public final class StreamServer implements AutoCloseable {
                 if (listener.isClosed()) {
                     return null;
                 }
-                LOG.log(System.Logger.Level.WARNING, name + ": accept failed, retrying: " + e.getMessage());
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        name + ": accept failed, retrying: " + e.getMessage());
                 try {
                     Thread.sleep(ACCEPT_BACKOFF);
                 } catch (InterruptedException interrupted) {
@@ -254,7 +293,9 @@ public final class StreamServer implements AutoCloseable {
             client = new Client(new StreamConnection(socket, limit));
         } catch (IOException e) {
             closeQuietly(socket);
-            report(new ConnectionClosed(id, socket.getRemoteSocketAddress(), Reason.IO_ERROR, message(e)));
+            report(
+                    new ConnectionClosed(
+                            id, socket.getRemoteSocketAddress(), Reason.IO_ERROR, message(e)));
             return null;
         }
         clients.put(id, client);
@@ -272,7 +313,8 @@ public final class StreamServer implements AutoCloseable {
         try {
             scope.fork(() -> serve(id, client));
         } catch (RuntimeException | OutOfMemoryError e) {
-            // No thread for it (a platform factory past the OS limit, say): this client alone is refused.
+            // No thread for it (a platform factory past the OS limit, say): this client alone is
+            // refused.
             client.connection.abort();
             ended(id, client, Reason.REJECTED, message(e));
         }
@@ -304,12 +346,13 @@ public final class StreamServer implements AutoCloseable {
             detail = message(e);
         } catch (InterruptedException e) {
             reason = Reason.ABORTED;
-        } catch (Exception e) {                         // a bug in the handler: this connection only
+        } catch (Exception e) { // a bug in the handler: this connection only
             reason = Reason.HANDLER_FAILED;
             detail = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
         ended(id, client, client.aborted ? Reason.ABORTED : reason, client.aborted ? "" : detail);
     }
+
     // @end
 
     private void ended(long id, Client client, Reason reason, String detail) {
@@ -322,7 +365,10 @@ public final class StreamServer implements AutoCloseable {
         try {
             onClose.accept(closed);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, name + ": the close listener failed on " + closed.describe(), e);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    name + ": the close listener failed on " + closed.describe(),
+                    e);
         }
     }
 
@@ -375,9 +421,9 @@ public final class StreamServer implements AutoCloseable {
     }
 
     /**
-     * Blocks until the server is closed by another thread and every handler has ended
-     * ({@code await server.serve_forever()}). Interrupting the caller closes the server (as
-     * cancelling {@code serve_forever} does), then rethrows.
+     * Blocks until the server is closed by another thread and every handler has ended ({@code await
+     * server.serve_forever()}). Interrupting the caller closes the server (as cancelling {@code
+     * serve_forever} does), then rethrows.
      */
     public void serveForever() throws InterruptedException {
         try {
@@ -427,8 +473,9 @@ public final class StreamServer implements AutoCloseable {
     }
 
     /**
-     * Waits until the server has stopped accepting and every handler has ended ({@code wait_closed()};
-     * like asyncio's since 3.12, it waits for the handlers too, so call it after {@link #stopAccepting()}).
+     * Waits until the server has stopped accepting and every handler has ended ({@code
+     * wait_closed()}; like asyncio's since 3.12, it waits for the handlers too, so call it after
+     * {@link #stopAccepting()}).
      */
     public void awaitClosed() throws InterruptedException {
         terminated.await();
@@ -457,8 +504,8 @@ public final class StreamServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, aborts every open connection and waits until every thread of the server
-     * has ended. An interrupt does not cut the wait short; it is kept for the caller.
+     * Stops accepting, aborts every open connection and waits until every thread of the server has
+     * ended. An interrupt does not cut the wait short; it is kept for the caller.
      */
     @Override
     public void close() {
@@ -467,7 +514,9 @@ public final class StreamServer implements AutoCloseable {
         awaitUninterruptibly(terminated);
     }
 
-    /** Waits for {@code latch}; an interrupt does not cut the wait short and is kept for the caller. */
+    /**
+     * Waits for {@code latch}; an interrupt does not cut the wait short and is kept for the caller.
+     */
     private static void awaitUninterruptibly(CountDownLatch latch) {
         boolean interrupted = false;
         while (true) {

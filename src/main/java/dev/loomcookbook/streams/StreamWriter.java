@@ -31,7 +31,9 @@ public final class StreamWriter {
         write(data, 0, data.length);
     }
 
-    /** Writes {@code length} bytes of {@code data} from {@code offset}, like {@link #write(byte[])}. */
+    /**
+     * Writes {@code length} bytes of {@code data} from {@code offset}, like {@link #write(byte[])}.
+     */
     public void write(byte[] data, int offset, int length) throws IOException {
         lock.lock();
         try {
@@ -41,7 +43,10 @@ public final class StreamWriter {
         }
     }
 
-    /** Closes the sending side: the peer reads the end of the stream (asyncio's {@code write_eof()}). */
+    /**
+     * Closes the sending side: the peer reads the end of the stream (asyncio's {@code
+     * write_eof()}).
+     */
     public void writeEof() throws IOException {
         lock.lock();
         try {

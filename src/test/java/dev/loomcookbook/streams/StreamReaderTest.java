@@ -1,13 +1,15 @@
 package dev.loomcookbook.streams;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import org.junit.jupiter.api.Test;
 
 /** StreamReader's asyncio rules, on in-memory streams that deliver a few bytes per read. */
 class StreamReaderTest {
@@ -46,24 +48,31 @@ class StreamReaderTest {
     void readuntilAtTheEndThrowsWithThePartialData() {
         StreamReader reader = reader("no separator", 4);
         assertThatThrownBy(() -> reader.readuntil("\n".getBytes(UTF_8)))
-                .isInstanceOfSatisfying(IncompleteReadException.class, e -> {
-                    assertThat(text(e.partial())).isEqualTo("no separator");
-                    assertThat(e.expected()).isEqualTo(-1);
-                });
+                .isInstanceOfSatisfying(
+                        IncompleteReadException.class,
+                        e -> {
+                            assertThat(text(e.partial())).isEqualTo("no separator");
+                            assertThat(e.expected()).isEqualTo(-1);
+                        });
         assertThat(reader.atEof()).isTrue();
     }
 
-    /** readexactly returns exactly n bytes, buffered or not, and throws with the partial data at the end. */
+    /**
+     * readexactly returns exactly n bytes, buffered or not, and throws with the partial data at the
+     * end.
+     */
     @Test
     void readexactlyReturnsNBytesOrThrowsWithWhatCame() throws IOException {
         StreamReader reader = reader("head\n0123456789", 3);
         assertThat(text(reader.readline())).isEqualTo("head\n");
         assertThat(text(reader.readexactly(4))).isEqualTo("0123");
         assertThatThrownBy(() -> reader.readexactly(10))
-                .isInstanceOfSatisfying(IncompleteReadException.class, e -> {
-                    assertThat(text(e.partial())).isEqualTo("456789");
-                    assertThat(e.expected()).isEqualTo(10);
-                });
+                .isInstanceOfSatisfying(
+                        IncompleteReadException.class,
+                        e -> {
+                            assertThat(text(e.partial())).isEqualTo("456789");
+                            assertThat(e.expected()).isEqualTo(10);
+                        });
     }
 
     /**
@@ -73,24 +82,32 @@ class StreamReaderTest {
     @Test
     void readlineOverTheLimitThrowsAndDropsTheLine() throws IOException {
         StreamReader reader = new StreamReader(chunked("x".repeat(50) + "\nok\n", 100), 10);
-        assertThatThrownBy(reader::readline).isInstanceOf(LimitOverrunException.class)
+        assertThatThrownBy(reader::readline)
+                .isInstanceOf(LimitOverrunException.class)
                 .hasMessageContaining("limit (10 bytes)");
         assertThat(text(reader.readline())).isEqualTo("ok\n");
     }
 
-    /** A line of exactly the limit, separator not counted, is accepted (asyncio counts the same way). */
+    /**
+     * A line of exactly the limit, separator not counted, is accepted (asyncio counts the same
+     * way).
+     */
     @Test
     void aLineOfExactlyTheLimitIsAccepted() throws IOException {
         StreamReader reader = new StreamReader(chunked("0123456789\n", 2), 10);
         assertThat(text(reader.readline())).isEqualTo("0123456789\n");
     }
 
-    /** Without a separator in sight, readuntil fails as soon as the limit is passed, without reading to the end. */
+    /**
+     * Without a separator in sight, readuntil fails as soon as the limit is passed, without reading
+     * to the end.
+     */
     @Test
     void readuntilFailsOnceTheLimitIsPassedWithoutASeparator() {
         CountingStream endless = new CountingStream();
         StreamReader reader = new StreamReader(endless, 100);
-        assertThatThrownBy(() -> reader.readuntil("\n".getBytes(UTF_8))).isInstanceOf(LimitOverrunException.class);
+        assertThatThrownBy(() -> reader.readuntil("\n".getBytes(UTF_8)))
+                .isInstanceOf(LimitOverrunException.class);
         assertThat(endless.served).isLessThan(1000);
     }
 
@@ -108,9 +125,11 @@ class StreamReaderTest {
     @Test
     void rejectsBadArguments() {
         StreamReader reader = reader("", 1);
-        assertThatThrownBy(() -> reader.readexactly(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> reader.readexactly(-1))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> reader.readuntil()).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> reader.readuntil(new byte[0])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> reader.readuntil(new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new StreamReader(InputStream.nullInputStream(), 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
