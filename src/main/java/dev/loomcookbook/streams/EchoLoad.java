@@ -465,7 +465,11 @@ public final class EchoLoad {
         Result r = run(s, progress, () -> {});
         ticker.interrupt();
         ticker.join();
-        System.out.println("result\t" + JSON.writeValueAsString(toJson(r)));
+        ObjectNode json = toJson(r);
+        // This process's CPU over its whole life: what the load itself cost.
+        ProcessHandle.current().info().totalCpuDuration()
+                .ifPresent(cpu -> json.put("cpu_s", cpu.toMillis() / 1e3));
+        System.out.println("result\t" + JSON.writeValueAsString(json));
         System.out.flush();
     }
 }

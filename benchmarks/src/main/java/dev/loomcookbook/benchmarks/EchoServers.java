@@ -235,6 +235,9 @@ final class EchoServers {
                 Files.deleteIfExists(log);
             }
             sample.put("peak_rss_kb", peakRssKb(server.process().pid()));
+            // CPU over the server's whole life (start, connections, warm-up, window), for the profile.
+            server.process().info().totalCpuDuration()
+                    .ifPresent(cpu -> sample.put("server_cpu_s", cpu.toMillis() / 1e3));
             if (!server.process().isAlive()) {
                 sample.put("error", "the server died during the run");
             }
