@@ -57,30 +57,6 @@ class StreamsDemoTest {
     }
 
     /**
-     * With --clients child the clients run in a child JVM; the server still counts them all open at
-     * once.
-     */
-    @Test
-    void clientsInAChildJvm() {
-        CliRun run =
-                CliRun.of(
-                        new StreamsDemo(),
-                        "--connections",
-                        "30",
-                        "--messages",
-                        "5",
-                        "--clients",
-                        "child",
-                        "--no-code");
-        assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out())
-                .contains("30 clients in a child JVM")
-                .contains("closed by the server: 30 finished");
-        assertThat(run.out().lines().filter(l -> l.matches("\\s+30\\s+30\\s+150\\s+0 .*")))
-                .hasSize(1);
-    }
-
-    /**
      * An open-file limit too low for --connections is one line with the fix and exit 2, before
      * anything opens.
      */
@@ -99,15 +75,22 @@ class StreamsDemoTest {
                 .contains("ulimit -n 6000");
     }
 
-    /** Just enough descriptors for one end of each connection: the clients go to a child JVM. */
+    /**
+     * With room for one end of each connection but not both, the clients go to a child JVM; the
+     * server still counts them all open at once.
+     */
     @Test
-    void autoPutsTheClientsInAChildWhenBothEndsDoNotFit() {
+    void autoPutsTheClientsInAChildJvmWhenBothEndsDoNotFit() {
         StreamsDemo demo = new StreamsDemo();
         demo.openFileLimit = () -> 300 + 40 + StreamsDemo.SPARE_DESCRIPTORS;
         demo.openFiles = () -> 40;
         CliRun run = CliRun.of(demo, "--connections", "300", "--messages", "2", "--no-code");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("300 clients in a child JVM");
+        assertThat(run.out())
+                .contains("300 clients in a child JVM")
+                .contains("closed by the server: 300 finished");
+        assertThat(run.out().lines().filter(l -> l.matches("\\s+300\\s+300\\s+600\\s+0 .*")))
+                .hasSize(1);
     }
 
     /** Values beyond the bounds are one-line usage errors. */
