@@ -8,6 +8,7 @@ import dev.loomcookbook.cli.PositiveInt;
 import dev.loomcookbook.cli.VersionProvider;
 import dev.loomcookbook.common.Table;
 import dev.loomcookbook.common.Timing;
+import dev.loomcookbook.recipes.SourceText;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -583,20 +584,31 @@ public final class StreamsDemo implements Demo {
         out.println("The Python it mirrors (python/streams/echo_server.py, then chat_server.py):");
         for (String file : List.of("echo_server.py", "chat_server.py")) {
             out.println("  --- " + file);
-            Snippets.python(file).forEach(l -> out.println("    " + l));
+            SourceText.python("python/streams/" + file)
+                    .lines()
+                    .forEach(l -> out.println("    " + l));
         }
         out.println();
         out.println("The Java that runs below, cut from its sources:");
-        printRegion(out, "EchoHandler.java", "echo");
-        printRegion(out, "ChatRoom.java", "chat");
-        printRegion(out, "StreamServer.java", "accept-loop");
+        printRegion(out, EchoHandler.class, "echo");
+        printRegion(out, ChatRoom.class, "chat");
+        printRegion(out, StreamServer.class, "accept-loop");
         out.println();
         out.flush();
     }
 
-    private static void printRegion(PrintWriter out, String source, String region) {
-        out.println("  --- " + source + " (" + region + ")");
-        Snippets.javaRegion(source, region).forEach(l -> out.println("    " + l));
+    private static void printRegion(PrintWriter out, Class<?> source, String region) {
+        out.println("  --- " + source.getSimpleName() + ".java (" + region + ")");
+        region(source, region).forEach(l -> out.println("    " + l));
+    }
+
+    /** The lines of region {@code name} in {@code source}'s Java file, as the build copied it. */
+    static List<String> region(Class<?> source, String name) {
+        return SourceText.regions(SourceText.java(source)).stream()
+                .filter(r -> r.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no region " + name + " in " + source))
+                .lines();
     }
 
     private static void printDifferences(PrintWriter out) {

@@ -48,7 +48,7 @@ class StreamsDemoTest {
         String server =
                 Files.readString(
                         Path.of("src/main/java/dev/loomcookbook/streams/StreamServer.java"));
-        for (String line : Snippets.javaRegion("StreamServer.java", "accept-loop")) {
+        for (String line : StreamsDemo.region(StreamServer.class, "accept-loop")) {
             assertThat(server).as("the region is cut from the source").contains(line.strip());
             assertThat(run.out()).contains(line.strip());
         }
