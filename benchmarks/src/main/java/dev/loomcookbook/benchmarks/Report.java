@@ -526,6 +526,15 @@ final class Report {
                             + " thread per connection. Generator and server share the machine's ")
                 .append(cores)
                 .append(" cores.\n\n");
+        if (echo.has("started")) {
+            md.append("Started ")
+                    .append(echo.get("started").asText())
+                    .append("; load average before: ")
+                    .append(echo.path("load_before").asText("?"))
+                    .append(", after: ")
+                    .append(echo.path("load_after").asText("?"))
+                    .append(".\n\n");
+        }
         echo.path("notes").forEach(n -> md.append("- ").append(n.asText()).append("\n"));
         md.append('\n');
         Map<String, JsonNode> cases = new LinkedHashMap<>();
@@ -564,8 +573,8 @@ final class Report {
         }
         md.append('\n');
         md.append(
-                "| connections | server | msgs/s | p50 | p99 | peak RSS | failed clients |\n"
-                        + "|---|---|---|---|---|---|---|\n");
+                "| connections | server | msgs/s | p50 | p99 | peak RSS | failed clients | rounds (msgs/s) |\n"
+                        + "|---|---|---|---|---|---|---|---|\n");
         DefaultCategoryDataset rate = new DefaultCategoryDataset();
         DefaultCategoryDataset memory = new DefaultCategoryDataset();
         for (int n : sizes) {
@@ -578,7 +587,7 @@ final class Report {
                     md.append(
                             String.format(
                                     Locale.ROOT,
-                                    "| %,d | %s | skipped: %s | | | | |%n",
+                                    "| %,d | %s | skipped: %s | | | | | |%n",
                                     n,
                                     kind,
                                     c.get("skipped").asText()));
@@ -587,14 +596,15 @@ final class Report {
                 md.append(
                         String.format(
                                 Locale.ROOT,
-                                "| %,d | %s | %s | %s µs | %s µs | %s | %d |%n",
+                                "| %,d | %s | %s | %s µs | %s µs | %s | %d | %s |%n",
                                 n,
                                 kind,
                                 num(c.get("msgs_per_s").asDouble()),
                                 num(c.get("p50_us").asDouble()),
                                 num(c.get("p99_us").asDouble()),
                                 kb(c.get("peak_rss_kb").asLong()),
-                                c.get("failed_clients").asInt()));
+                                c.get("failed_clients").asInt(),
+                                rounds(c.path("samples_msgs_per_s"))));
                 String label = String.format(Locale.ROOT, "%,d", n);
                 rate.addValue(c.get("msgs_per_s").asDouble(), kind, label);
                 memory.addValue(c.get("peak_rss_kb").asDouble() / 1024, kind, label);
@@ -632,6 +642,13 @@ final class Report {
                     "echo-rss.png",
                     "Echo peak RSS");
         }
+    }
+
+    /** The per-round values, "38,401, 23,944", or a dash. */
+    private static String rounds(JsonNode samples) {
+        List<String> values = new ArrayList<>();
+        samples.forEach(v -> values.add(num(v.asDouble())));
+        return values.isEmpty() ? "—" : String.join(", ", values);
     }
 
     /**
