@@ -1,5 +1,6 @@
 package dev.loomcookbook.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
@@ -10,7 +11,8 @@ import org.openjdk.jmh.runner.Runner;
 
 /**
  * The full run, one command: {@code ./mvnw -q test-compile exec:exec@benchmarks}. Runs the JMH
- * suite (JSON, with {@code -prof gc}), then Java against CPython ({@link Comparison}), then renders
+ * suite (JSON, with {@code -prof gc}), then Java against CPython ({@link Comparison}) and the echo
+ * servers ({@link EchoServers}), then renders
  * {@code docs/benchmarks.md} and its charts ({@link Report}). 18 minutes on 2 (busy) cores.
  *
  * <p>{@code -Dbenchmarks.args=smoke} runs the same pipeline with tiny settings in a few minutes, to
@@ -39,6 +41,7 @@ public final class FullRun {
         Path jmhJson = results.resolve("jmh.json");
         Path comparisonJson = results.resolve("comparison.json");
         Path runJson = results.resolve("run.json");
+        Path echoJson = results.resolve("echo.json");
         ObjectMapper json = new ObjectMapper();
 
         if (!mode.equals("report")) {
@@ -49,6 +52,8 @@ public final class FullRun {
             Instant jmhEnd = Instant.now();
             System.out.println("== Java against CPython -> " + project.relativize(comparisonJson));
             Comparison.run(project, smoke, smoke ? 1 : 3, comparisonJson);
+            System.out.println("== Echo servers -> " + project.relativize(echoJson));
+            EchoServers.run(project, smoke ? EchoServers.smoke() : EchoServers.full(), echoJson);
             Instant end = Instant.now();
 
             ObjectNode run = json.createObjectNode();
@@ -65,8 +70,12 @@ public final class FullRun {
             json.writerWithDefaultPrettyPrinter().writeValue(runJson.toFile(), run);
         }
         Path docs = project.resolve("docs");
-        Report.render(json.readTree(runJson.toFile()), json.readTree(jmhJson.toFile()),
-                json.readTree(comparisonJson.toFile()), docs);
+        JsonNode comparison = json.readTree(comparisonJson.toFile());
+        if (Files.exists(echoJson)) {
+            // The report reads the echo servers' results next to the other comparisons.
+            ((ObjectNode) comparison).set("echo", json.readTree(echoJson.toFile()));
+        }
+        Report.render(json.readTree(runJson.toFile()), json.readTree(jmhJson.toFile()), comparison, docs);
         System.out.println("== report -> docs/benchmarks.md, docs/benchmarks/");
     }
 
