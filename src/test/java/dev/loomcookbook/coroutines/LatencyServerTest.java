@@ -2,7 +2,16 @@ package dev.loomcookbook.coroutines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcookbook.common.ChildJvm;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,6 +84,59 @@ class LatencyServerTest {
             assertThat(client.get(server.uri().resolve("warm-up")).statusCode()).isEqualTo(200);
             assertThat(server.maxInFlight()).isZero();
         }
+    }
+
+    /**
+     * A client that sends its request headers one byte at a time (slowloris) is dropped after the
+     * header timeout, and a normal request is served meanwhile. The JDK reads the timeout once per
+     * JVM, so the server runs in a JVM of its own with a timeout of one second.
+     */
+    @Test
+    void slowHeaderClientIsDroppedWhileOthersAreServed() throws Exception {
+        List<String> options = List.of("-Dsun.net.httpserver.maxReqTime=1", "-Dsun.net.httpserver.timerMillis=100");
+        ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(options, LatencyServer.class, List.of("0ms")))
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        try (ChildJvm.Running child = ChildJvm.start(builder, "latency-server");
+                Client client = new Client()) {
+            URI uri = URI.create(new BufferedReader(new InputStreamReader(child.process().getInputStream(),
+                    StandardCharsets.UTF_8)).readLine());
+            try (Socket slow = new Socket(uri.getHost(), uri.getPort())) {
+                slow.setSoTimeout(30_000); // a safety net: the server drops it long before
+                Thread sender = Thread.ofVirtual().start(() -> trickle(slow, "GET /item/1 HTTP/1.1\r\nHost: x\r\n"
+                        + "X-Slow: " + ".".repeat(300)));
+                try {
+                    assertThat(client.get(uri.resolve("item/2")).statusCode()).isEqualTo(200);
+                    assertThat(readUntilClosed(slow)).as("what the slow client got before it was dropped").isEmpty();
+                } finally {
+                    sender.join();
+                }
+            }
+        }
+    }
+
+    /** Sends one byte every 10 ms until the text is out or the server closed the connection. */
+    private static void trickle(Socket socket, String text) {
+        try {
+            OutputStream out = socket.getOutputStream();
+            for (byte b : text.getBytes(StandardCharsets.US_ASCII)) {
+                out.write(b);
+                out.flush();
+                Thread.sleep(10);
+            }
+        } catch (IOException | InterruptedException closed) {
+            // the server dropped us: the point of the test
+        }
+    }
+
+    /** Everything the server sent until it closed the connection (a reset counts as closed). */
+    private static String readUntilClosed(Socket socket) throws IOException {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        try {
+            socket.getInputStream().transferTo(got);
+        } catch (SocketException reset) {
+            // closed with unread input: the kernel sends a reset
+        }
+        return got.toString(StandardCharsets.US_ASCII);
     }
 
     /** A plain HttpClient on virtual threads, closed with its executor. */
