@@ -1,6 +1,11 @@
 package dev.loomcookbook.coroutines;
 
 import dev.loomcookbook.common.Timing;
+
+import org.eclipse.jetty.client.HttpResponseException;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -29,34 +34,35 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+
 import javax.net.ssl.SSLException;
-import org.eclipse.jetty.client.HttpResponseException;
-import org.eclipse.jetty.http.BadMessageException;
-import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
- * Fetches URLs, one thread per request inside a {@link StructuredTaskScope}: Python's
- * {@code await asyncio.gather(*(fetch(u) for u in urls))} with aiohttp. Results come back in
- * request order whatever the completion order, and every failure (a refused connection, a
- * non-2xx status, a timeout) is a result, not a crash.
+ * Fetches URLs, one thread per request inside a {@link StructuredTaskScope}: Python's {@code await
+ * asyncio.gather(*(fetch(u) for u in urls))} with aiohttp. Results come back in request order
+ * whatever the completion order, and every failure (a refused connection, a non-2xx status, a
+ * timeout) is a result, not a crash.
  *
- * <p>{@link Mode#GATHER} keeps going after failures ({@code return_exceptions=True});
- * {@link Mode#FAIL_FAST} cancels the others at the first failure, interrupting their threads.
- * A {@link Semaphore} limits how many requests are in flight at once, as {@code asyncio.Semaphore}
- * does; another one caps the open connections, as aiohttp's {@code TCPConnector(limit=N)} does.
+ * <p>{@link Mode#GATHER} keeps going after failures ({@code return_exceptions=True}); {@link
+ * Mode#FAIL_FAST} cancels the others at the first failure, interrupting their threads. A {@link
+ * Semaphore} limits how many requests are in flight at once, as {@code asyncio.Semaphore} does;
+ * another one caps the open connections, as aiohttp's {@code TCPConnector(limit=N)} does.
  *
  * <p>Timeouts mean what aiohttp's {@code ClientTimeout(total=..., connect=...)} means: the total
  * covers one request from the wait for a connection through the last byte of the body, and the
- * connect timeout covers opening the connection. <b>A trap of the JDK:</b>
- * {@code HttpRequest.Builder.timeout} ends when the response headers arrive, so a body that
- * trickles in for minutes passes a one-second timeout. The JDK form of {@code total} is to wait
- * for the whole response with a deadline and cancel the exchange when it passes, which also
- * closes its connection:
+ * connect timeout covers opening the connection. <b>A trap of the JDK:</b> {@code
+ * HttpRequest.Builder.timeout} ends when the response headers arrive, so a body that trickles in
+ * for minutes passes a one-second timeout. The JDK form of {@code total} is to wait for the whole
+ * response with a deadline and cancel the exchange when it passes, which also closes its
+ * connection:
+ *
  * {@snippet :
  * CompletableFuture<HttpResponse<Void>> response = client.sendAsync(request, handler);
  * try {
- *     return response.get(total.toNanos(), TimeUnit.NANOSECONDS); // the body included
- * } catch (TimeoutException e) {
+ *     // ClientTimeout(total=...): the deadline covers the body, not only the headers.
+ *     HttpResponse<Void> r = response.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+ *     return new Answer(r.statusCode(), bytes.get());
+ * } catch (TimeoutException | InterruptedException e) {
  *     response.cancel(true); // aborts the exchange and closes its connection
  *     throw e;
  * }
@@ -70,7 +76,9 @@ public final class Fetcher implements AutoCloseable {
 
     /** What happens to the other requests when one fails. */
     public enum Mode {
-        /** {@code gather(*aws, return_exceptions=True)}: every request runs; failures are results. */
+        /**
+         * {@code gather(*aws, return_exceptions=True)}: every request runs; failures are results.
+         */
         GATHER,
         /** Plain {@code gather} / {@code TaskGroup}: the first failure cancels the rest. */
         FAIL_FAST
@@ -97,22 +105,39 @@ public final class Fetcher implements AutoCloseable {
 
     /** How a request ended. */
     public enum Outcome {
-        OK, HTTP_ERROR, TIMEOUT, UNKNOWN_HOST, REFUSED, RESET, TLS, NOT_HTTP, ERROR, CANCELLED
+        OK,
+        HTTP_ERROR,
+        TIMEOUT,
+        UNKNOWN_HOST,
+        REFUSED,
+        RESET,
+        TLS,
+        NOT_HTTP,
+        ERROR,
+        CANCELLED
     }
 
     /** One request's result; {@code status} is -1 and {@code bytes} 0 when no answer came. */
-    public record Result(int index, URI uri, Outcome outcome, int status, long bytes, long nanos, String detail) {
+    public record Result(
+            int index,
+            URI uri,
+            Outcome outcome,
+            int status,
+            long bytes,
+            long nanos,
+            String detail) {
         public boolean ok() {
             return outcome == Outcome.OK;
         }
     }
 
     /**
-     * What a fetcher is: its client, aiohttp's {@code total} and {@code connect} timeouts, the
-     * most requests in flight ({@code asyncio.Semaphore}) and the most open connections
-     * ({@code TCPConnector(limit=...)}).
+     * What a fetcher is: its client, aiohttp's {@code total} and {@code connect} timeouts, the most
+     * requests in flight ({@code asyncio.Semaphore}) and the most open connections ({@code
+     * TCPConnector(limit=...)}).
      */
-    public record Config(Client client, Duration total, Duration connect, int concurrency, int maxConnections) {
+    public record Config(
+            Client client, Duration total, Duration connect, int concurrency, int maxConnections) {
 
         /** Checks every value: timeouts more than zero, limits at least 1. */
         public Config {
@@ -171,14 +196,23 @@ public final class Fetcher implements AutoCloseable {
         default void interrupted(int index, URI uri) {}
     }
 
-    /** A failed request, thrown so that a fail-fast scope sees it, and carried as a result otherwise. */
+    /**
+     * A failed request, thrown so that a fail-fast scope sees it, and carried as a result
+     * otherwise.
+     */
     static final class FetchFailure extends Exception {
         final Outcome outcome;
         final int status;
         final long bytes;
         final long nanos;
 
-        FetchFailure(Outcome outcome, int status, long bytes, long nanos, String message, Throwable cause) {
+        FetchFailure(
+                Outcome outcome,
+                int status,
+                long bytes,
+                long nanos,
+                String message,
+                Throwable cause) {
             super(message, cause, false, false);
             this.outcome = outcome;
             this.status = status;
@@ -192,8 +226,11 @@ public final class Fetcher implements AutoCloseable {
 
     /** One client's GET, the body counted as it arrives (never buffered whole). */
     private interface Transport extends AutoCloseable {
-        /** Sends a GET and waits for the last byte of its body until {@code deadline} (nanoTime). */
-        Answer get(URI uri, long deadline) throws IOException, TimeoutException, InterruptedException;
+        /**
+         * Sends a GET and waits for the last byte of its body until {@code deadline} (nanoTime).
+         */
+        Answer get(URI uri, long deadline)
+                throws IOException, TimeoutException, InterruptedException;
 
         @Override
         void close();
@@ -213,18 +250,20 @@ public final class Fetcher implements AutoCloseable {
         this.connections = new Semaphore(config.maxConnections());
         this.listener = listener;
         this.threadFactory = threadFactory;
-        this.transport = switch (config.client()) {
-            case JETTY -> new JettyTransport(config);
-            case JDK -> new JdkTransport(config);
-        };
+        this.transport =
+                switch (config.client()) {
+                    case JETTY -> new JettyTransport(config);
+                    case JDK -> new JdkTransport(config);
+                };
     }
 
     /**
-     * A fetcher on the default client with a total {@code timeout} per request, at most
-     * {@code concurrency} requests in flight at once, and {@code threadFactory} making the
-     * threads of its scopes.
+     * A fetcher on the default client with a total {@code timeout} per request, at most {@code
+     * concurrency} requests in flight at once, and {@code threadFactory} making the threads of its
+     * scopes.
      */
-    public Fetcher(Duration timeout, int concurrency, Listener listener, ThreadFactory threadFactory) {
+    public Fetcher(
+            Duration timeout, int concurrency, Listener listener, ThreadFactory threadFactory) {
         this(Config.of(timeout).withConcurrency(concurrency), listener, threadFactory);
     }
 
@@ -248,17 +287,22 @@ public final class Fetcher implements AutoCloseable {
 
     // results = await asyncio.gather(*tasks, return_exceptions=True): a joiner that never cancels.
     private List<Result> gather(List<URI> uris) throws InterruptedException {
-        try (var scope = StructuredTaskScope.open(Joiner.<Result>awaitAll(), cf -> configure(cf, "fetch-gather"))) {
+        try (var scope =
+                StructuredTaskScope.open(
+                        Joiner.<Result>awaitAll(), cf -> configure(cf, "fetch-gather"))) {
             List<Subtask<Result>> subtasks = forkAll(scope, uris);
             scope.join();
             return results(subtasks, uris);
         }
     }
 
-    // results = await asyncio.gather(*tasks), or async with TaskGroup(): the first failure cancels the rest.
+    // results = await asyncio.gather(*tasks), or async with TaskGroup(): the first failure cancels
+    // the rest.
     private List<Result> failFast(List<URI> uris) throws InterruptedException {
-        try (var scope = StructuredTaskScope.open(Joiner.<Result>allSuccessfulOrThrow(),
-                cf -> configure(cf, "fetch-fail-fast"))) {
+        try (var scope =
+                StructuredTaskScope.open(
+                        Joiner.<Result>allSuccessfulOrThrow(),
+                        cf -> configure(cf, "fetch-fail-fast"))) {
             List<Subtask<Result>> subtasks = forkAll(scope, uris);
             try {
                 scope.join();
@@ -270,7 +314,8 @@ public final class Fetcher implements AutoCloseable {
     }
 
     /** Our thread factory, and a name that thread dumps show for the scope. */
-    private StructuredTaskScope.Configuration configure(StructuredTaskScope.Configuration cf, String name) {
+    private StructuredTaskScope.Configuration configure(
+            StructuredTaskScope.Configuration cf, String name) {
         return cf.withThreadFactory(threadFactory).withName(name);
     }
 
@@ -288,16 +333,22 @@ public final class Fetcher implements AutoCloseable {
         List<Result> results = new ArrayList<>(subtasks.size());
         for (int i = 0; i < subtasks.size(); i++) {
             Subtask<Result> s = subtasks.get(i);
-            results.add(switch (s.state()) {
-                case SUCCESS -> s.get();
-                case FAILED -> failed(i, uris.get(i), s.exception());
-                case UNAVAILABLE -> cancelled(i, uris.get(i), "cancelled: another request failed first");
-            });
+            results.add(
+                    switch (s.state()) {
+                        case SUCCESS -> s.get();
+                        case FAILED -> failed(i, uris.get(i), s.exception());
+                        case UNAVAILABLE ->
+                                cancelled(
+                                        i, uris.get(i), "cancelled: another request failed first");
+                    });
         }
         return results;
     }
 
-    /** {@code for url in urls: await fetch(url)}; in fail-fast mode the loop stops at the first failure. */
+    /**
+     * {@code for url in urls: await fetch(url)}; in fail-fast mode the loop stops at the first
+     * failure.
+     */
     public List<Result> fetchSequentially(List<URI> uris, Mode mode) throws InterruptedException {
         List<Result> results = new ArrayList<>(uris.size());
         boolean stopped = false;
@@ -318,7 +369,9 @@ public final class Fetcher implements AutoCloseable {
         return results;
     }
 
-    /** One request: take a permit, send, and turn every kind of failure into a {@link FetchFailure}. */
+    /**
+     * One request: take a permit, send, and turn every kind of failure into a {@link FetchFailure}.
+     */
     private Result fetch(int index, URI uri) throws InterruptedException, FetchFailure {
         try {
             permits.acquire(); // async with semaphore:
@@ -344,14 +397,26 @@ public final class Fetcher implements AutoCloseable {
         long deadline = start + config.total().toNanos(); // total: the wait for a connection too
         Answer answer;
         if (!connections.tryAcquire(config.total().toNanos(), TimeUnit.NANOSECONDS)) {
-            throw new FetchFailure(Outcome.TIMEOUT, -1, 0, Timing.since(start), "timed out after "
-                    + Timing.format(config.total()) + " waiting for a free connection", null);
+            throw new FetchFailure(
+                    Outcome.TIMEOUT,
+                    -1,
+                    0,
+                    Timing.since(start),
+                    "timed out after "
+                            + Timing.format(config.total())
+                            + " (no free connection)",
+                    null);
         }
         try {
             answer = transport.get(uri, deadline);
         } catch (TimeoutException e) {
-            throw new FetchFailure(Outcome.TIMEOUT, -1, 0, Timing.since(start),
-                    "timed out after " + Timing.format(config.total()), e);
+            throw new FetchFailure(
+                    Outcome.TIMEOUT,
+                    -1,
+                    0,
+                    Timing.since(start),
+                    "timed out after " + Timing.format(config.total()),
+                    e);
         } catch (IOException e) {
             throw failure(e, uri, Timing.since(start));
         } finally {
@@ -359,20 +424,34 @@ public final class Fetcher implements AutoCloseable {
         }
         long nanos = Timing.since(start);
         if (answer.status() < 200 || answer.status() > 299) {
-            throw new FetchFailure(Outcome.HTTP_ERROR, answer.status(), answer.bytes(), nanos,
-                    "HTTP " + answer.status(), null);
+            throw new FetchFailure(
+                    Outcome.HTTP_ERROR,
+                    answer.status(),
+                    answer.bytes(),
+                    nanos,
+                    "HTTP " + answer.status(),
+                    null);
         }
-        return new Result(index, uri, Outcome.OK, answer.status(), answer.bytes(), nanos, "HTTP " + answer.status());
+        return new Result(
+                index,
+                uri,
+                Outcome.OK,
+                answer.status(),
+                answer.bytes(),
+                nanos,
+                "HTTP " + answer.status());
     }
 
     /** Names a failure in words a user knows, never by a Java class name. */
     private FetchFailure failure(IOException e, URI uri, long nanos) {
         Outcome outcome;
         String message;
-        if (causedBy(e, UnknownHostException.class) || causedBy(e, UnresolvedAddressException.class)) {
+        if (causedBy(e, UnknownHostException.class)
+                || causedBy(e, UnresolvedAddressException.class)) {
             outcome = Outcome.UNKNOWN_HOST;
             message = "cannot resolve host '" + uri.getHost() + "'";
-        } else if (causedBy(e, HttpConnectTimeoutException.class) || causedBy(e, SocketTimeoutException.class)) {
+        } else if (causedBy(e, HttpConnectTimeoutException.class)
+                || causedBy(e, SocketTimeoutException.class)) {
             outcome = Outcome.TIMEOUT;
             message = "connect timed out after " + Timing.format(config.connect());
         } else if (causedBy(e, ConnectException.class)) {
@@ -381,7 +460,8 @@ public final class Fetcher implements AutoCloseable {
         } else if (causedBy(e, SSLException.class)) {
             outcome = Outcome.TLS;
             message = "TLS handshake failed: " + words(cause(e, SSLException.class).getMessage());
-        } else if (causedBy(e, ProtocolException.class) || causedBy(e, BadMessageException.class)
+        } else if (causedBy(e, ProtocolException.class)
+                || causedBy(e, BadMessageException.class)
                 || causedBy(e, HttpResponseException.class)) {
             outcome = Outcome.NOT_HTTP;
             message = "not HTTP: the server's answer has no valid status line";
@@ -440,7 +520,9 @@ public final class Fetcher implements AutoCloseable {
         if (message == null || message.isBlank()) {
             return "failed with no message";
         }
-        return message.replaceAll("\\b(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error):?\\s*", "").strip();
+        return message.replaceAll(
+                        "\\b(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error):?\\s*", "")
+                .strip();
     }
 
     /** Closes the client, waiting for its exchanges and threads. */
@@ -451,7 +533,8 @@ public final class Fetcher implements AutoCloseable {
 
     /** Jetty's client, blocking its caller's virtual thread until the body has arrived. */
     private static final class JettyTransport implements Transport {
-        private final org.eclipse.jetty.client.HttpClient client = new org.eclipse.jetty.client.HttpClient();
+        private final org.eclipse.jetty.client.HttpClient client =
+                new org.eclipse.jetty.client.HttpClient();
 
         JettyTransport(Config config) {
             VirtualThreadPool pool = new VirtualThreadPool();
@@ -465,26 +548,35 @@ public final class Fetcher implements AutoCloseable {
             try {
                 client.start();
             } catch (Exception e) {
-                throw new IllegalStateException("cannot start the HTTP client: " + words(e.getMessage()), e);
+                throw new IllegalStateException(
+                        "cannot start the HTTP client: " + words(e.getMessage()), e);
             }
         }
 
         @Override
-        public Answer get(URI uri, long deadline) throws IOException, TimeoutException, InterruptedException {
+        public Answer get(URI uri, long deadline)
+                throws IOException, TimeoutException, InterruptedException {
             AtomicLong bytes = new AtomicLong();
             CompletableFuture<Integer> status = new CompletableFuture<>();
             // Jetty's timeout() is aiohttp's total: it covers the body and aborts the exchange.
-            var request = client.newRequest(uri)
-                    .timeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
-                            TimeUnit.MILLISECONDS)
-                    .onResponseContent((response, content) -> bytes.addAndGet(content.remaining()));
-            request.send(result -> {
-                if (result.isFailed()) {
-                    status.completeExceptionally(result.getFailure());
-                } else {
-                    status.complete(result.getResponse().getStatus());
-                }
-            });
+            var request =
+                    client.newRequest(uri)
+                            .timeout(
+                                    Math.max(
+                                            1,
+                                            TimeUnit.NANOSECONDS.toMillis(
+                                                    deadline - System.nanoTime())),
+                                    TimeUnit.MILLISECONDS)
+                            .onResponseContent(
+                                    (response, content) -> bytes.addAndGet(content.remaining()));
+            request.send(
+                    result -> {
+                        if (result.isFailed()) {
+                            status.completeExceptionally(result.getFailure());
+                        } else {
+                            status.complete(result.getResponse().getStatus());
+                        }
+                    });
             try {
                 return new Answer(status.get(), bytes.get());
             } catch (InterruptedException e) {
@@ -500,7 +592,8 @@ public final class Fetcher implements AutoCloseable {
             try {
                 client.stop();
             } catch (Exception e) {
-                throw new IllegalStateException("cannot stop the HTTP client: " + words(e.getMessage()), e);
+                throw new IllegalStateException(
+                        "cannot stop the HTTP client: " + words(e.getMessage()), e);
             }
         }
     }
@@ -511,24 +604,32 @@ public final class Fetcher implements AutoCloseable {
         private final HttpClient client;
 
         JdkTransport(Config config) {
-            client = HttpClient.newBuilder()
-                    .executor(executor) // the client's own async work on virtual threads too
-                    .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade offer on every request
-                    .connectTimeout(config.connect())
-                    .followRedirects(HttpClient.Redirect.NORMAL)
-                    .build();
+            client =
+                    HttpClient.newBuilder()
+                            .executor(
+                                    executor) // the client's own async work on virtual threads too
+                            .version(
+                                    HttpClient.Version
+                                            .HTTP_1_1) // no h2c upgrade offer on every request
+                            .connectTimeout(config.connect())
+                            .followRedirects(HttpClient.Redirect.NORMAL)
+                            .build();
         }
 
         @Override
-        public Answer get(URI uri, long deadline) throws IOException, TimeoutException, InterruptedException {
+        public Answer get(URI uri, long deadline)
+                throws IOException, TimeoutException, InterruptedException {
             AtomicLong bytes = new AtomicLong();
             HttpRequest request = HttpRequest.newBuilder(uri).GET().build();
-            CompletableFuture<HttpResponse<Void>> response = client.sendAsync(request,
-                    HttpResponse.BodyHandlers.ofByteArrayConsumer(chunk -> chunk.ifPresent(b -> bytes.addAndGet(b.length))));
+            HttpResponse.BodyHandler<Void> handler =
+                    HttpResponse.BodyHandlers.ofByteArrayConsumer(
+                            chunk -> chunk.ifPresent(b -> bytes.addAndGet(b.length)));
+            CompletableFuture<HttpResponse<Void>> response = client.sendAsync(request, handler);
             try {
                 // ClientTimeout(total=...): the deadline covers the body, not only the headers.
-                return new Answer(response.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS).statusCode(),
-                        bytes.get());
+                HttpResponse<Void> r =
+                        response.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                return new Answer(r.statusCode(), bytes.get());
             } catch (TimeoutException | InterruptedException e) {
                 response.cancel(true); // aborts the exchange and closes its connection
                 throw e;
@@ -552,7 +653,8 @@ public final class Fetcher implements AutoCloseable {
         if (cause instanceof TimeoutException t) {
             throw t;
         }
-        if (cause instanceof java.net.http.HttpTimeoutException t && !(t instanceof HttpConnectTimeoutException)) {
+        if (cause instanceof java.net.http.HttpTimeoutException t
+                && !(t instanceof HttpConnectTimeoutException)) {
             TimeoutException timeout = new TimeoutException(t.getMessage());
             timeout.initCause(t);
             throw timeout;

@@ -3,8 +3,10 @@ package dev.loomcookbook.coroutines;
 import com.sun.management.UnixOperatingSystemMXBean;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+
 import dev.loomcookbook.cli.DurationConverter;
 import dev.loomcookbook.common.ChildJvm;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -27,27 +29,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An HTTP server on 127.0.0.1 and an ephemeral port whose every response comes after a fixed
- * latency, so that concurrent clients can be shown (and tested) with no network. Each handler
- * runs on its own virtual thread; {@link #inFlight()} and {@link #maxInFlight()} count the
- * handlers running at once, which proves client concurrency on the server side.
+ * latency, so that concurrent clients can be shown (and tested) with no network. Each handler runs
+ * on its own virtual thread; {@link #inFlight()} and {@link #maxInFlight()} count the handlers
+ * running at once, which proves client concurrency on the server side.
  *
  * <p>Paths: {@code /warm-up} answers 200 at once and is not counted in flight (a client's first
- * request, to load its machinery before anything is timed); {@code /status/NNN} answers with
- * status NNN; {@code /bytes/N} answers with a body of N bytes; {@code /trickle/N} sends its
- * headers at once and then a body of N bytes, one every {@link #TRICKLE_INTERVAL} (a slow
- * body); {@code /hang} never answers until the server closes; {@code /gate} waits until
- * {@link #openGate()} and then answers as usual; anything else answers 200 with a short text
- * body. A handler counts as in flight from its start until its answer begins, so a client that
- * sends its next request only after an answer never sees the two counted together.
- * {@link #cutShort()} counts the answers whose client closed the connection before their end.
+ * request, to load its machinery before anything is timed); {@code /status/NNN} answers with status
+ * NNN; {@code /bytes/N} answers with a body of N bytes; {@code /trickle/N} sends its headers at
+ * once and then a body of N bytes, one every {@link #TRICKLE_INTERVAL} (a slow body); {@code /hang}
+ * never answers until the server closes; {@code /gate} waits until {@link #openGate()} and then
+ * answers as usual; anything else answers 200 with a short text body. A handler counts as in flight
+ * from its start until its answer begins, so a client that sends its next request only after an
+ * answer never sees the two counted together. {@link #cutShort()} counts the answers whose client
+ * closed the connection before their end.
  *
  * <p>Limits, so that slow or too many clients cannot break it: at most {@link #MAX_CONNECTIONS}
- * connections (more are accepted and closed at once, instead of exhausting the file descriptors),
- * a request whose headers take longer than {@link #HEADER_TIMEOUT} is dropped (a slowloris
- * client), and a listen backlog of {@link #BACKLOG}. The JDK's server reads its limits from
- * system properties once per JVM, when its first server starts: this class sets them, unless
- * they were given on the command line, before it starts its first server.
- * {@link #close()} stops the server and its executor: no thread survives it.
+ * connections (more are accepted and closed at once, instead of exhausting the file descriptors), a
+ * request whose headers take longer than {@link #HEADER_TIMEOUT} is dropped (a slowloris client),
+ * and a listen backlog of {@link #BACKLOG}. The JDK's server reads its limits from system
+ * properties once per JVM, when its first server starts: this class sets them, unless they were
+ * given on the command line, before it starts its first server. {@link #close()} stops the server
+ * and its executor: no thread survives it.
  */
 public final class LatencyServer implements AutoCloseable {
 
@@ -55,11 +57,13 @@ public final class LatencyServer implements AutoCloseable {
     private static final int RESERVED_FDS = 1_000;
 
     /**
-     * The most connections held open at once: half the descriptors this process may open (less
-     * a reserve), since a client in the same JVM needs one descriptor per connection too.
+     * The most connections held open at once: half the descriptors this process may open (less a
+     * reserve), since a client in the same JVM needs one descriptor per connection too.
      */
-    public static final int MAX_CONNECTIONS = intProperty("jdk.httpserver.maxConnections",
-            (int) Math.max(100, (maxFileDescriptors() - RESERVED_FDS) / 2));
+    public static final int MAX_CONNECTIONS =
+            intProperty(
+                    "jdk.httpserver.maxConnections",
+                    (int) Math.max(100, (maxFileDescriptors() - RESERVED_FDS) / 2));
 
     /** How long a client may take to send its request headers before it is dropped. */
     public static final Duration HEADER_TIMEOUT =
@@ -78,11 +82,18 @@ public final class LatencyServer implements AutoCloseable {
         // rest, so a client of 1,000 connections would reconnect after every batch); an
         // unanswered new connection and a slow request are checked once a second; answers go out
         // without Nagle's delay.
-        System.setProperty("sun.net.httpserver.maxIdleConnections", "" + intProperty(
-                "sun.net.httpserver.maxIdleConnections", MAX_CONNECTIONS));
-        System.setProperty("sun.net.httpserver.clockTick", "" + intProperty("sun.net.httpserver.clockTick", 1000));
-        System.setProperty("sun.net.httpserver.timerMillis", "" + intProperty("sun.net.httpserver.timerMillis", 1000));
-        System.setProperty("sun.net.httpserver.nodelay", System.getProperty("sun.net.httpserver.nodelay", "true"));
+        System.setProperty(
+                "sun.net.httpserver.maxIdleConnections",
+                "" + intProperty("sun.net.httpserver.maxIdleConnections", MAX_CONNECTIONS));
+        System.setProperty(
+                "sun.net.httpserver.clockTick",
+                "" + intProperty("sun.net.httpserver.clockTick", 1000));
+        System.setProperty(
+                "sun.net.httpserver.timerMillis",
+                "" + intProperty("sun.net.httpserver.timerMillis", 1000));
+        System.setProperty(
+                "sun.net.httpserver.nodelay",
+                System.getProperty("sun.net.httpserver.nodelay", "true"));
         // The first answer loads the time-zone data for its Date header: load it now, while
         // descriptors are free, not at a moment when a flood of connections may hold them all.
         TimeZone.getTimeZone("GMT");
@@ -232,8 +243,13 @@ public final class LatencyServer implements AutoCloseable {
                 return body;
             }
         }
-        return ("%d from %s after %d ms on a %s thread%n".formatted(status, path, latency.toMillis(),
-                Thread.currentThread().isVirtual() ? "virtual" : "platform")).getBytes(StandardCharsets.UTF_8);
+        return ("%d from %s after %d ms on a %s thread%n"
+                        .formatted(
+                                status,
+                                path,
+                                latency.toMillis(),
+                                Thread.currentThread().isVirtual() ? "virtual" : "platform"))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@code /status/404} -> 404; anything else (or a status out of range) -> 200. */
@@ -255,7 +271,9 @@ public final class LatencyServer implements AutoCloseable {
         }
     }
 
-    /** Stops the server, ends every handler still running, and waits for their threads; idempotent. */
+    /**
+     * Stops the server, ends every handler still running, and waits for their threads; idempotent.
+     */
     @Override
     public void close() {
         if (closing.getCount() == 0) {
@@ -281,8 +299,10 @@ public final class LatencyServer implements AutoCloseable {
     }
 
     private static long maxFileDescriptors() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
-                ? unix.getMaxFileDescriptorCount() : 20_000;
+        return ManagementFactory.getOperatingSystemMXBean()
+                        instanceof UnixOperatingSystemMXBean unix
+                ? unix.getMaxFileDescriptorCount()
+                : 20_000;
     }
 
     /**

@@ -20,19 +20,28 @@ final class FakeServer implements AutoCloseable {
     private FakeServer(String answer) throws IOException {
         socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         byte[] bytes = answer.getBytes(StandardCharsets.US_ASCII);
-        acceptor = Thread.ofVirtual().name("fake-server").start(() -> {
-            while (true) {
-                try (Socket s = socket.accept()) {
-                    InputStream in = s.getInputStream();
-                    in.read(new byte[16 * 1024]); // the request line, or a TLS client hello
-                    s.getOutputStream().write(bytes);
-                } catch (IOException closed) {
-                    if (socket.isClosed()) {
-                        return;
-                    }
-                }
-            }
-        });
+        acceptor =
+                Thread.ofVirtual()
+                        .name("fake-server")
+                        .start(
+                                () -> {
+                                    while (true) {
+                                        try (Socket s = socket.accept()) {
+                                            InputStream in = s.getInputStream();
+                                            in.read(
+                                                    new byte
+                                                            [16
+                                                                    * 1024]); // the request line,
+                                                                              // or a TLS client
+                                                                              // hello
+                                            s.getOutputStream().write(bytes);
+                                        } catch (IOException closed) {
+                                            if (socket.isClosed()) {
+                                                return;
+                                            }
+                                        }
+                                    }
+                                });
     }
 
     /** A server that answers every connection with {@code answer} and closes it. */

@@ -1,6 +1,7 @@
 package dev.loomcookbook.coroutines;
 
 import com.sun.net.httpserver.HttpServer;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,13 +20,15 @@ final class FirstRequestFails implements AutoCloseable {
     FirstRequestFails() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(handlers);
-        server.createContext("/", exchange -> {
-            try (exchange) {
-                exchange.getRequestBody().readAllBytes();
-                boolean first = requests.getAndIncrement() == 0;
-                exchange.sendResponseHeaders(first ? 500 : 200, -1);
-            }
-        });
+        server.createContext(
+                "/",
+                exchange -> {
+                    try (exchange) {
+                        exchange.getRequestBody().readAllBytes();
+                        boolean first = requests.getAndIncrement() == 0;
+                        exchange.sendResponseHeaders(first ? 500 : 200, -1);
+                    }
+                });
         server.start();
     }
 

@@ -44,7 +44,7 @@ class HttpDemoTest {
             assertThat(run.out()).containsSubsequence("item/1", "HTTP 200 OK", "status/503", "FAILED: HTTP 503",
                     refused, "FAILED: connection refused");
             assertThat(run.out().strip().lines().toList().getLast())
-                    .isEqualTo("Requests failed that were not asked to fail (the concurrent run: 2 of 3): exit code 1.");
+                    .isEqualTo("Exit code 1: requests failed (concurrent: 2 of 3).");
         }
     }
 
@@ -79,7 +79,7 @@ class HttpDemoTest {
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.out()).containsSubsequence("sequential", "1", "0", "1", "concurrent", "1", "1", "0");
             assertThat(run.out().strip().lines().toList().getLast())
-                    .isEqualTo("Requests failed that were not asked to fail (the sequential run: 1 of 1): exit code 1.");
+                    .isEqualTo("Exit code 1: requests failed (sequential: 1 of 1).");
         }
     }
 
@@ -102,7 +102,7 @@ class HttpDemoTest {
     @Test
     void helpExplainsTheExitCodes() {
         String help = CliRun.of(new HttpDemo(), "--help").out().replaceAll("\\s+", " ");
-        assertThat(help).contains("Exit codes:").contains("0 every request of every run succeeded, or, with --failures N")
+        assertThat(help).contains("Exit codes:").contains("0 every request of every run succeeded, or, with --failures N, exactly")
                 .contains("1 a request failed that was not asked to fail").contains("2 bad input");
     }
 
@@ -150,6 +150,21 @@ class HttpDemoTest {
             CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--timeout", NO_TIMEOUT, "--urls-file", file.toString());
             assertThat(run.exitCode()).isZero();
             assertThat(run.out()).containsSubsequence(server.uri() + "a", "HTTP 200 OK");
+        }
+    }
+
+    /** Every line fits in 100 columns, however long the URLs and the failures are. */
+    @Test
+    void longUrlsAndFailuresFitIn100Columns() {
+        try (LatencyServer server = LatencyServer.start(Duration.ZERO)) {
+            String longPath = "item/" + "very-long-segment/".repeat(12);
+            CliRun run = CliRun.of(new HttpDemo(), "--timeout", NO_TIMEOUT, "--url", server.uri() + longPath,
+                    "--url", LatencyServer.refusingUri() + "/" + "x".repeat(150), "--url", "http://nosuchhost."
+                    + "y".repeat(80) + ".invalid/");
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.out().lines()).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(100));
+            assertThat(run.out()).contains("HTTP 200 OK").contains("FAILED: connection refused")
+                    .contains("FAILED: cannot resolve host");
         }
     }
 

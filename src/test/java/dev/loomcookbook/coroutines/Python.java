@@ -20,7 +20,8 @@ final class Python {
     /** Whether {@code python3} runs. */
     static boolean present() {
         try {
-            Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
+            Process p =
+                    new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
@@ -33,9 +34,22 @@ final class Python {
 
     /** {@code python3 -m http.server} on 127.0.0.1 and a free port, serving {@code dir}. */
     static HttpServer httpServer(Path dir) throws IOException {
-        Process p = new ProcessBuilder("python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
-                "--directory", dir.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        var lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        Process p =
+                new ProcessBuilder(
+                                "python3",
+                                "-u",
+                                "-m",
+                                "http.server",
+                                "0",
+                                "--bind",
+                                "127.0.0.1",
+                                "--directory",
+                                dir.toString())
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+        var lines =
+                new BufferedReader(
+                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String first = lines.readLine();
         Matcher m = first == null ? null : SERVING.matcher(first);
         if (m == null || !m.find()) {

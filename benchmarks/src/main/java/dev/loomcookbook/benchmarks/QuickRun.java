@@ -1,5 +1,7 @@
 package dev.loomcookbook.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Locale;
 import org.openjdk.jmh.results.RunResult;
@@ -27,6 +29,15 @@ public final class QuickRun {
             System.out.printf(Locale.ROOT, "  ok  %-60s %12.3f %-6s%s%n",
                     p.getBenchmark().replace("dev.loomcookbook.benchmarks.", ""),
                     r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreUnit(), params);
+        }
+        System.out.println("HTTP race against aiohttp, quick mode (20 requests, one batch per client):");
+        Path project = Path.of("").toAbsolutePath();
+        JsonNode race = HttpRace.run(project, HttpRace.Size.QUICK, project.resolve("target/benchmarks/http-race-quick.json"));
+        HttpRace.print(race);
+        for (JsonNode c : race.get("clients")) {
+            if (c.get("client").asText().startsWith("java-") && !c.has("median")) {
+                throw new IllegalStateException("the HTTP race's " + c.get("title").asText() + " failed");
+            }
         }
         System.out.printf(Locale.ROOT, "%d benchmarks ran in %.0f s%n", results.size(), (System.nanoTime() - start) / 1e9);
     }
