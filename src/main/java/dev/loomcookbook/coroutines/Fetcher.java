@@ -541,6 +541,8 @@ public final class Fetcher implements AutoCloseable {
             pool.setName("jetty-client");
             client.setExecutor(pool);
             client.setConnectTimeout(config.connect().toMillis());
+            // Jetty's idle timeout (30 s by default) would end a slow answer before its total.
+            client.setIdleTimeout(config.total().toMillis() + 1_000);
             client.setFollowRedirects(true);
             // The fetcher's own semaphore caps the connections: Jetty should neither cap nor queue.
             client.setMaxConnectionsPerDestination(Math.min(config.maxConnections(), 1 << 20));
