@@ -93,13 +93,10 @@ class LatencyServerTest {
      */
     @Test
     void slowHeaderClientIsDroppedWhileOthersAreServed() throws Exception {
-        List<String> options = List.of("-Dsun.net.httpserver.maxReqTime=1", "-Dsun.net.httpserver.timerMillis=100");
-        ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(options, LatencyServer.class, List.of("0ms")))
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
-        try (ChildJvm.Running child = ChildJvm.start(builder, "latency-server");
+        try (ChildServer child = ChildServer.start("-Dsun.net.httpserver.maxReqTime=1",
+                        "-Dsun.net.httpserver.timerMillis=100");
                 Client client = new Client()) {
-            URI uri = URI.create(new BufferedReader(new InputStreamReader(child.process().getInputStream(),
-                    StandardCharsets.UTF_8)).readLine());
+            URI uri = child.uri();
             try (Socket slow = new Socket(uri.getHost(), uri.getPort())) {
                 slow.setSoTimeout(30_000); // a safety net: the server drops it long before
                 Thread sender = Thread.ofVirtual().start(() -> trickle(slow, "GET /item/1 HTTP/1.1\r\nHost: x\r\n"
@@ -111,6 +108,68 @@ class LatencyServerTest {
                     sender.join();
                 }
             }
+        }
+    }
+
+    /**
+     * Past its connection cap the server closes a new connection at once, without an answer, and
+     * serves again once connections are free. It runs in a JVM of its own with a cap of 4.
+     */
+    @Test
+    void connectionsPastTheCapAreClosedAtOnce() throws Exception {
+        try (ChildServer child = ChildServer.start("-Djdk.httpserver.maxConnections=4",
+                        "-Dsun.net.httpserver.maxReqTime=60");
+                Client client = new Client()) {
+            URI uri = child.uri();
+            List<Socket> held = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    Socket s = new Socket(uri.getHost(), uri.getPort());
+                    s.getOutputStream().write("GET /item/1 HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+                    held.add(s);
+                }
+                try (Socket fifth = new Socket(uri.getHost(), uri.getPort())) {
+                    fifth.setSoTimeout(30_000); // a safety net: the server closes it at once
+                    assertThat(readUntilClosed(fifth)).isEmpty();
+                }
+            } finally {
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
+            assertThat(eventually(() -> client.get(uri.resolve("item/2")).statusCode())).isEqualTo(200);
+        }
+    }
+
+    /** The first answer of {@code call}, retried while the server still counts closed connections. */
+    private static int eventually(java.util.concurrent.Callable<Integer> call) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return call.call();
+            } catch (IOException stillFull) {
+                if (System.nanoTime() > deadline) {
+                    throw stillFull;
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    /** A {@link LatencyServer} in a JVM of its own, with the JDK limits given as options. */
+    private record ChildServer(ChildJvm.Running child, URI uri) implements AutoCloseable {
+        static ChildServer start(String... options) throws IOException {
+            ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(List.of(options), LatencyServer.class,
+                    List.of("0ms"))).redirectError(ProcessBuilder.Redirect.DISCARD);
+            ChildJvm.Running child = ChildJvm.start(builder, "latency-server");
+            String line = new BufferedReader(new InputStreamReader(child.process().getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            return new ChildServer(child, URI.create(line));
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            child.close();
         }
     }
 
