@@ -117,10 +117,7 @@ final class HttpRace {
         if (aiohttp == null) {
             notes.add("No python3 on the PATH can import aiohttp: the aiohttp cases are skipped.");
         } else {
-            notes.add(
-                    "aiohttp ran on "
-                            + aiohttp
-                            + ", the first python3 on the PATH that imports it.");
+            notes.add("aiohttp ran on the first python3 on the PATH that can import it.");
         }
         if (aiohttp != null && uvloop == null) {
             notes.add("No python3 on the PATH can import uvloop: the uvloop case is skipped.");
