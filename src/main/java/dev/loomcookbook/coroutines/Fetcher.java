@@ -515,13 +515,17 @@ public final class Fetcher implements AutoCloseable {
         return null;
     }
 
-    /** A library's message without the Java class names some of them start with. */
+    /**
+     * A library's message without the Java class names some of them start with, or the dump of a
+     * connection's state that Jetty appends.
+     */
     static String words(String message) {
         if (message == null || message.isBlank()) {
             return "failed with no message";
         }
         return message.replaceAll(
                         "\\b(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error):?\\s*", "")
+                .replaceAll("\\s+on oej\\S*@.*$", "") // Jetty appends its connection's state
                 .strip();
     }
 

@@ -220,6 +220,16 @@ class HttpFetchTest {
         }
     }
 
+    /** A library's message loses the class names and the connection dumps some libraries add. */
+    @Test
+    void libraryMessagesLoseClassNames() {
+        assertThat(Fetcher.words("java.io.IOException: Connection reset")).isEqualTo("Connection reset");
+        assertThat(Fetcher.words("HTTP protocol violation: bad response on oejcti.HttpConnectionOverHTTP@15f81da1"
+                + "::oeji.SocketChannelEndPoint@6faa5632[{l=/127.0.0.1:34026}]")).isEqualTo(
+                "HTTP protocol violation: bad response");
+        assertThat(Fetcher.words(null)).isEqualTo("failed with no message");
+    }
+
     /** {@code n} requests to the server's {@code /item/k}. */
     static List<URI> items(LatencyServer server, int n) {
         List<URI> uris = new ArrayList<>();
