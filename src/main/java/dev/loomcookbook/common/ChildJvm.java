@@ -48,10 +48,15 @@ public final class ChildJvm {
 
     /** A child started by {@link #start}; {@link #close()} destroys it and waits (bounded) for it. */
     public record Running(Process process, Thread destroyOnExit) implements AutoCloseable {
+        /** Destroys the child and waits for it; an interrupt cuts the wait short and stays set. */
         @Override
-        public void close() throws IOException, InterruptedException {
+        public void close() throws IOException {
             process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             process.getOutputStream().close();
             try {
                 Runtime.getRuntime().removeShutdownHook(destroyOnExit);

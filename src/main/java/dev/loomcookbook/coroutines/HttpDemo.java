@@ -45,14 +45,13 @@ import java.util.regex.Pattern;
             "By default an embedded server on 127.0.0.1 answers each request after --latency, so no"
                     + " network is needed; --url / --urls-file fetch real URLs instead.",
         },
-        footerHeading = "%nExit codes:%n",
-        footer = {
-            "  0  every request of every run succeeded, or, with --failures N, exactly",
-            "     the N failures asked for happened (the last line says so)",
-            "  1  a request failed that was not asked to fail, in either run (the",
-            "     summary says which run and how many)",
-            "  2  bad input: an unknown option, a value out of range, a malformed URL",
-            "     or URLs file",
+        exitCodeList = {
+            "0:every request of every run succeeded, or, with --failures N, exactly the N failures"
+                    + " asked for happened (the last line says so)",
+            "1:a request failed that was not asked to fail, in either run (the last line says which"
+                    + " run and how many)",
+            "2:a usage error (one line, then this usage): an unknown option, a value out of range, a"
+                    + " malformed URL or URLs file; nothing ran",
         })
 public final class HttpDemo implements Demo {
 

@@ -3,13 +3,13 @@ package dev.loomcookbook.coroutines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcookbook.testing.CliRun;
+import dev.loomcookbook.testing.Python;
 import dev.loomcookbook.coroutines.Fetcher.Result;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,8 +102,9 @@ class HttpDemoTest {
     @Test
     void helpExplainsTheExitCodes() {
         String help = CliRun.of(new HttpDemo(), "--help").out().replaceAll("\\s+", " ");
-        assertThat(help).contains("Exit codes:").contains("0 every request of every run succeeded, or, with --failures N, exactly")
-                .contains("1 a request failed that was not asked to fail").contains("2 bad input");
+        assertThat(help).contains("Exit codes:").contains("0 every request of every run succeeded, or, with --failures N, exactly the N")
+                .contains("1 a request failed that was not asked to fail").contains("2 a usage error")
+                .doesNotContain("0 done");
     }
 
     /** A URL with an invalid port is a usage error before anything starts, from --url or from --urls-file. */
@@ -182,9 +183,9 @@ class HttpDemoTest {
     /** Against Python's own http.server: a file arrives whole, a missing one is a 404; exit 1 for the 404. */
     @Test
     void againstPythonsHttpServer(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Python.present(), "python3 is not on the PATH: skipping the http.server test");
+        Python.assumePresent();
         Files.write(dir.resolve("page.txt"), new byte[2048]);
-        try (Python.HttpServer server = Python.httpServer(dir)) {
+        try (PythonHttpServer server = PythonHttpServer.serving(dir)) {
             CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--timeout", NO_TIMEOUT,
                     "--url", server.uri() + "page.txt", "--url", server.uri() + "missing.txt");
             assertThat(run.exitCode()).isEqualTo(1);

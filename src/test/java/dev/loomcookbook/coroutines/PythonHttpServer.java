@@ -10,30 +10,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The PATH's {@code python3}, for tests that compare with Python's own servers. */
-final class Python {
+/**
+ * {@code python3 -m http.server} on 127.0.0.1 and a free port, for tests that compare with
+ * Python's own server; closing it ends the process and waits for it. Check first with
+ * {@code dev.loomcookbook.testing.Python.assumePresent()}.
+ */
+record PythonHttpServer(Process process, URI uri) implements AutoCloseable {
 
     private static final Pattern SERVING = Pattern.compile("Serving HTTP on \\S+ port (\\d+)");
 
-    private Python() {}
-
-    /** Whether {@code python3} runs. */
-    static boolean present() {
-        try {
-            Process p =
-                    new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     /** {@code python3 -m http.server} on 127.0.0.1 and a free port, serving {@code dir}. */
-    static HttpServer httpServer(Path dir) throws IOException {
+    static PythonHttpServer serving(Path dir) throws IOException {
         Process p =
                 new ProcessBuilder(
                                 "python3",
@@ -56,15 +43,12 @@ final class Python {
             p.destroyForcibly();
             throw new IOException("python3 -m http.server did not start: " + first);
         }
-        return new HttpServer(p, URI.create("http://127.0.0.1:" + m.group(1) + "/"));
+        return new PythonHttpServer(p, URI.create("http://127.0.0.1:" + m.group(1) + "/"));
     }
 
-    /** A running {@code http.server}; closing it ends the process and waits for it. */
-    record HttpServer(Process process, URI uri) implements AutoCloseable {
-        @Override
-        public void close() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
-        }
+    @Override
+    public void close() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 }

@@ -1,0 +1,54 @@
+package dev.loomcookbook.recipes;
+
+import dev.loomcookbook.testing.Python;
+import dev.loomcookbook.testing.RecipeRun;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each Python twin, run with {@code python3}, does what its Java recipe does: the same lines, in
+ * the same order where the order is the claim, after the normalisations the recipe declares.
+ * Skipped, with a message, where no {@code python3} 3.11 or newer is on the PATH.
+ */
+class RecipeTwinsTest {
+
+    /** The twins, started together before the tests: most of their time is asyncio.sleep. */
+    private static final Map<String, CompletableFuture<Python.Result>> TWINS =
+            new ConcurrentHashMap<>();
+
+    static Stream<Recipe> recipes() {
+        return Recipes.all().stream();
+    }
+
+    @BeforeAll
+    static void startTwins() {
+        if (Python.whyMissing() == null) {
+            for (Recipe recipe : Recipes.all()) {
+                TWINS.put(recipe.name(), Python.start(List.of(recipe.pythonFile())));
+            }
+        }
+    }
+
+    @AfterAll
+    static void awaitTwins() {
+        TWINS.values().forEach(twin -> twin.handle((result, failure) -> null).join());
+    }
+
+    /** The twin exits 0 and prints what the Java run prints. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("recipes")
+    void twinDoesWhatTheJavaDoes(Recipe recipe) {
+        Python.assumePresent();
+        Transcript java = Transcript.of(recipe, RecipeRun.lines(recipe));
+        Python.Result twin = TWINS.get(recipe.name()).join();
+        org.assertj.core.api.Assertions.assertThat(twin.exitCode()).as(twin.err()).isZero();
+        java.assertSameAs(Transcript.of(recipe, twin.lines()), recipe.name());
+    }
+}
