@@ -18,6 +18,7 @@ import org.openjdk.jmh.runner.Runner;
  * <p>{@code -Dbenchmarks.args=smoke} runs the same pipeline with tiny settings in a few minutes, to
  * check that it works; its report says in its first line that its numbers mean nothing.
  * {@code -Dbenchmarks.args=report} only re-renders the report from the last results;
+ * {@code -Dbenchmarks.args=race} runs only the HTTP race against aiohttp ({@link HttpRace});
  * {@code -Dbenchmarks.args="jmh CLASS OPTIONS..."} runs JMH's own command line.
  */
 public final class FullRun {
@@ -30,8 +31,12 @@ public final class FullRun {
             org.openjdk.jmh.Main.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (mode.equals("race")) {
+            HttpRace.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (!mode.equals("full") && !mode.equals("smoke") && !mode.equals("report")) {
-            System.err.println("usage: FullRun [full|smoke|report|jmh JMH-OPTIONS...]");
+            System.err.println("usage: FullRun [full|smoke|report|race [smoke]|jmh JMH-OPTIONS...]");
             System.exit(2);
         }
         boolean smoke = mode.equals("smoke");
@@ -54,6 +59,10 @@ public final class FullRun {
             Comparison.run(project, smoke, smoke ? 1 : 3, comparisonJson);
             System.out.println("== Echo servers -> " + project.relativize(echoJson));
             EchoServers.run(project, smoke ? EchoServers.smoke() : EchoServers.full(), echoJson);
+            System.out.println("== HTTP race (Java clients against aiohttp) -> comparison.json, http_race");
+            ObjectNode comparison = (ObjectNode) json.readTree(comparisonJson.toFile());
+            comparison.set("http_race", HttpRace.run(project, smoke ? HttpRace.Size.SMOKE : HttpRace.Size.FULL, results.resolve("http-race.json")));
+            json.writerWithDefaultPrettyPrinter().writeValue(comparisonJson.toFile(), comparison);
             Instant end = Instant.now();
 
             ObjectNode run = json.createObjectNode();

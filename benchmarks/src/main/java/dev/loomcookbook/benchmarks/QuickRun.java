@@ -30,9 +30,23 @@ public final class QuickRun {
                     p.getBenchmark().replace("dev.loomcookbook.benchmarks.", ""),
                     r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreUnit(), params);
         }
+        quickHttpRace();
         quickEchoServers();
-        System.out.printf(Locale.ROOT, "%d benchmarks and the echo servers ran in %.0f s%n", results.size(),
-                (System.nanoTime() - start) / 1e9);
+        System.out.printf(Locale.ROOT, "%d benchmarks, the HTTP race and the echo servers ran in %.0f s%n",
+                results.size(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The HTTP race against aiohttp is not a JMH benchmark: one batch of 20 requests per client. */
+    private static void quickHttpRace() throws Exception {
+        System.out.println("HTTP race against aiohttp, quick mode (20 requests, one batch per client):");
+        Path project = Path.of("").toAbsolutePath();
+        JsonNode race = HttpRace.run(project, HttpRace.Size.QUICK, project.resolve("target/benchmarks/http-race-quick.json"));
+        HttpRace.print(race);
+        for (JsonNode c : race.get("clients")) {
+            if (c.get("client").asText().startsWith("java-") && !c.has("median")) {
+                throw new IllegalStateException("the HTTP race's " + c.get("title").asText() + " failed");
+            }
+        }
     }
 
     /** The echo servers are not JMH benchmarks (each server is a process of its own): one tiny round. */

@@ -159,6 +159,7 @@ final class Report {
         cluster();
         pythonComparison();
         echoServers();
+        httpRace();
     }
 
     // --- sections -------------------------------------------------------------------------
@@ -197,12 +198,37 @@ final class Report {
         } else {
             md.append("| 1M sleepers in less memory than CPython asyncio | not measured | — |\n");
         }
+        httpTargets();
         md.append('\n');
         if (!whyMissed.isEmpty()) {
             md.append("### Why the missed targets miss\n\n");
             whyMissed.forEach(w -> md.append("- ").append(w).append("\n"));
             md.append('\n');
         }
+    }
+
+    /** The HTTP race's targets: the demo's client against aiohttp on uvloop, and against the floor. */
+    private void httpTargets() {
+        Optional<Double> demo = raceMedian("java-jetty");
+        Optional<Double> uvloop = raceMedian("aiohttp-uvloop");
+        boolean missed = targetRow("HTTP race: the demo's client ≥ aiohttp on uvloop (time ratio)",
+                demo.flatMap(d -> uvloop.map(u -> u / d)), 1.0, true, "×");
+        missed |= targetRow("HTTP race: the demo's client within 1.5× of the latency floor",
+                demo.map(d -> d * 1000 / comparison.path("http_race").path("latency_ms").asDouble(100)), 1.5, false, "×");
+        if (missed) {
+            whyMissed.add("**HTTP race.** Server and client share the 2 cores, so a batch of 1,000 requests costs the "
+                    + "server's CPU plus the client's, on top of the 100 ms wait: the profile of the clients is in the "
+                    + "http section of the README (JFR, `jdk.CPUTimeSample`).");
+        }
+    }
+
+    private Optional<Double> raceMedian(String client) {
+        for (JsonNode c : comparison.path("http_race").path("clients")) {
+            if (c.get("client").asText().equals(client) && c.has("median")) {
+                return Optional.of(c.get("median").asDouble());
+            }
+        }
+        return Optional.empty();
     }
 
     /** Writes a target's row; returns whether it was measured and missed. */
@@ -726,6 +752,59 @@ final class Report {
                                         (factor - ratio) / factor * 100))
                 .append(" |\n");
         return !met;
+    }
+
+    /** The HTTP race (see {@link HttpRace}): wall time per batch, requests/s, peak RSS, the floor. */
+    private void httpRace() throws IOException {
+        md.append("## HTTP race: Java clients against aiohttp\n\n");
+        JsonNode race = comparison.path("http_race");
+        if (race.isMissingNode()) {
+            md.append("Not run.\n\n");
+            return;
+        }
+        int requests = race.get("requests").asInt();
+        int latency = race.get("latency_ms").asInt();
+        md.append(String.format(Locale.ROOT, "%,d GETs at once, each answered after %d ms by one server in its own JVM "
+                + "(`LatencyServer`), the same for every client; each client in a fresh process, the clients "
+                + "alternating for %d round(s) of %d timed batches after a warm-up. The floor is the latency, %d ms. "
+                + "Java: the http demo's own `Fetcher` (a virtual thread per request in a `StructuredTaskScope`). "
+                + "aiohttp: one `ClientSession`, no connection limit. Peak RSS is the client process's VmHWM.%n%n",
+                requests, latency, race.get("rounds").asInt(), race.get("batches_per_round").asInt(), latency));
+        race.path("notes").forEach(n -> md.append("_").append(n.asText()).append("_  \n"));
+        md.append("\n| client | wall time per batch (median, min–max) | requests/s | × floor | peak RSS "
+                + "| vs aiohttp on uvloop |\n|---|---|---|---|---|---|\n");
+        JsonNode uvloop = null;
+        for (JsonNode c : race.get("clients")) {
+            if (c.get("client").asText().equals("aiohttp-uvloop") && c.has("median")) {
+                uvloop = c;
+            }
+        }
+        DefaultCategoryDataset ds = new DefaultCategoryDataset();
+        for (JsonNode c : race.get("clients")) {
+            md.append("| ").append(c.get("title").asText()).append(" | ");
+            if (!c.has("median")) {
+                md.append("skipped: ").append(c.path("skipped").asText("no result")).append(" | — | — | — | — |\n");
+                continue;
+            }
+            double median = c.get("median").asDouble();
+            md.append(String.format(Locale.ROOT, "%s s (%s–%s) | %,.0f | %s× | %s | %s |%n", num(median),
+                    num(c.get("min").asDouble()), num(c.get("max").asDouble()), c.get("requests_per_s").asDouble(),
+                    num(c.get("floor_multiple").asDouble()),
+                    c.has("peak_rss_kb") ? kb(c.get("peak_rss_kb").asLong()) : "—",
+                    uvloop == null ? "—" : num(uvloop.get("median").asDouble() / median) + "×"));
+            ds.addValue(median * 1000, "median", c.get("title").asText());
+        }
+        md.append("\n_").append(machineLine).append("_\n\n");
+        if (ds.getColumnCount() > 0) {
+            JFreeChart chart = ChartFactory.createBarChart(String.format(Locale.ROOT,
+                    "HTTP race: %,d GETs at once, %d ms server latency", requests, latency), null,
+                    "ms per batch (median)", ds, PlotOrientation.HORIZONTAL, false, false, false);
+            ValueMarker floor = new ValueMarker(latency);
+            floor.setPaint(Color.RED);
+            floor.setLabel("floor " + latency + " ms");
+            chart.getCategoryPlot().addRangeMarker(floor);
+            chart(chart, "http-race.png", "HTTP race");
+        }
     }
 
     // --- helpers --------------------------------------------------------------------------
