@@ -1,0 +1,41 @@
+package dev.loomcookbook.sync;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Waiting in the tests of this package for something to have happened, never for a time: each
+ * wait ends as soon as its condition holds, and fails after 30 s (a safety net, not a guess).
+ */
+final class Waits {
+
+    private static final long LIMIT_SECONDS = 30;
+
+    private Waits() {}
+
+    /** Waits until {@code latch} is open. */
+    static void await(CountDownLatch latch) throws InterruptedException {
+        if (!latch.await(LIMIT_SECONDS, TimeUnit.SECONDS)) {
+            throw new AssertionError("latch not released within " + LIMIT_SECONDS + " s");
+        }
+    }
+
+    /** Waits until {@code condition} holds, checking it again every 0.1 ms. */
+    static void until(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIMIT_SECONDS);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not within " + LIMIT_SECONDS + " s: " + what);
+            }
+            LockSupport.parkNanos(100_000);
+        }
+    }
+
+    /** Waits until {@code thread} is parked, waiting (with or without a timeout) for something. */
+    static void untilParked(Thread thread) {
+        until(thread + " parks", () -> thread.getState() == Thread.State.WAITING
+                || thread.getState() == Thread.State.TIMED_WAITING);
+    }
+}
