@@ -12,7 +12,9 @@ import java.util.function.BooleanSupplier;
 /**
  * {@code await asyncio.sleep(0)}: a long computation steps aside between chunks so that other
  * tasks run. On a virtual thread that is {@link Thread#yield()}: the thread unmounts and queues
- * behind the virtual threads waiting for a carrier ({@code Thread.sleep(0)} does the same).
+ * behind the virtual threads waiting for a carrier. {@code Thread.sleep(0)} yields as well on
+ * JDK 25, and is closer still: like an {@code await}, it is where a cancellation is noticed (it
+ * throws {@link InterruptedException} if the thread was interrupted), which {@code yield()} is not.
  *
  * <p>It is rarely needed. asyncio has one thread, so a coroutine that never awaits stops every
  * other task. The JDK's scheduler has a carrier per core: a busy virtual thread holds one of them

@@ -3,10 +3,8 @@ package dev.loomcookbook.sync;
 import dev.loomcookbook.common.ChildJvm;
 import dev.loomcookbook.common.CpuWork;
 import dev.loomcookbook.futures.Offload;
-import dev.loomcookbook.recipes.Recipe;
-import java.io.ByteArrayOutputStream;
+import dev.loomcookbook.testing.RecipeRun;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A child JVM whose virtual-thread scheduler has one carrier, as asyncio has one loop thread.
@@ -61,6 +60,9 @@ final class OneCarrier {
             Map<String, String> answers = new LinkedHashMap<>();
             out.lines().filter(line -> line.contains("\t")).forEach(line -> answers.put(
                     line.substring(0, line.indexOf('\t')), line.substring(line.indexOf('\t') + 1)));
+            if (!"1".equals(answers.get("parallelism"))) {
+                throw new AssertionError("the child's scheduler did not have one carrier: " + out);
+            }
             return answers;
         }
     }
@@ -74,6 +76,14 @@ final class OneCarrier {
         scenarios.put("parallelism", () -> System.getProperty(
                 "jdk.virtualThreadScheduler.parallelism"));
         scenarios.put("yielding", () -> otherRanDuring(other -> YieldToOthers.compute(other::get)));
+        scenarios.put("sleeping-zero", () -> otherRanDuring(other -> {
+            long sum = 0;
+            for (int chunk = 0; chunk < BUSY_CHUNKS && !other.get(); chunk++) {
+                sum += CpuWork.count(chunk, 1_000);
+                Thread.sleep(0);
+            }
+            return sum;
+        }));
         scenarios.put("not-yielding", () -> otherRanDuring(other -> {
             long sum = 0;
             for (int chunk = 0; chunk < BUSY_CHUNKS; chunk++) {
@@ -86,8 +96,8 @@ final class OneCarrier {
                 return otherRanDuring(other -> Offload.call(pool, () -> spinUntil(other)));
             }
         });
-        scenarios.put("sleep-zero", () -> lastLine(YieldToOthers.RECIPE));
-        scenarios.put("to-thread", () -> String.join("|", linesOf(BlockingCalls.RECIPE)));
+        scenarios.put("sleep-zero", () -> String.join("|", RecipeRun.lines(YieldToOthers.RECIPE)));
+        scenarios.put("to-thread", () -> String.join("|", RecipeRun.lines(BlockingCalls.RECIPE)));
         for (Map.Entry<String, Callable<String>> scenario : scenarios.entrySet()) {
             System.out.println(scenario.getKey() + "\t" + scenario.getValue().call());
         }
@@ -106,18 +116,22 @@ final class OneCarrier {
     static String otherRanDuring(Busy busy) throws Exception {
         AtomicBoolean otherRan = new AtomicBoolean();
         AtomicBoolean during = new AtomicBoolean();
+        AtomicReference<Exception> failure = new AtomicReference<>();
         Thread[] other = new Thread[1];
         Thread busyThread = Thread.ofVirtual().start(() -> {
             other[0] = Thread.ofVirtual().start(() -> otherRan.set(true));
             try {
                 busy.work(otherRan);
+                during.set(otherRan.get());
             } catch (Exception e) {
-                throw new IllegalStateException(e);
+                failure.set(e);
             }
-            during.set(otherRan.get());
         });
         busyThread.join();
         other[0].join();
+        if (failure.get() != null) {
+            return "the busy work failed: " + failure.get();
+        }
         return "during=" + during.get() + " after=" + otherRan.get();
     }
 
@@ -129,17 +143,5 @@ final class OneCarrier {
             sum += CpuWork.count(sum, 1_000);
         }
         return sum;
-    }
-
-    private static List<String> linesOf(Recipe recipe) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            recipe.body().run(out);
-        }
-        return bytes.toString(StandardCharsets.UTF_8).lines().toList();
-    }
-
-    private static String lastLine(Recipe recipe) throws Exception {
-        return linesOf(recipe).getLast();
     }
 }

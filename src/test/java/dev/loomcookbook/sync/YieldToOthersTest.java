@@ -3,6 +3,7 @@ package dev.loomcookbook.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,6 @@ class YieldToOthersTest {
     @BeforeAll
     static void runTheOneCarrierChild() throws Exception {
         oneCarrier = OneCarrier.results();
-        assertThat(oneCarrier).containsEntry("parallelism", "1");
     }
 
     /** On one carrier compute() yields between chunks: a waiting virtual thread runs meanwhile. */
@@ -33,6 +33,34 @@ class YieldToOthersTest {
     @Test
     void cpuWorkWithoutAYieldHoldsTheOnlyCarrier() {
         assertThat(oneCarrier).containsEntry("not-yielding", "during=false after=true");
+    }
+
+    /** On one carrier Thread.sleep(0) yields too: a waiting virtual thread runs meanwhile. */
+    @Test
+    void sleepZeroYieldsToo() {
+        assertThat(oneCarrier).containsEntry("sleeping-zero", "during=true after=true");
+    }
+
+    /**
+     * Thread.sleep(0) is where an interrupt is noticed, as an await is where a cancellation is:
+     * it throws InterruptedException; Thread.yield() returns with the interrupt still pending.
+     */
+    @Test
+    void sleepZeroNoticesAnInterruptAndYieldDoesNot() throws Exception {
+        AtomicReference<String> outcome = new AtomicReference<>();
+        Thread thread = Thread.ofVirtual().start(() -> {
+            Thread.currentThread().interrupt();
+            Thread.yield();
+            boolean stillPending = Thread.currentThread().isInterrupted();
+            try {
+                Thread.sleep(0);
+                outcome.set("sleep(0) returned");
+            } catch (InterruptedException e) {
+                outcome.set("yield() left it pending: " + stillPending + "; sleep(0) threw");
+            }
+        });
+        thread.join();
+        assertThat(outcome).hasValue("yield() left it pending: true; sleep(0) threw");
     }
 
     /** The recipe's own run says the same on one carrier as on several. */
