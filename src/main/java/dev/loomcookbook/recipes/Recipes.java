@@ -1,5 +1,12 @@
 package dev.loomcookbook.recipes;
 
+import dev.loomcookbook.executors.BoundedMap;
+import dev.loomcookbook.executors.CompletionOrder;
+import dev.loomcookbook.executors.ExecutorMap;
+import dev.loomcookbook.executors.FutureOutcome;
+import dev.loomcookbook.executors.PoolInitializer;
+import dev.loomcookbook.executors.ShutdownCancelFutures;
+import dev.loomcookbook.executors.WaitModes;
 import dev.loomcookbook.queues.ProducerConsumer;
 import dev.loomcookbook.sync.BlockingCalls;
 import dev.loomcookbook.sync.LockedCounter;
@@ -72,7 +79,14 @@ public final class Recipes {
             new Section("subprocesses", List.of()),
             new Section("the event loop", List.of()),
             new Section("futures", List.of()),
-            new Section("concurrent.futures", List.of()),
+            new Section("concurrent.futures", List.of(
+                    ExecutorMap.RECIPE,
+                    BoundedMap.RECIPE,
+                    CompletionOrder.RECIPE,
+                    WaitModes.RECIPE,
+                    FutureOutcome.RECIPE,
+                    PoolInitializer.RECIPE,
+                    ShutdownCancelFutures.RECIPE)),
             new Section("patterns", List.of()));
 
     private Recipes() {}
