@@ -18,9 +18,9 @@ import java.util.function.BooleanSupplier;
  *
  * <p>It is rarely needed. asyncio has one thread, so a coroutine that never awaits stops every
  * other task. The JDK's scheduler has a carrier per core: a busy virtual thread holds one of them
- * and the others keep running; every blocking call unmounts anyway; and long CPU work belongs on a
- * platform pool ({@code recipes to-thread}). {@code Thread.yield()} matters when every carrier is
- * busy, as on a one-carrier scheduler, which is where the tests prove what it does.
+ * and the others keep running; a blocking call unmounts the thread anyway; and long CPU work
+ * belongs on a platform pool ({@code recipes to-thread}). {@code Thread.yield()} matters when
+ * every carrier is busy, as on a one-carrier scheduler, where the tests prove what it does.
  */
 public final class YieldToOthers {
 
