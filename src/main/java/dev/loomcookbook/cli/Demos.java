@@ -1,5 +1,6 @@
 package dev.loomcookbook.cli;
 
+import dev.loomcookbook.cluster.ClusterDemo;
 import dev.loomcookbook.coroutines.CoroutinesDemo;
 import dev.loomcookbook.coroutines.HttpDemo;
 import dev.loomcookbook.eventloop.CarrierLoopDemo;
@@ -33,6 +34,7 @@ public final class Demos {
             FuturesDemo::new,
             OffloadDemo::new,
             PoolingDemo::new,
+            ClusterDemo::new,
             PinningDemo::new,
             PsTreeCommand::new
     );

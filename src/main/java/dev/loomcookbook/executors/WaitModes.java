@@ -36,15 +36,16 @@ public final class WaitModes {
             CompletionService<String> done = new ExecutorCompletionService<>(pool);
             slow = done.submit(() -> waitFor(release));              // blocks until released
             fast = done.submit(() -> "fast");
-            out.println("FIRST_COMPLETED: " + done.take().get() + ", pending " + pending(slow, fast));
+            out.println("FIRST_COMPLETED: " + done.take().get()
+                    + ", pending " + pending(List.of(slow, fast)));
 
             failing = done.submit(() -> Steps.fail("boom"));
             Future<String> failed = firstFailed(done, 2);             // slow, failing are left
             out.println("FIRST_EXCEPTION: " + failed.exceptionNow().getMessage()
-                    + ", pending " + pending(slow, failing));
+                    + ", pending " + pending(List.of(slow, failing)));
             release.countDown();
         }                                                             // close() waits for all
-        out.println("ALL_COMPLETED: pending " + pending(slow, fast, failing));
+        out.println("ALL_COMPLETED: pending " + pending(List.of(slow, fast, failing)));
         // @end
     }
 
@@ -62,9 +63,8 @@ public final class WaitModes {
     }
     // @end
 
-    @SafeVarargs
-    static long pending(Future<String>... futures) {
-        return List.of(futures).stream().filter(f -> !f.isDone()).count();
+    static long pending(List<Future<String>> futures) {
+        return futures.stream().filter(f -> !f.isDone()).count();
     }
 
     static String waitFor(CountDownLatch release) throws InterruptedException {

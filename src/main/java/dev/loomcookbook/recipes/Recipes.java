@@ -17,14 +17,22 @@ import dev.loomcookbook.sync.StartSignal;
 import dev.loomcookbook.sync.WaitForItems;
 import dev.loomcookbook.sync.YieldToOthers;
 import dev.loomcookbook.tasks.AsCompleted;
+import dev.loomcookbook.tasks.AsCompletedTasks;
 import dev.loomcookbook.tasks.Cancel;
+import dev.loomcookbook.tasks.CancelFromOutside;
 import dev.loomcookbook.tasks.CancelInGroup;
+import dev.loomcookbook.tasks.CancelMessage;
 import dev.loomcookbook.tasks.ContextVars;
 import dev.loomcookbook.tasks.CreateTask;
+import dev.loomcookbook.tasks.CtrlC;
+import dev.loomcookbook.tasks.CurrentTask;
 import dev.loomcookbook.tasks.Gather;
 import dev.loomcookbook.tasks.GatherReturnExceptions;
+import dev.loomcookbook.tasks.NeverAwaited;
+import dev.loomcookbook.tasks.NeverRetrieved;
 import dev.loomcookbook.tasks.Shield;
 import dev.loomcookbook.tasks.TaskGroup;
+import dev.loomcookbook.tasks.TaskGroupCancel;
 import dev.loomcookbook.tasks.ThreeTasks;
 import dev.loomcookbook.tasks.WaitAllCompleted;
 import dev.loomcookbook.tasks.WaitFirstCompleted;
@@ -56,12 +64,20 @@ public final class Recipes {
                     WaitFirstCompleted.RECIPE,
                     WaitAllCompleted.RECIPE,
                     AsCompleted.RECIPE,
-                    TaskGroup.RECIPE)),
+                    AsCompletedTasks.RECIPE,
+                    TaskGroup.RECIPE,
+                    CurrentTask.RECIPE,
+                    NeverRetrieved.RECIPE,
+                    NeverAwaited.RECIPE)),
             new Section("timeouts and cancellation", List.of(
                     WaitFor.RECIPE,
                     Cancel.RECIPE,
+                    CancelMessage.RECIPE,
                     CancelInGroup.RECIPE,
-                    Shield.RECIPE)),
+                    TaskGroupCancel.RECIPE,
+                    CancelFromOutside.RECIPE,
+                    Shield.RECIPE,
+                    CtrlC.RECIPE)),
             new Section("context variables", List.of(
                     ContextVars.RECIPE)),
             new Section("synchronization", List.of(

@@ -1,5 +1,6 @@
 package dev.loomcookbook.tasks;
 
+import dev.loomcookbook.cli.Bounds;
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
 import dev.loomcookbook.cli.VersionProvider;
@@ -13,10 +14,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,7 +34,7 @@ import picocli.CommandLine.Spec;
             "Without --example: the book's three tasks (factorial, fibonacci, binomial coefficient), "
                     + "each a forked subtask pausing after every step. With --example: small examples, "
                     + "one per asyncio operation (--example list names them).",
-            "Bounds: --pause at most 1 min; it applies to the three tasks only (the examples use fixed 100 ms steps)."
+            "--pause applies to the three tasks only (the examples use fixed 100 ms steps)."
         })
 public final class TasksDemo implements Demo {
 
@@ -50,14 +49,17 @@ public final class TasksDemo implements Demo {
             ProducerConsumer.RECIPE, ContextVars.RECIPE);
 
     /** A longer pause makes the three tasks take hours (10 pauses). */
-    static final Duration MAX_PAUSE = Duration.ofMinutes(1);
+    static final class PauseBounds extends Bounds.Durations {
+        PauseBounds() {
+            super(Duration.ZERO, Duration.ofMinutes(1));
+        }
+    }
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--pause", defaultValue = "1s", paramLabel = "DURATION",
-            description = "Pause after each step of the three tasks, like asyncio.sleep(1); at most 1 min "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pause", defaultValue = "1s", paramLabel = "DURATION", converter = PauseBounds.class,
+            description = "Pause after each step of the three tasks, like asyncio.sleep(1).")
     Duration pause;
 
     @Option(names = {"-e", "--example"}, split = ",", paramLabel = "NAME",
@@ -119,9 +121,6 @@ public final class TasksDemo implements Demo {
 
     /** Rejects option combinations that would otherwise be silently ignored. */
     private void validate() {
-        if (pause.compareTo(MAX_PAUSE) > 0) {
-            throw usage("--pause must be at most " + Timing.format(MAX_PAUSE) + ", but was " + Timing.format(pause));
-        }
         if (!given("--example")) {
             return;
         }
@@ -130,12 +129,7 @@ public final class TasksDemo implements Demo {
         if (exampleNames.isEmpty() || typed.stream().flatMap(v -> Stream.of(v.split(",", -1))).anyMatch(String::isBlank)) {
             throw usage("--example needs a name for each entry (run 'tasks --example list' to see them)");
         }
-        Set<String> seen = new HashSet<>();
-        for (String name : exampleNames) {
-            if (!seen.add(name)) {
-                throw usage("example '" + name + "' is given twice in --example");
-            }
-        }
+        Cli.requireDistinct(spec, "--example", exampleNames);
         for (String alone : List.of("list", "all")) {
             if (exampleNames.contains(alone) && exampleNames.size() > 1) {
                 throw usage("'" + alone + "' must be alone in --example, but was given with "
@@ -185,7 +179,7 @@ public final class TasksDemo implements Demo {
             table.row(o.name(), o.steps(), o.line(), Timing.format(o.finishedNanos()));
         }
         table.print(out);
-        out.printf("wall time: %s for %d steps of %s: about %d pauses (the longest task), not %d"
+        out.printf("wall time: %s for %d steps of %s:%n  about %d pauses (the longest task), not %d"
                 + " (one after another)%n", Timing.format(wall), totalSteps, Timing.format(pause),
                 longest, totalSteps);
         RecipePrinter.printDiffers(ThreeTasks.RECIPE, out);

@@ -33,6 +33,8 @@ final class JmhSettings {
                 .param("siblings", "100")
                 .param("requests", "20")
                 .param("callbacks", "10000")
+                .param("members", "1")
+                .param("stepsPerItem", "200000")
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT);
     }

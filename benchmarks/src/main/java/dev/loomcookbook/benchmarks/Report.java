@@ -78,7 +78,7 @@ final class Report {
             String cls = full.substring(full.lastIndexOf('.', dot - 1) + 1, dot);
             Map<String, String> params = new LinkedHashMap<>();
             if (r.has("params")) {
-                r.get("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+                r.get("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
             }
             JsonNode pm = r.get("primaryMetric");
             JsonNode alloc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");
@@ -156,6 +156,7 @@ final class Report {
         generic("EventLoopDispatch", "6. EventLoop.callSoon dispatch",
                 "Callbacks scheduled with `callSoon` and run by `runForever` on one thread.",
                 "EventLoop (branch eventloop) was not available to this build.");
+        cluster();
         pythonComparison();
     }
 
@@ -435,6 +436,42 @@ final class Report {
         plot.setRangeAxis(logAxis(unit, lo, hi));
         ((XYLineAndShapeRenderer) plot.getRenderer()).setDefaultShapesVisible(true);
         chart(chart, "cancellation-latency.png", "Cancellation latency");
+    }
+
+    private void cluster() {
+        md.append("## 7. Beyond one machine: a Hazelcast cluster on this machine\n\n");
+        if (of("ClusterExecutor").isEmpty()) {
+            md.append("Not run.\n\n");
+            return;
+        }
+        md.append("Member JVMs on 127.0.0.1 (").append(param("ClusterExecutor", "members"))
+                .append(" of them, started once per trial) and a lite member in the benchmark JVM")
+                .append(" that sends the tasks: a trivial task's round trip, and the fan-out of")
+                .append(" section 1 through `ClusterMap`, beside the local pools of the same run.")
+                .append(" The members' combined RSS is in the run's log")
+                .append(" (`members' combined RSS`).\n\n");
+        Optional<Double> seq = score("CpuFanOut", "sequential");
+        Optional<Double> fan = score("ClusterExecutor", "clusterFanOut");
+        md.append("| what | cluster | ProcessPool (cores) | platform pool (cores) |\n")
+                .append("|---|---|---|---|\n");
+        md.append("| trivial round trip | ")
+                .append(cell(score("ClusterExecutor", "clusterRoundTrip"), " µs")).append(" | ")
+                .append(cell(score("TaskOverhead", "processPoolRoundTrip"), " µs")).append(" | ")
+                .append(cell(score("TaskOverhead", "platformPoolRoundTrip"), " µs"))
+                .append(" |\n");
+        md.append("| fan-out, time per batch | ").append(cell(fan, " ms")).append(" | ")
+                .append(cell(score("CpuFanOut", "processPoolCores"), " ms")).append(" | ")
+                .append(cell(score("CpuFanOut", "platformPoolCores"), " ms")).append(" |\n");
+        md.append("| fan-out speed-up vs sequential (limit ").append(cores).append(") | ")
+                .append(cell(seq.flatMap(s -> fan.map(f -> s / f)), "")).append(" | ")
+                .append(cell(speedUp(seq, "processPoolCores"), "")).append(" | ")
+                .append(cell(speedUp(seq, "platformPoolCores"), "")).append(" |\n");
+        md.append("\n_").append(machineLine).append("_\n\n");
+    }
+
+    /** A measured value with its unit, or a dash. */
+    private static String cell(Optional<Double> value, String unit) {
+        return value.map(v -> num(v) + unit).orElse("—");
     }
 
     /** A table of whatever a class measured, or the reason it is missing. */
