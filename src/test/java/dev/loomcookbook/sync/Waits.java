@@ -1,26 +1,19 @@
 package dev.loomcookbook.sync;
 
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * Waiting in the tests of this package for something to have happened, never for a time: each
- * wait ends as soon as its condition holds, and fails after 30 s (a safety net, not a guess).
+ * Waiting in the tests of this package until a condition holds, never for a time: each wait
+ * ends as soon as its condition holds, and fails after 30 s (a safety net, not a guess). For a
+ * latch, {@code testing.Latches.await}.
  */
 final class Waits {
 
     private static final long LIMIT_SECONDS = 30;
 
     private Waits() {}
-
-    /** Waits until {@code latch} is open. */
-    static void await(CountDownLatch latch) throws InterruptedException {
-        if (!latch.await(LIMIT_SECONDS, TimeUnit.SECONDS)) {
-            throw new AssertionError("latch not released within " + LIMIT_SECONDS + " s");
-        }
-    }
 
     /** Waits until {@code condition} holds, checking it again every 0.1 ms. */
     static void until(String what, BooleanSupplier condition) {
