@@ -7,7 +7,16 @@ import dev.loomcookbook.executors.FutureOutcome;
 import dev.loomcookbook.executors.PoolInitializer;
 import dev.loomcookbook.executors.ShutdownCancelFutures;
 import dev.loomcookbook.executors.WaitModes;
+import dev.loomcookbook.queues.LifoOrder;
+import dev.loomcookbook.queues.NoWait;
+import dev.loomcookbook.queues.PriorityOrder;
 import dev.loomcookbook.queues.ProducerConsumer;
+import dev.loomcookbook.queues.QueueShutdown;
+import dev.loomcookbook.queues.TaskDoneJoin;
+import dev.loomcookbook.subprocess.CommunicateInput;
+import dev.loomcookbook.subprocess.ExecStreams;
+import dev.loomcookbook.subprocess.KillOnTimeout;
+import dev.loomcookbook.subprocess.ShellOrExec;
 import dev.loomcookbook.sync.BlockingCalls;
 import dev.loomcookbook.sync.LockedCounter;
 import dev.loomcookbook.sync.OverRelease;
@@ -90,9 +99,18 @@ public final class Recipes {
                     YieldToOthers.RECIPE,
                     BlockingCalls.RECIPE)),
             new Section("queues", List.of(
-                    ProducerConsumer.RECIPE)),
+                    ProducerConsumer.RECIPE,
+                    TaskDoneJoin.RECIPE,
+                    QueueShutdown.RECIPE,
+                    PriorityOrder.RECIPE,
+                    LifoOrder.RECIPE,
+                    NoWait.RECIPE)),
             new Section("streams", List.of()),
-            new Section("subprocesses", List.of()),
+            new Section("subprocesses", List.of(
+                    ExecStreams.RECIPE,
+                    CommunicateInput.RECIPE,
+                    KillOnTimeout.RECIPE,
+                    ShellOrExec.RECIPE)),
             new Section("the event loop", List.of()),
             new Section("futures", List.of()),
             new Section("concurrent.futures", List.of(

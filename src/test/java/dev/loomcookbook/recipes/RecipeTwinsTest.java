@@ -2,11 +2,12 @@ package dev.loomcookbook.recipes;
 
 import dev.loomcookbook.testing.Python;
 import dev.loomcookbook.testing.RecipeRun;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,40 +21,37 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RecipeTwinsTest {
 
-    /** The twins, run before the tests, several at once: most of their time is asyncio.sleep. */
+    /** Each recipe's twin, run before the tests. */
     private static final Map<String, CompletableFuture<Python.Result>> TWINS =
             new ConcurrentHashMap<>();
 
-    /**
-     * How many twins run at once: two per core. Each spends most of its time asleep, but all of
-     * them starting at once crowd a small, busy machine past a twin's one-minute limit.
-     */
-    private static final Semaphore RUNNING =
-            new Semaphore(2 * Runtime.getRuntime().availableProcessors());
+    /** How many twins run at once: most of their time is asyncio.sleep. */
+    private static final int LANES = 2 * Runtime.getRuntime().availableProcessors();
 
     static Stream<Recipe> recipes() {
         return Recipes.all().stream();
     }
 
+    /**
+     * Runs every twin before the tests, a few at a time: each twin's time limit counts from its
+     * own start, and dozens of interpreters started at once on a small, busy machine only queue
+     * for the CPU. All have ended before the first test, so none counts as a test's leak.
+     */
     @BeforeAll
     static void runTwins() {
         if (Python.whyMissing() == null) {
-            for (Recipe recipe : Recipes.all()) {
-                TWINS.put(recipe.name(), CompletableFuture.supplyAsync(
-                        () -> runTwin(recipe), Thread::startVirtualThread));
+            CompletableFuture<?> idle = CompletableFuture.completedFuture(null);
+            List<CompletableFuture<?>> lanes = new ArrayList<>(Collections.nCopies(LANES, idle));
+            List<Recipe> recipes = Recipes.all();
+            for (int i = 0; i < recipes.size(); i++) {
+                List<String> twin = List.of(recipes.get(i).pythonFile());
+                CompletableFuture<Python.Result> run = lanes.get(i % LANES)
+                        .handle((result, failure) -> null)
+                        .thenCompose(previous -> Python.start(twin));   // after the lane's last
+                lanes.set(i % LANES, run);
+                TWINS.put(recipes.get(i).name(), run);
             }
-            // Every twin ends here, so each test only reads its outcome and starts nothing.
             awaitTwins();
-        }
-    }
-
-    /** Runs {@code recipe}'s twin once one of the {@link #RUNNING} places is free. */
-    private static Python.Result runTwin(Recipe recipe) {
-        RUNNING.acquireUninterruptibly();
-        try {
-            return Python.start(List.of(recipe.pythonFile())).join();
-        } finally {
-            RUNNING.release();
         }
     }
 

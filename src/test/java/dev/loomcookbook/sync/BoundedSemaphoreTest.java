@@ -100,7 +100,7 @@ class BoundedSemaphoreTest {
                 return null;
             });
             Waits.until("the waiter has started", () -> waiter.get() != null);
-            Waits.untilParked(waiter.get());
+            Waits.untilParkedIn(waiter.get(), BoundedSemaphore.class, "acquire");
             assertThat(acquired).isNotDone();
             sem.release();
             acquired.get();
@@ -121,7 +121,7 @@ class BoundedSemaphoreTest {
                 failure.set(e);
             }
         });
-        Waits.untilParked(waiter);
+        Waits.untilParkedIn(waiter, BoundedSemaphore.class, "acquire");
         waiter.interrupt();
         waiter.join();
         assertThat(failure.get()).isInstanceOf(InterruptedException.class);

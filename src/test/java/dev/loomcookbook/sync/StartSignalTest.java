@@ -37,7 +37,7 @@ class StartSignalTest {
                 }));
             }
             Waits.until("three workers started", () -> workers.size() == 3);
-            workers.forEach(Waits::untilParked);
+            workers.forEach(w -> Waits.untilParkedIn(w, StartSignal.class, "worker"));
             assertThat(printed.size()).as("bytes printed before set()").isZero();
             assertThat(results).noneMatch(Future::isDone);
             go.countDown();

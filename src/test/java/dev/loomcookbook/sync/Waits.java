@@ -1,5 +1,6 @@
 package dev.loomcookbook.sync;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -26,9 +27,17 @@ final class Waits {
         }
     }
 
-    /** Waits until {@code thread} is parked, waiting (with or without a timeout) for something. */
-    static void untilParked(Thread thread) {
-        until(thread + " parks", () -> thread.getState() == Thread.State.WAITING
-                || thread.getState() == Thread.State.TIMED_WAITING);
+    /**
+     * Waits until {@code thread} is parked (waiting, with or without a timeout) inside
+     * {@code type.method}, for example {@code untilParkedIn(t, BoundedSemaphore.class, "acquire")}.
+     */
+    static void untilParkedIn(Thread thread, Class<?> type, String method) {
+        until(thread + " parks in " + type.getSimpleName() + "." + method, () -> {
+            Thread.State state = thread.getState();
+            return (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
+                    && Arrays.stream(thread.getStackTrace()).anyMatch(frame ->
+                            frame.getClassName().equals(type.getName())
+                                    && frame.getMethodName().equals(method));
+        });
     }
 }
