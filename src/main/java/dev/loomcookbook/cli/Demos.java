@@ -10,6 +10,7 @@ import dev.loomcookbook.futures.OffloadDemo;
 import dev.loomcookbook.inspect.PinningDemo;
 import dev.loomcookbook.inspect.PsTreeCommand;
 import dev.loomcookbook.pooling.PoolingDemo;
+import dev.loomcookbook.streams.StreamsDemo;
 import dev.loomcookbook.tasks.TasksDemo;
 import dev.loomcookbook.tasks.scheduler.SchedulerDemo;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class Demos {
     private static final List<Supplier<Demo>> ALL = List.of(
             CoroutinesDemo::new,
             HttpDemo::new,
+            StreamsDemo::new,
             EventLoopDemo::new,
             CarrierLoopDemo::new,
             TasksDemo::new,

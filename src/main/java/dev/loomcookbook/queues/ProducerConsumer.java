@@ -14,7 +14,8 @@ public final class ProducerConsumer {
     /** This recipe: {@code recipes queue}. */
     public static final Recipe RECIPE = Recipe.of("queue", "asyncio.Queue(maxsize=2)",
                     ProducerConsumer.class, ProducerConsumer::run)
-            .differs("no task_done()/join() here: one STOP marker per consumer ends them")
+            .differs("BlockingQueue has no task_done()/join(): STOP markers end the consumers"
+                    + " (queue-join)")
             .normalise("^consumer \\d got", "a consumer got")
             .anyOrder("^a consumer got");
 

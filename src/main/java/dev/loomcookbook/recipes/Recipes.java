@@ -23,7 +23,14 @@ import dev.loomcookbook.subprocess.CommunicateInput;
 import dev.loomcookbook.subprocess.ExecStreams;
 import dev.loomcookbook.subprocess.KillOnTimeout;
 import dev.loomcookbook.subprocess.ShellOrExec;
+import dev.loomcookbook.sync.BlockingCalls;
+import dev.loomcookbook.sync.LockedCounter;
+import dev.loomcookbook.sync.OverRelease;
+import dev.loomcookbook.sync.PhaseBarrier;
 import dev.loomcookbook.sync.SemaphoreLimit;
+import dev.loomcookbook.sync.StartSignal;
+import dev.loomcookbook.sync.WaitForItems;
+import dev.loomcookbook.sync.YieldToOthers;
 import dev.loomcookbook.tasks.AsCompleted;
 import dev.loomcookbook.tasks.AsCompletedTasks;
 import dev.loomcookbook.tasks.Cancel;
@@ -89,7 +96,14 @@ public final class Recipes {
             new Section("context variables", List.of(
                     ContextVars.RECIPE)),
             new Section("synchronization", List.of(
-                    SemaphoreLimit.RECIPE)),
+                    LockedCounter.RECIPE,
+                    StartSignal.RECIPE,
+                    WaitForItems.RECIPE,
+                    SemaphoreLimit.RECIPE,
+                    OverRelease.RECIPE,
+                    PhaseBarrier.RECIPE,
+                    YieldToOthers.RECIPE,
+                    BlockingCalls.RECIPE)),
             new Section("queues", List.of(
                     ProducerConsumer.RECIPE,
                     TaskDoneJoin.RECIPE,
