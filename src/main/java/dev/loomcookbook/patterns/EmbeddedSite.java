@@ -1,33 +1,28 @@
 package dev.loomcookbook.patterns;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
+import dev.loomcookbook.streams.StreamConnection;
+import dev.loomcookbook.streams.StreamReader;
+import dev.loomcookbook.streams.StreamServer;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A small HTTP server of the project's on 127.0.0.1 and an ephemeral port: the "site" or "host"
- * of the pattern recipes and their tests, with counters they can trust. Each connection is served
- * on its own virtual thread; every answer closes its connection ({@code Connection: close}).
+ * of the pattern recipes and their tests, with counters they can trust. It speaks just enough
+ * HTTP/1.1 over the project's {@link StreamServer} (one virtual thread per connection), as the
+ * twins' site does over {@code asyncio.start_server}: every answer closes its connection
+ * ({@code Connection: close}).
  *
  * <p>It exists because of one thing the JDK's {@code com.sun.net.httpserver.HttpServer} cannot
  * do: tell a handler that its client hung up before the answer. A {@linkplain #hang(String)
@@ -48,6 +43,8 @@ public final class EmbeddedSite implements AutoCloseable {
 
     /** The longest request head read. */
     private static final int HEAD_LIMIT = 8 * 1024;
+
+    private static final byte[] END_OF_HEAD = "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     /** What a handler answers: a status and a text body. */
     public record Answer(int status, String body) {
@@ -74,9 +71,9 @@ public final class EmbeddedSite implements AutoCloseable {
         private final EmbeddedSite site;
         private final String path;
         private final int number;
-        private final InputStream in;
+        private final StreamReader in;
 
-        private Request(EmbeddedSite site, String path, int number, InputStream in) {
+        private Request(EmbeddedSite site, String path, int number, StreamReader in) {
             this.site = site;
             this.path = path;
             this.number = number;
@@ -100,7 +97,7 @@ public final class EmbeddedSite implements AutoCloseable {
          */
         public Answer awaitHangUp() throws IOException {
             try {
-                while (in.read() >= 0) {
+                while (in.read(1024).length > 0) {
                     // a client sends nothing after its request: wait for the end of the stream
                 }
             } catch (IOException e) {
@@ -138,10 +135,11 @@ public final class EmbeddedSite implements AutoCloseable {
         }
     }
 
+    private static final InetAddress LOOPBACK = loopback();
+
     private final String name;
     private final Duration latency;
-    private final ServerSocket listener;
-    private final ExecutorService threads;
+    private final StreamServer server;
     private final Gauge gauge = new Gauge();
     private final Gauge shared;
     private final Map<String, Handler> routes = new ConcurrentHashMap<>();
@@ -150,15 +148,18 @@ public final class EmbeddedSite implements AutoCloseable {
     private final ReentrantLock hangUpLock = new ReentrantLock();
     private final Condition hungUp = hangUpLock.newCondition();
     private int hangUps;
-    private volatile boolean closed;
 
-    private EmbeddedSite(String name, Duration latency, Gauge shared, ServerSocket listener) {
+    private EmbeddedSite(String name, Duration latency, Gauge shared) {
         this.name = name;
         this.latency = latency;
         this.shared = shared;
-        this.listener = listener;
-        this.threads = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("site-" + name + "-", 0).factory());
+        this.server = StreamServer.builder(this::serve)
+                .host(LOOPBACK)
+                .backlog(1000)
+                .limit(HEAD_LIMIT)
+                .name("site-" + name)
+                .onClose(closed -> { })                  // a client gone is counted, not logged
+                .start();
     }
 
     /** Starts a site called {@code name} whose pages answer at once. */
@@ -181,17 +182,15 @@ public final class EmbeddedSite implements AutoCloseable {
         if (latency.isNegative()) {
             throw new IllegalArgumentException("latency must not be negative: " + latency);
         }
-        ServerSocket listener;
+        return new EmbeddedSite(name, latency, shared);
+    }
+
+    private static InetAddress loopback() {
         try {
-            listener = new ServerSocket();
-            listener.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}),
-                    0), 1000);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the embedded site " + name, e);
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        } catch (UnknownHostException e) {
+            throw new AssertionError("a literal address needs no lookup", e);
         }
-        EmbeddedSite site = new EmbeddedSite(name, latency, shared, listener);
-        site.threads.execute(site::acceptAll);
-        return site;
     }
 
     /** The site's name. */
@@ -206,7 +205,7 @@ public final class EmbeddedSite implements AutoCloseable {
 
     /** The URI of {@code path} on this site. */
     public URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + listener.getLocalPort() + path);
+        return URI.create("http://127.0.0.1:" + server.port() + path);
     }
 
     /** Answers {@code path} with {@code body}, after the site's latency. */
@@ -309,49 +308,26 @@ public final class EmbeddedSite implements AutoCloseable {
         }
     }
 
-    private void acceptAll() {
-        while (!closed) {
-            Socket socket;
-            try {
-                socket = listener.accept();
-            } catch (IOException e) {
-                return;                                  // closed
-            }
-            try {
-                threads.execute(() -> serve(socket));
-            } catch (RejectedExecutionException e) {
-                closeQuietly(socket);                    // closing
-                return;
-            }
+    /** One connection: a request, its answer if it has one, and the connection closes. */
+    private void serve(StreamConnection connection) throws IOException {
+        String head = new String(connection.reader().readuntil(END_OF_HEAD),
+                StandardCharsets.ISO_8859_1);
+        String[] line = head.substring(0, head.indexOf("\r\n")).split(" ");
+        Answer answer;
+        if (line.length != 3 || !line[1].startsWith("/") || !line[2].startsWith("HTTP/1.")) {
+            answer = new Answer(400, "bad request\n");
+        } else if (!line[0].equals("GET")) {
+            answer = new Answer(405, "only GET is served\n");
+        } else {
+            answer = dispatch(line[1].split("\\?", 2)[0], connection.reader());
         }
-    }
-
-    private void serve(Socket socket) {
-        try (socket) {
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            String head = readHead(in);
-            if (head == null) {
-                return;
-            }
-            String[] line = head.substring(0, head.indexOf("\r\n")).split(" ");
-            Answer answer;
-            if (line.length != 3 || !line[1].startsWith("/") || !line[2].startsWith("HTTP/1.")) {
-                answer = new Answer(400, "bad request\n");
-            } else if (!line[0].equals("GET")) {
-                answer = new Answer(405, "only GET is served\n");
-            } else {
-                answer = dispatch(line[1].split("\\?", 2)[0], in);
-            }
-            if (answer != null) {
-                write(socket.getOutputStream(), answer);
-            }
-        } catch (IOException e) {
-            // the client went away, or close() ended this connection: nothing to answer
+        if (answer != null) {
+            connection.writer().write(encode(answer));
         }
     }
 
     /** The answer for {@code path}, counted in flight until it is ready; null for none. */
-    private Answer dispatch(String path, InputStream in) {
+    private Answer dispatch(String path, StreamReader in) {
         total.incrementAndGet();
         int number = requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
         Handler handler = routes.get(path);
@@ -376,33 +352,15 @@ public final class EmbeddedSite implements AutoCloseable {
         }
     }
 
-    /** The request line and headers, up to the blank line; null if the client closed first. */
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;                                 // of "\r\n\r\n"
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                return null;
-            }
-            head.write(b);
-            if (head.size() > HEAD_LIMIT) {
-                throw new IOException("request head longer than " + HEAD_LIMIT + " bytes");
-            }
-            matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private static void write(OutputStream out, Answer answer) throws IOException {
+    private static byte[] encode(Answer answer) {
         byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + answer.status() + " " + reason(answer.status()) + "\r\n"
+        byte[] head = ("HTTP/1.1 " + answer.status() + " " + reason(answer.status()) + "\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Length: " + body.length + "\r\n"
-                + "Connection: close\r\n\r\n";
-        out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-        out.write(body);
-        out.flush();
+                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return all;
     }
 
     private static String reason(int status) {
@@ -417,27 +375,9 @@ public final class EmbeddedSite implements AutoCloseable {
         };
     }
 
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-    }
-
-    /** Stops listening, interrupts every handler still running and waits for it; idempotent. */
+    /** Stops listening, ends every handler still running and waits for it; idempotent. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // the accepting thread ends either way
-        }
-        threads.shutdownNow();                           // interrupts, which closes sockets
-        threads.close();                                 // waits for every handler thread
+        server.close();                                  // resets connections, interrupts handlers
     }
 }
