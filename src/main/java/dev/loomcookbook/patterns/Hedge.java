@@ -75,16 +75,19 @@ public final class Hedge {
                         started[index - 1].await();  // or no answer within the delay
                         failed[index - 1].await(delay.toNanos(), TimeUnit.NANOSECONDS);
                     }
+                    if (Thread.interrupted()) {      // cancelled meanwhile: never start
+                        throw new InterruptedException();
+                    }
                     started[index].countDown();
-                    boolean answered = false;
                     try {
-                        T answer = next.call();
-                        answered = true;
-                        return answer;
-                    } finally {
-                        if (!answered) {
-                            failed[index].countDown();   // the next one need not wait
+                        return next.call();
+                    } catch (InterruptedException e) {
+                        throw e;                     // cancelled: nothing more starts for it
+                    } catch (Throwable t) {
+                        if (!Thread.currentThread().isInterrupted()) {
+                            failed[index].countDown();   // failed: the next one starts at once
                         }
+                        throw t;
                     }
                 });
             }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
+import java.util.concurrent.StructuredTaskScope.Subtask;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleSupplier;
@@ -23,10 +24,11 @@ import java.util.function.Predicate;
  * retries; the failure thrown carries the earlier ones as suppressed exceptions.
  *
  * <p>With a {@linkplain #withDeadline(Duration) deadline}, the tries run in a
- * {@link StructuredTaskScope} whose timeout interrupts whatever is running when it passes, a try
- * in flight or a backoff, as {@code async with asyncio.timeout(t)} cancels the task; then
- * {@link #call} throws {@link TimeoutException}. The deadline is real time; the backoff waits on
- * the policy's {@link Ticker}, which tests replace.
+ * {@link StructuredTaskScope} beside a subtask that waits out the deadline; whichever ends first
+ * ends the other, so the deadline interrupts whatever is running when it passes, a try in flight
+ * or a backoff, as {@code async with asyncio.timeout(t)} cancels the task; then {@link #call}
+ * throws {@link TimeoutException}. The deadline and the backoffs are waited out on the policy's
+ * {@link Ticker}, the real clock unless a test gives it one it moves by hand.
  *
  * <p>A policy is immutable: each {@code with...} method returns a new one.
  */
@@ -159,21 +161,27 @@ public final class RetryPolicy {
         if (deadline == null) {
             return tryUntilDone(attempt);
         }
-        try (var scope = StructuredTaskScope.open(Joiner.<T>anySuccessfulResultOrThrow(),
-                cf -> cf.withTimeout(deadline))) {
-            scope.fork(() -> tryUntilDone(attempt));
-            return scope.join();
-        } catch (StructuredTaskScope.TimeoutException e) {
-            throw new TimeoutException("no success within the deadline of "
-                    + deadline.toMillis() + " ms");
-        } catch (StructuredTaskScope.FailedException e) {
-            if (e.getCause() instanceof Exception failure) {
-                throw failure;
+        // The first of the two to end cancels the other.
+        try (var scope = StructuredTaskScope.open(Joiner.<Object>allUntil(ended -> true))) {
+            Subtask<T> tried = scope.fork(() -> tryUntilDone(attempt));
+            scope.fork(() -> {
+                ticker.sleep(deadline.toNanos());
+                return null;
+            });
+            scope.join();
+            switch (tried.state()) {
+                case SUCCESS -> {
+                    return tried.get();
+                }
+                case FAILED -> {
+                    if (tried.exception() instanceof Exception failure) {
+                        throw failure;
+                    }
+                    throw (Error) tried.exception();
+                }
+                default -> throw new TimeoutException("no success within the deadline of "
+                        + deadline.toMillis() + " ms");
             }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
         }
     }
 

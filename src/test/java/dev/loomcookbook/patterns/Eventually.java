@@ -1,6 +1,7 @@
 package dev.loomcookbook.patterns;
 
 import dev.loomcookbook.inspect.ThreadDump;
+import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -25,19 +26,22 @@ final class Eventually {
 
     /**
      * Waits until {@code count} threads of this JVM (virtual ones included, read from a thread
-     * dump) are parked with a frame of {@code method} (for example
-     * {@code java.util.concurrent.Semaphore.acquire}) on their stack.
+     * dump) are parked with a frame of each of {@code methods} on their stack, for example
+     * {@code java.util.concurrent.Semaphore.acquire} (a frame matches a method whose name starts
+     * so, as lambdas are named {@code lambda$call$0}).
      */
-    static void awaitParkedIn(String method, int count) throws InterruptedException {
-        await(count + " threads parked in " + method, () -> parkedIn(method) == count);
+    static void awaitParkedIn(int count, String... methods) throws InterruptedException {
+        await(count + " threads parked in " + String.join(" and ", methods),
+                () -> parkedIn(methods) == count);
     }
 
-    /** The threads parked now with a frame of {@code method} on their stack. */
-    static long parkedIn(String method) {
+    /** The threads parked now with a frame of each of {@code methods} on their stack. */
+    static long parkedIn(String... methods) {
         return ThreadDump.ofThisJvm().containers().stream()
                 .flatMap(c -> c.threads().stream())
                 .filter(t -> t.state().startsWith("WAITING") || t.state().startsWith("TIMED"))
-                .filter(t -> t.stack().stream().anyMatch(frame -> frame.contains(method + "(")))
+                .filter(t -> Arrays.stream(methods).allMatch(method -> t.stack().stream()
+                        .anyMatch(frame -> frame.contains(method))))
                 .count();
     }
 }

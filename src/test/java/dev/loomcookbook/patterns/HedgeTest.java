@@ -124,6 +124,33 @@ class HedgeTest {
     }
 
     /**
+     * A try that ends by an interrupt was cancelled, not failed: the next one still waits for the
+     * delay (a day here; it is seen waiting, then the caller is interrupted) and never starts.
+     */
+    @Test
+    void aCancelledTryDoesNotStartTheNext() throws Exception {
+        var hedges = new AtomicInteger();
+        var failure = new AtomicReference<Throwable>();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                Hedge.after(A_DAY).call(List.<Callable<String>>of(
+                        () -> {
+                            throw new InterruptedException("cancelled from within");
+                        },
+                        () -> "hedge " + hedges.incrementAndGet()));
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        Eventually.awaitParkedIn(1, "java.util.concurrent.CountDownLatch.await",
+                "patterns.Hedge.lambda$call");
+        caller.interrupt();
+        caller.join();
+        assertThat(failure.get()).isInstanceOf(InterruptedException.class);
+        assertThat(hedges).hasValue(0);
+    }
+
+    /**
      * Against two sites: the hedge's answer wins and the slow site sees its client hang up. (The
      * fast site answers once the slow one has its request, so that there is one to cancel.)
      */

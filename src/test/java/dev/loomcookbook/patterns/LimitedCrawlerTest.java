@@ -36,7 +36,7 @@ class LimitedCrawlerTest {
             Future<LimitedCrawler.Crawl> crawl = crawler.submit(
                     () -> LimitedCrawler.crawl(site.uri(), 1, 10, 2));
             Eventually.await("two requests in flight", () -> site.inFlight() == 2);
-            Eventually.awaitParkedIn(ACQUIRE, 3);
+            Eventually.awaitParkedIn(3, ACQUIRE, "patterns.LimitedCrawler.newLinks");
             assertThat(site.inFlight()).isEqualTo(2);
             assertThat(site.requests()).isEqualTo(1 + 2);
             release.countDown();
@@ -66,7 +66,7 @@ class LimitedCrawlerTest {
             Future<LimitedCrawler.Crawl> crawl = crawler.submit(
                     () -> LimitedCrawler.crawl(root.uri(), 1, 3, 2));
             Eventually.await("three requests in flight", () -> inAll.now() == 3);
-            Eventually.awaitParkedIn(ACQUIRE, 3);
+            Eventually.awaitParkedIn(3, ACQUIRE, "patterns.LimitedCrawler.newLinks");
             assertThat(inAll.now()).isEqualTo(3);
             release.countDown();
             assertThat(crawl.get().levels().get(1)).hasSize(6);

@@ -3,6 +3,7 @@ package dev.loomcookbook.patterns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcookbook.testing.Blocked;
 import dev.loomcookbook.testing.Latches;
 import java.io.IOException;
 import java.time.Duration;
@@ -106,32 +107,73 @@ class RetryPolicyTest {
         assertThat(succeeded).isEqualTo(2);
     }
 
-    /** The deadline interrupts a try in flight: call() throws TimeoutException after one try. */
+    /**
+     * The deadline interrupts a try in flight when the ticker reaches it, not before: call()
+     * then throws TimeoutException after that one try.
+     */
     @Test
-    void theDeadlineInterruptsATryInFlight() {
+    void theDeadlineInterruptsATryInFlight() throws Exception {
+        var ticker = new ManualTicker();
+        var entered = new CountDownLatch(1);
         var interrupted = new CountDownLatch(1);
         var tries = new AtomicInteger();
-        RetryPolicy policy = RetryPolicy.exponential(MS_20, 5).withDeadline(Duration.ofMillis(20));
-        assertThatThrownBy(() -> policy.call(n -> {
+        RetryPolicy policy = RetryPolicy.exponential(MS_20, 5).withTicker(ticker)
+                .withDeadline(Duration.ofMillis(300));
+        var caller = Blocked.start(Thread.ofVirtual().factory(), () -> policy.call(n -> {
             tries.incrementAndGet();
+            entered.countDown();
             return Latches.blockUntilInterrupted(interrupted);
-        })).isInstanceOf(TimeoutException.class).hasMessageContaining("20 ms");
+        }));
+        Latches.await(entered);
+        ticker.awaitSleepers(1);                              // the deadline, waiting
+        ticker.advance(Duration.ofMillis(299));
+        assertThat(interrupted.getCount()).isEqualTo(1);
+        ticker.advance(Duration.ofMillis(1));
+        assertThatThrownBy(() -> caller.result().join()).cause()
+                .isInstanceOf(TimeoutException.class).hasMessageContaining("300 ms");
         assertThat(interrupted.getCount()).isZero();
         assertThat(tries).hasValue(1);
     }
 
-    /** The deadline interrupts a backoff too: a ticker that never moves waits until then. */
+    /** The deadline interrupts a backoff too: it passes while the backoff still has to run. */
     @Test
-    void theDeadlineInterruptsABackoff() {
+    void theDeadlineInterruptsABackoff() throws Exception {
         var ticker = new ManualTicker();
         var tries = new AtomicInteger();
-        RetryPolicy policy = RetryPolicy.exponential(MS_20, 5).withTicker(ticker)
-                .withDeadline(Duration.ofMillis(20));
-        assertThatThrownBy(() -> policy.call(n -> {
+        RetryPolicy policy = RetryPolicy.exponential(MS_20, 5).withJitter(() -> 1.0)
+                .withTicker(ticker).withDeadline(Duration.ofMillis(10));
+        var caller = Blocked.start(Thread.ofVirtual().factory(), () -> policy.call(n -> {
             tries.incrementAndGet();
             throw new IOException("down");
-        })).isInstanceOf(TimeoutException.class);
+        }));
+        ticker.awaitSleepers(2);                              // the deadline and a 20 ms backoff
+        ticker.advance(Duration.ofMillis(10));
+        assertThatThrownBy(() -> caller.result().join()).cause()
+                .isInstanceOf(TimeoutException.class);
         assertThat(tries).hasValue(1);
+        assertThat(ticker.sleepers()).isZero();
+    }
+
+    /** A success before the deadline is returned, and the deadline's wait ends with the call. */
+    @Test
+    void aSuccessEndsTheDeadlinesWait() throws Exception {
+        var ticker = new ManualTicker();
+        RetryPolicy policy = RetryPolicy.exponential(MS_20, 5).withTicker(ticker)
+                .withDeadline(Duration.ofDays(1));
+        String answer = policy.call(n -> "at once");
+        assertThat(answer).isEqualTo("at once");
+        assertThat(ticker.sleepers()).isZero();
+    }
+
+    /** A failure that is not retried ends the call before the deadline, with that failure. */
+    @Test
+    void aFailureBeforeTheDeadlineIsThrownAsIs() {
+        var ticker = new ManualTicker();
+        RetryPolicy policy = RetryPolicy.exponential(MS_20, 5).withTicker(ticker)
+                .withDeadline(Duration.ofDays(1));
+        assertThatThrownBy(() -> policy.call(n -> {
+            throw new IllegalStateException("404");
+        })).isInstanceOf(IllegalStateException.class).hasMessage("404");
         assertThat(ticker.sleepers()).isZero();
     }
 

@@ -15,14 +15,18 @@ class StepDeadlinesTest {
 
     private static final Duration A_DAY = Duration.ofDays(1);
 
-    /** A step past its own timeout is skipped; its request hangs up; the next step still runs. */
+    /**
+     * A step past its own timeout is skipped, and the next step still runs. (Whether its request
+     * reached the site within the 20 ms depends on the machine: the one that did hung up.)
+     */
     @Test
     void aStepTimeoutSkipsOnlyThatStep() throws Exception {
         try (var site = EmbeddedSite.start("shop").hang("/slow").page("/fast", "fine\n")) {
             assertThat(StepDeadlines.step(site.uri("/slow"), Duration.ofMillis(20)))
                     .isEqualTo("skipped, no answer within 20 ms");
             assertThat(StepDeadlines.step(site.uri("/fast"), A_DAY)).isEqualTo("fine");
-            assertThat(site.awaitHangUps(1, Duration.ofSeconds(30))).isTrue();
+            assertThat(site.awaitHangUps(site.requests("/slow"), Duration.ofSeconds(30)))
+                    .isTrue();
         }
     }
 
