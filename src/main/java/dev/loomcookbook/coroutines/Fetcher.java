@@ -4,6 +4,7 @@ import dev.loomcookbook.common.Timing;
 
 import org.eclipse.jetty.client.HttpResponseException;
 import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 import java.io.EOFException;
@@ -22,7 +23,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -539,6 +542,12 @@ public final class Fetcher implements AutoCloseable {
     private static final class JettyTransport implements Transport {
         private final org.eclipse.jetty.client.HttpClient client =
                 new org.eclipse.jetty.client.HttpClient();
+        /**
+         * The last failed handshake per host and port. When a handshake fails while Jetty is still
+         * writing the request, the exchange may fail with the closed connection instead of the
+         * TLS failure; this keeps the cause that a user needs to see.
+         */
+        private final Map<String, SSLException> failedHandshakes = new ConcurrentHashMap<>();
 
         JettyTransport(Config config) {
             VirtualThreadPool pool = new VirtualThreadPool();
@@ -551,6 +560,15 @@ public final class Fetcher implements AutoCloseable {
             // The fetcher's own semaphore caps the connections: Jetty should neither cap nor queue.
             client.setMaxConnectionsPerDestination(Math.min(config.maxConnections(), 1 << 20));
             client.setMaxRequestsQueuedPerDestination(1 << 20);
+            client.addBean(new SslHandshakeListener() {
+                @Override
+                public void handshakeFailed(Event event, Throwable failure) {
+                    if (failure instanceof SSLException ssl) {
+                        var engine = event.getSSLEngine();
+                        failedHandshakes.put(engine.getPeerHost() + ":" + engine.getPeerPort(), ssl);
+                    }
+                }
+            });
             try {
                 client.start();
             } catch (Exception e) {
@@ -589,8 +607,21 @@ public final class Fetcher implements AutoCloseable {
                 request.abort(e); // cancelled: the exchange ends and its connection closes
                 throw e;
             } catch (ExecutionException e) {
-                throw rethrow(e.getCause());
+                throw rethrow(withHandshakeFailure(uri, e.getCause()));
             }
+        }
+
+        /** {@code failure}, caused by the failed handshake of its destination if there was one. */
+        private Throwable withHandshakeFailure(URI uri, Throwable failure) {
+            if (!"https".equalsIgnoreCase(uri.getScheme())) {
+                return failure;
+            }
+            int port = uri.getPort() < 0 ? 443 : uri.getPort();
+            SSLException handshake = failedHandshakes.remove(uri.getHost() + ":" + port);
+            if (handshake == null || causedBy(failure, SSLException.class)) {
+                return failure;
+            }
+            return new IOException(handshake.getMessage(), handshake);
         }
 
         @Override
