@@ -1,13 +1,12 @@
 package dev.loomcookbook.pooling;
 
-import dev.loomcookbook.pooling.ProcessPoolProtocol.Done;
-import dev.loomcookbook.pooling.ProcessPoolProtocol.Failure;
-import dev.loomcookbook.pooling.ProcessPoolProtocol.Message;
+import dev.loomcookbook.pooling.ProcessPoolProtocol.FrameWriter;
+import dev.loomcookbook.pooling.ProcessPoolProtocol.Kind;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -21,12 +20,15 @@ final class Hostile {
 
     private Hostile() {}
 
-    /** Task side: writes {@code bytes} straight into the worker's reply channel. */
-    static void writeToChannel(byte[] bytes) {
-        try {
-            FileOutputStream channel = new FileOutputStream(FileDescriptor.out);
+    /**
+     * Task side: writes {@code frame} straight into the worker's reply channel (file descriptor
+     * 4), as the answer of the task running: its task number is filled in here.
+     */
+    static void writeToChannel(byte[] frame) {
+        byte[] bytes = frame.clone();
+        ProcessPoolProtocol.putInt(bytes, 5, ProcessPoolWorker.runningTask());
+        try (FileOutputStream channel = new FileOutputStream("/dev/fd/4")) {
             channel.write(bytes);
-            channel.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -34,41 +36,48 @@ final class Hostile {
 
     /** Task side: writes {@code bytes} to the worker's file descriptor 1, as native code could. */
     static void writeToFd1(byte[] bytes) {
-        writeToChannel(bytes);
+        try {
+            FileOutputStream fd1 = new FileOutputStream(FileDescriptor.out);
+            fd1.write(bytes);
+            fd1.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    /** A whole frame holding {@code message}, as a worker writes it. */
-    static byte[] frame(Message message) {
+    /** A result frame whose single value is {@code serialized}, an Object[] of one element, serialized. */
+    static byte[] doneFrame(byte[] serialized) {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ProcessPoolProtocol.write(new DataOutputStream(bytes), message, ProcessPool.DEFAULT_MAX_MESSAGE_BYTES);
-            return bytes.toByteArray();
+            FrameWriter w = new FrameWriter(64 + serialized.length, Integer.MAX_VALUE);
+            w.writeByte(5); // SERIALIZED
+            w.writeInt(1);
+            w.writeBytes(serialized);
+            return w.toFrame(Kind.DONE, 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /**
-     * A failure frame that cannot be read for a reason other than an IOException: its stack
-     * array (of StackTraceElement) holds a String, so reading it throws ArrayStoreException.
+     * A result frame that cannot be read for a reason other than an IOException: its value is an
+     * array of StackTraceElement that holds a String, so reading it throws ArrayStoreException.
      */
     static byte[] replyThatThrowsWhenRead() {
-        byte[] frame = frame(new Failure("x.Type", "m", new StackTraceElement[1], null));
+        byte[] stream = serialize(new StackTraceElement[1]);
         // The array's length (1) and its one null element (TC_NULL): make the element a new String.
         byte[] nullElement = {0, 0, 0, 1, 0x70};
-        int at = lastIndexOf(frame, nullElement) + 4;
+        int at = lastIndexOf(stream, nullElement) + 4;
         byte[] string = {0x74, 0, 1, 'x'};
-        byte[] forged = new byte[frame.length + string.length - 1];
-        System.arraycopy(frame, 0, forged, 0, at);
+        byte[] forged = new byte[stream.length + string.length - 1];
+        System.arraycopy(stream, 0, forged, 0, at);
         System.arraycopy(string, 0, forged, at, string.length);
-        System.arraycopy(frame, at + 1, forged, at + string.length, frame.length - at - 1);
-        putInt(forged, 4, forged.length - 8);
-        return forged;
+        System.arraycopy(stream, at + 1, forged, at + string.length, stream.length - at - 1);
+        return doneFrame(forged);
     }
 
     /** A result frame whose value claims nested arrays of 64 Mi elements each: a memory bomb. */
     static byte[] arrayBombReply() {
-        return frame(new Done(arrayBomb(80)));
+        return doneFrame(arrayBomb(80));
     }
 
     /**
@@ -83,16 +92,11 @@ final class Hostile {
             inner[0] = next;
             inner = next;
         }
-        byte[] stream;
-        try {
-            stream = ProcessPoolProtocol.serialize(outer, Integer.MAX_VALUE).bytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        byte[] stream = serialize(outer);
         // Every array length is 00 00 00 01, right after the array's class descriptor (or its handle).
-        for (int i = 0; i + 4 <= stream.length; i++) {
+        for (int i = 5; i + 4 <= stream.length; i++) {
             if (stream[i] == 0 && stream[i + 1] == 0 && stream[i + 2] == 0 && stream[i + 3] == 1
-                    && (stream[i - 1] == 0x78 || stream[i - 1] == 0x70 || stream[i - 5] == 0x71)) {
+                    && (stream[i - 1] == 0x70 || stream[i - 5] == 0x71)) {
                 stream[i] = 0x04;
                 stream[i + 3] = 0;
             }
@@ -100,12 +104,13 @@ final class Hostile {
         return stream;
     }
 
-    /** A frame header announcing {@code length} bytes, followed by only {@code sent} of them. */
+    /** A frame header announcing {@code length} bytes of a result, followed by only {@code sent} of them. */
     static byte[] truncatedFrame(int length, int sent) {
-        byte[] bytes = new byte[8 + sent];
-        putInt(bytes, 0, ProcessPoolProtocol.MAGIC);
-        putInt(bytes, 4, length);
-        Arrays.fill(bytes, 8, bytes.length, (byte) 7);
+        byte[] bytes = new byte[ProcessPoolProtocol.HEADER_BYTES + sent];
+        ProcessPoolProtocol.putInt(bytes, 0, ProcessPoolProtocol.MAGIC);
+        bytes[4] = (byte) Kind.DONE.ordinal();
+        ProcessPoolProtocol.putInt(bytes, 9, length);
+        Arrays.fill(bytes, ProcessPoolProtocol.HEADER_BYTES, bytes.length, (byte) 7);
         return bytes;
     }
 
@@ -131,6 +136,18 @@ final class Hostile {
         return root;
     }
 
+    static byte[] serialize(Object o) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+                out.writeObject(o);
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static int lastIndexOf(byte[] haystack, byte[] needle) {
         for (int i = haystack.length - needle.length; i >= 0; i--) {
             if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
@@ -138,12 +155,5 @@ final class Hostile {
             }
         }
         throw new IllegalArgumentException("not found");
-    }
-
-    private static void putInt(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
     }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -173,7 +174,7 @@ class ProcessPoolFaultTest {
     /** submit() of a large task to a worker that stopped reading (SIGSTOP) returns at once; the task still runs. */
     @Test
     void workerThatStopsReadingCannotBlockSubmit() throws Exception {
-        ProcessPool p = pool(1).build();
+        ProcessPool p = pool(1).channelTimeout(Duration.ofMillis(300)).build();
         long pid = -1;
         try {
             p.awaitWorkersStarted();

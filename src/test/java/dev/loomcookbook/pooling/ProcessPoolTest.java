@@ -330,7 +330,8 @@ class ProcessPoolTest {
         try (ProcessPool p = pool(1).build()) {
             Future<AtomicLong> refused = p.submit(() -> new AtomicLong(7));
             assertThatThrownBy(() -> refused.get(30, SECONDS)).isInstanceOf(ExecutionException.class)
-                    .cause().hasMessageContaining("filter status: REJECTED")
+                    .cause().isInstanceOf(UnreadableResultException.class)
+                    .hasMessageContaining("java.util.concurrent.atomic.AtomicLong, which the pool does not accept in a result")
                     .hasMessageContaining("ProcessPool.Builder.allow");
         }
     }
@@ -358,7 +359,8 @@ class ProcessPoolTest {
     void oversizedResultFailsOnlyItsTask() throws Exception {
         try (ProcessPool p = pool(1).maxMessageBytes(4096).build()) {
             Future<byte[]> bigResult = p.submit(() -> new byte[8192]);
-            assertThatThrownBy(() -> bigResult.get(30, SECONDS)).cause().hasMessageContaining("refused: the limit is 4096 bytes");
+            assertThatThrownBy(() -> bigResult.get(30, SECONDS)).cause().isInstanceOf(UnreadableResultException.class)
+                    .hasMessageContaining("larger than the limit of 4,096 bytes");
             assertThat(p.submit(() -> "small").get(30, SECONDS)).isEqualTo("small");
         }
     }
