@@ -51,8 +51,8 @@ final class PoolTask<T> extends FutureTask<T> {
     Slot slot;
     /** Its frame is written by the slot's thread (large, or its answer is for the slot to read). */
     boolean sentBySlot;
-    /** Its answer is read by the slot's thread, not by a caller. */
-    boolean slotReads;
+    /** Its answer is read by the slot's thread, not by a caller (once true, it stays true). */
+    volatile boolean slotReads;
     long sentAt;
     /** The worker said BUSY (or answered): it has the task. */
     boolean acknowledged;
@@ -74,7 +74,7 @@ final class PoolTask<T> extends FutureTask<T> {
     /** Waits for the outcome, reading the worker's answer in this thread if nobody reads it yet. */
     @Override
     public T get() throws InterruptedException, ExecutionException {
-        if (!isDone()) {
+        if (!isDone() && !slotReads) {
             pool.readAnswer(this);
         }
         return super.get();
@@ -83,7 +83,7 @@ final class PoolTask<T> extends FutureTask<T> {
     /** Waits at most {@code timeout}; the answer is read by the pool (a blocking read cannot time out). */
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        if (!isDone()) {
+        if (!isDone() && !slotReads) {
             pool.hurryAnswer(this);
         }
         return super.get(timeout, unit);

@@ -792,6 +792,7 @@ public final class ProcessPool implements ExecutorService {
     /** {@link PoolTask#get()}: reads {@code t}'s answer in this thread if nobody reads it yet. */
     void readAnswer(PoolTask<?> t) {
         Slot slot;
+        WorkerProcess worker;
         lock.lock();
         try {
             if (t.phase != Phase.AWAITING || t.slotReads || Thread.currentThread().isInterrupted()) {
@@ -799,10 +800,11 @@ public final class ProcessPool implements ExecutorService {
             }
             t.phase = Phase.READING;
             slot = t.slot;
+            worker = slot.worker;
         } finally {
             lock.unlock();
         }
-        slot.read(t, true);
+        slot.read(t, worker, true);
     }
 
     /** {@link PoolTask#get(long, TimeUnit)}: asks the slot to read {@code t}'s answer now. */

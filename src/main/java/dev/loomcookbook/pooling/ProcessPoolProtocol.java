@@ -237,6 +237,12 @@ final class ProcessPoolProtocol {
     static final class FrameReader {
         private final InputStream in;
         private final int maxBody;
+        /**
+         * Ask the stream for exactly the bytes still missing, not for all the room there is: a
+         * {@link java.io.BufferedInputStream} (a {@code Process}'s streams are) asks the pipe
+         * how much is available after every short read, two more system calls per frame.
+         */
+        private final boolean exact;
         private byte[] buf = new byte[16 * 1024];
         private int start;
         private int end;
@@ -244,8 +250,13 @@ final class ProcessPoolProtocol {
         private volatile long partialSince;
 
         FrameReader(InputStream in, int maxBody) {
+            this(in, maxBody, false);
+        }
+
+        FrameReader(InputStream in, int maxBody, boolean exact) {
             this.in = in;
             this.maxBody = maxBody;
+            this.exact = exact;
         }
 
         /** When the frame being read last made progress, or 0 if none is half-read. */
@@ -297,7 +308,8 @@ final class ProcessPoolProtocol {
                         buf = java.util.Arrays.copyOf(buf, (int) Math.min((long) buf.length * 2, (long) n));
                     }
                 }
-                int r = in.read(buf, end, buf.length - end);
+                int want = exact ? Math.min(buf.length - end, n - (end - start)) : buf.length - end;
+                int r = in.read(buf, end, want);
                 if (r < 0) {
                     int got = end - start;
                     partialSince = 0;

@@ -63,6 +63,9 @@ final class Slot implements Runnable {
     boolean startAcknowledged;
     PoolTask<?> current;
     private int tasksOnWorker;
+    /** The task and worker of the step next() chose, for this slot's own thread. */
+    private PoolTask<?> stepTask;
+    private WorkerProcess stepWorker;
     private int failedStarts;
     private long nextStartAt;
     /** Whether a start was tried (the pool counts first starts for awaitWorkersStarted). */
@@ -82,8 +85,8 @@ final class Slot implements Runnable {
                 try {
                     switch (step) {
                         case START -> start();
-                        case SEND -> send();
-                        case READ -> read(current(), false);
+                        case SEND -> send(stepTask, stepWorker);
+                        case READ -> read(stepTask, stepWorker, false);
                         case RETIRE -> retire();
                         case END -> {
                             return;
@@ -97,15 +100,6 @@ final class Slot implements Runnable {
             }
         } finally {
             pool.slotEnded(this);
-        }
-    }
-
-    private PoolTask<?> current() {
-        pool.lock.lock();
-        try {
-            return current;
-        } finally {
-            pool.lock.unlock();
         }
     }
 
@@ -136,6 +130,8 @@ final class Slot implements Runnable {
                     }
                     case BUSY -> {
                         PoolTask<?> t = current;
+                        stepTask = t;
+                        stepWorker = worker;
                         if (t.phase == Phase.SENDING && t.sentBySlot) {
                             return Step.SEND;
                         }
@@ -325,17 +321,8 @@ final class Slot implements Runnable {
 
     // ---- sending and reading -----------------------------------------------------------------
 
-    /** Writes the current task's frame (a queued task, or a large one); the slot then reads its answer. */
-    private void send() {
-        PoolTask<?> t;
-        WorkerProcess w;
-        pool.lock.lock();
-        try {
-            t = current;
-            w = worker;
-        } finally {
-            pool.lock.unlock();
-        }
+    /** Writes {@code t}'s frame (a queued task, or a large one), then reads its answer. */
+    private void send(PoolTask<?> t, WorkerProcess w) {
         byte[] frame = t.frame;
         IOException failed = null;
         if (frame != null) {
@@ -355,6 +342,23 @@ final class Slot implements Runnable {
                 takeNextOrIdle();
             } finally {
                 pool.lock.unlock();
+            }
+            return;
+        }
+        if (failed == null) {
+            boolean read = false;
+            pool.lock.lock();
+            try {
+                if (t.phase == Phase.SENDING) {
+                    t.phase = Phase.READING;
+                    t.sentAt = System.nanoTime();
+                    read = true;
+                }
+            } finally {
+                pool.lock.unlock();
+            }
+            if (read) {
+                read(t, w, false);
             }
             return;
         }
@@ -403,18 +407,11 @@ final class Slot implements Runnable {
     }
 
     /**
-     * Reads {@code t}'s answer from this slot's worker and completes {@code t}: in the slot's
+     * Reads {@code t}'s answer from this slot's worker {@code w} and completes {@code t}: in the slot's
      * thread, or in a caller's ({@code byCaller}), which hands the reading back to the slot when
      * the worker says BUSY. The phase of {@code t} is READING.
      */
-    void read(PoolTask<?> t, boolean byCaller) {
-        WorkerProcess w;
-        pool.lock.lock();
-        try {
-            w = worker;
-        } finally {
-            pool.lock.unlock();
-        }
+    void read(PoolTask<?> t, WorkerProcess w, boolean byCaller) {
         Object value;
         Throwable failure;
         try {

@@ -39,7 +39,7 @@ final class WorkerProcess {
         this.pid = process.pid();
         this.sink = sink;
         this.toWorker = process.getOutputStream();
-        this.fromWorker = new FrameReader(process.getInputStream(), maxFrameBody);
+        this.fromWorker = new FrameReader(process.getInputStream(), maxFrameBody, true);
         this.outputPump = Thread.ofPlatform().daemon().name(threadName).start(this::forwardOutput);
     }
 
