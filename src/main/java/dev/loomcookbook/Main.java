@@ -6,6 +6,7 @@ import dev.loomcookbook.cli.Demos;
 import dev.loomcookbook.cli.ListCommand;
 import dev.loomcookbook.cli.TourCommand;
 import dev.loomcookbook.cli.VersionProvider;
+import dev.loomcookbook.recipes.RecipesCommand;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** The single entry point: {@code list}, {@code tour} and one subcommand per demo. */
 @Command(name = "loomcookbook", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        subcommands = {ListCommand.class, TourCommand.class},
+        subcommands = {ListCommand.class, RecipesCommand.class, TourCommand.class},
         description = {
             "Python asyncio and concurrent.futures, mapped to JDK 25.",
             "Run 'list' to see every demo, 'tour' to run them all quickly, 'DEMO --help' for options."

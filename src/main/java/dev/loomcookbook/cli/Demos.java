@@ -1,5 +1,6 @@
 package dev.loomcookbook.cli;
 
+import dev.loomcookbook.cluster.ClusterDemo;
 import dev.loomcookbook.coroutines.CoroutinesDemo;
 import dev.loomcookbook.coroutines.HttpDemo;
 import dev.loomcookbook.eventloop.CarrierLoopDemo;
@@ -9,6 +10,7 @@ import dev.loomcookbook.futures.OffloadDemo;
 import dev.loomcookbook.inspect.PinningDemo;
 import dev.loomcookbook.inspect.PsTreeCommand;
 import dev.loomcookbook.pooling.PoolingDemo;
+import dev.loomcookbook.streams.StreamsDemo;
 import dev.loomcookbook.tasks.TasksDemo;
 import dev.loomcookbook.tasks.scheduler.SchedulerDemo;
 import java.util.List;
@@ -26,6 +28,7 @@ public final class Demos {
     private static final List<Supplier<Demo>> ALL = List.of(
             CoroutinesDemo::new,
             HttpDemo::new,
+            StreamsDemo::new,
             EventLoopDemo::new,
             CarrierLoopDemo::new,
             TasksDemo::new,
@@ -33,6 +36,7 @@ public final class Demos {
             FuturesDemo::new,
             OffloadDemo::new,
             PoolingDemo::new,
+            ClusterDemo::new,
             PinningDemo::new,
             PsTreeCommand::new
     );

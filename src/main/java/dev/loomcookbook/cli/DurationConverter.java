@@ -7,12 +7,16 @@ import picocli.CommandLine;
 
 /**
  * Converts {@code 250ms}, {@code 1s}, {@code 1.5s}, {@code 2m} (or ISO-8601 {@code PT1S}) to a
- * {@link Duration} that is not negative. A bare number means seconds, as in Python's
- * {@code asyncio.sleep(1)}.
+ * {@link Duration} that is not negative. A number needs its unit ({@code 0} alone is fine):
+ * {@code --pause 100} could mean 100 ms or 100 s, so it is rejected with the two spellings.
  */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
-    private static final Pattern AMOUNT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|h)?");
+    /** The units a duration may be written in, for messages and help. */
+    public static final String UNITS = "ns, us, ms, s, m (minutes), h";
+
+    private static final Pattern AMOUNT =
+            Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|h)?");
 
     @Override
     public Duration convert(String value) {
@@ -24,6 +28,10 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
         Matcher m = AMOUNT.matcher(text);
         if (m.matches()) {
             double amount = Double.parseDouble(m.group(1));
+            if (m.group(2) == null && amount != 0) {
+                throw new CommandLine.TypeConversionException("'" + value + "' has no unit: write "
+                        + text + "ms or " + text + "s (units: " + UNITS + ")");
+            }
             String unit = m.group(2) == null ? "s" : m.group(2);
             double nanosPerUnit = switch (unit) {
                 case "ns" -> 1;

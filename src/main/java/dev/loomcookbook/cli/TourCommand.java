@@ -1,6 +1,7 @@
 package dev.loomcookbook.cli;
 
 import dev.loomcookbook.common.Table;
+import dev.loomcookbook.common.Text;
 import dev.loomcookbook.common.Timing;
 import java.io.PrintWriter;
 import java.util.List;
@@ -32,7 +33,11 @@ public final class TourCommand implements Callable<Integer> {
             String command = String.join(" ", name, String.join(" ", demo.tourArgs())).strip();
             out.println();
             out.printf("=== [%d/%d] %s  --  Python: %s%n", i + 1, demos.size(), name, demo.pythonConcept());
-            out.printf("    $ target/loomcookbook %s%n%n", command);
+            List<String> shell = Text.wrap("$ target/loomcookbook " + command, Cli.WIDTH - 4 - 2, 6);
+            for (int line = 0; line < shell.size(); line++) {
+                out.println("    " + shell.get(line) + (line < shell.size() - 1 ? " \\" : ""));
+            }
+            out.println();
             out.flush();
             long start = System.nanoTime();
             CommandLine cl = Cli.commandLine(demo);

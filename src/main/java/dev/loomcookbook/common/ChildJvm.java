@@ -27,11 +27,19 @@ public final class ChildJvm {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** {@code java --enable-preview OPTIONS -cp <this class path> MAIN ARGS}. */
+    /**
+     * The options of every JVM that runs the project's code, the launcher's included: preview
+     * APIs ({@code StructuredTaskScope}) on, and Hazelcast's use of {@code sun.misc.Unsafe}
+     * allowed, which JDK 25 would otherwise warn about on stderr.
+     */
+    public static final List<String> JVM_OPTIONS =
+            List.of("--enable-preview", "--sun-misc-unsafe-memory-access=allow");
+
+    /** {@code java JVM_OPTIONS OPTIONS -cp <this class path> MAIN ARGS}. */
     public static List<String> command(List<String> jvmOptions, Class<?> main, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(javaLauncher());
-        command.add("--enable-preview");
+        command.addAll(JVM_OPTIONS);
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);
@@ -72,10 +80,15 @@ public final class ChildJvm {
 
     /** A child started by {@link #start}; {@link #close()} destroys it and waits (bounded) for it. */
     public record Running(Process process, Thread destroyOnExit) implements AutoCloseable {
+        /** Destroys the child and waits for it; an interrupt cuts the wait short and stays set. */
         @Override
-        public void close() throws IOException, InterruptedException {
+        public void close() throws IOException {
             process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             process.getOutputStream().close();
             try {
                 Runtime.getRuntime().removeShutdownHook(destroyOnExit);

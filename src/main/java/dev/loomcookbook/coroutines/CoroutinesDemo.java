@@ -1,8 +1,8 @@
 package dev.loomcookbook.coroutines;
 
+import dev.loomcookbook.cli.Bounds;
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
-import dev.loomcookbook.cli.PositiveInt;
 import dev.loomcookbook.cli.VersionProvider;
 import dev.loomcookbook.common.Table;
 import dev.loomcookbook.common.Timing;
@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code coroutines}: the book's finite-state machine, its states plain methods on a virtual thread. */
@@ -34,28 +33,36 @@ public final class CoroutinesDemo implements Demo {
     static final int MAX_LISTED = 10;
 
     /** Output lines stay within this many columns. */
-    static final int WIDTH = 120;
+    static final int WIDTH = Cli.WIDTH;
 
-    /** More machines than this take minutes and gigabytes (1,000,000 took ~36 s and 4.5 GB here). */
-    static final int MAX_MACHINES = 1_000_000;
+    /** More machines than 1,000,000 take minutes and gigabytes (that many took ~36 s and 4.5 GB). */
+    static final class Machines extends Bounds.Ints {
+        Machines() {
+            super(1, 1_000_000);
+        }
+    }
 
-    /** The longest pause per state that still makes a demo rather than a wait. */
-    static final Duration MAX_PAUSE = Duration.ofMinutes(1);
+    /** A pause per state longer than a minute makes a wait rather than a demo. */
+    static final class Pause extends Bounds.Durations {
+        Pause() {
+            super(Duration.ZERO, Duration.ofMinutes(1));
+        }
+    }
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--seed", paramLabel = "SEED",
-            description = "Seed for the 0/1 draws, so the transitions repeat (default: a random seed, printed).")
+            description = "Seed for the 0/1 draws, so the transitions repeat."
+                    + " Default: a random seed, printed.")
     Long seed;
 
-    @Option(names = "--pause", paramLabel = "DURATION", defaultValue = "1s",
-            description = "Pause per state, Python's 'await asyncio.sleep(1)', at most 1m (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pause", paramLabel = "DURATION", defaultValue = "1s", converter = Pause.class,
+            description = "Pause per state, Python's 'await asyncio.sleep(1)'.")
     Duration pause;
 
-    @Option(names = "--machines", paramLabel = "N", converter = PositiveInt.class, defaultValue = "1",
-            description = "After the first machine tells its story, run N machines at once, N <= 1,000,000"
-                    + " (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--machines", paramLabel = "N", converter = Machines.class, defaultValue = "1",
+            description = "After the first machine tells its story, run N machines at once.")
     int machines;
 
     @Override
@@ -70,14 +77,6 @@ public final class CoroutinesDemo implements Demo {
 
     @Override
     public Integer call() throws Exception {
-        if (machines > MAX_MACHINES) {
-            throw new ParameterException(spec.commandLine(), String.format(Locale.ROOT,
-                    "--machines must be at most %,d, but was %,d", MAX_MACHINES, machines));
-        }
-        if (pause.compareTo(MAX_PAUSE) > 0) {
-            throw new ParameterException(spec.commandLine(),
-                    "--pause must be at most 1m (one minute), but was " + Timing.format(pause));
-        }
         PrintWriter out = spec.commandLine().getOut();
         long firstSeed = seed != null ? seed : new SplittableRandom().nextLong(1, 1_000_000);
 
@@ -109,7 +108,8 @@ public final class CoroutinesDemo implements Demo {
             machine.join();
         }
         if (failure.get() != null) {
-            throw new IllegalStateException("the state machine failed: " + failure.get(), failure.get());
+            throw new IllegalStateException("the state machine failed: "
+                    + Cli.describe(failure.get(), "no reason given"), failure.get());
         }
         long elapsed = Timing.since(start);
         List<Hop> hops = story.get();
@@ -196,8 +196,8 @@ public final class CoroutinesDemo implements Demo {
                     + " (%s of overhead on top),%nnot the sum of all pauses.", Timing.format(overhead));
         }
         return String.format(Locale.ROOT, "Overhead dominated: %s of the wall time went to creating, scheduling"
-                + " and collecting%n%,d virtual threads, more than the longest chain's pauses (%s)."
-                + " Try a longer --pause or fewer --machines.", Timing.format(overhead), machines,
+                + " and collecting%n%,d virtual threads, more than the longest chain's pauses (%s).%n"
+                + "Try a longer --pause or fewer --machines.", Timing.format(overhead), machines,
                 Timing.format(chainNanos));
     }
 

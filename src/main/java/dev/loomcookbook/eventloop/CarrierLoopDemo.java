@@ -1,17 +1,17 @@
 package dev.loomcookbook.eventloop;
 
+import dev.loomcookbook.cli.Bounds;
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
-import dev.loomcookbook.cli.PositiveInt;
 import dev.loomcookbook.cli.VersionProvider;
 import dev.loomcookbook.common.Table;
+import dev.loomcookbook.common.Text;
 import dev.loomcookbook.common.Timing;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,38 +19,51 @@ import picocli.CommandLine.Spec;
 
 /**
  * The loop nobody manages: the virtual-thread scheduler, cut down to one carrier thread in a child
- * JVM, behaves like asyncio's single loop thread. Named {@code carrier-loop} (the issue's working
- * name was {@code scheduler-as-loop}) because the carrier thread is the exact counterpart of the
- * loop thread: it is what a blocking call frees and what a busy loop holds.
+ * JVM, behaves like asyncio's single loop thread. Named {@code carrier-loop} because the carrier
+ * thread is the exact counterpart of the loop thread: it is what a blocking call frees and what a
+ * busy loop holds.
  */
 @Command(name = "carrier-loop", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
             "One carrier thread is the event loop: blocking virtual threads interleave, a busy one starves the rest.",
             "Starts a child JVM with -Djdk.virtualThreadScheduler.parallelism=1 (and maxPoolSize=1), runs two "
-                    + "phases inside a StructuredTaskScope (asyncio.run(main())) and renders what it recorded.",
-            "Bounds: --steps from 2 to 50; --step from 1 ms to 10 s; --busy from 1 ms to 1 min."
+                    + "phases inside a StructuredTaskScope (asyncio.run(main())) and renders what it recorded."
         })
 public final class CarrierLoopDemo implements Demo {
 
-    static final int MAX_STEPS = 50;
-    static final Duration MAX_STEP = Duration.ofSeconds(10);
-    static final Duration MAX_BUSY = Duration.ofMinutes(1);
+    /** Two steps at least, so that the threads can take turns. */
+    static final class Steps extends Bounds.Ints {
+        Steps() {
+            super(2, 50);
+        }
+    }
+
     /** Shorter steps and spins measure the timer, not the carrier. */
-    static final Duration MIN_DURATION = Duration.ofMillis(1);
+    static final class Step extends Bounds.Durations {
+        Step() {
+            super(Duration.ofMillis(1), Duration.ofSeconds(10));
+        }
+    }
+
+    static final class Busy extends Bounds.Durations {
+        Busy() {
+            super(Duration.ofMillis(1), Duration.ofMinutes(1));
+        }
+    }
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--steps", converter = PositiveInt.class, defaultValue = "5",
-            description = "Steps per virtual thread (at least 2). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--steps", converter = Steps.class, defaultValue = "5", paramLabel = "N",
+            description = "Steps per virtual thread.")
     int steps;
 
-    @Option(names = "--step", defaultValue = "100ms",
-            description = "Thread.sleep between two steps (Python: await asyncio.sleep). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--step", defaultValue = "100ms", converter = Step.class, paramLabel = "DURATION",
+            description = "Thread.sleep between two steps (Python: await asyncio.sleep).")
     Duration step;
 
-    @Option(names = "--busy", defaultValue = "500ms",
-            description = "How long the busy virtual thread spins without a blocking point. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--busy", defaultValue = "500ms", converter = Busy.class, paramLabel = "DURATION",
+            description = "How long the busy virtual thread spins without a blocking point.")
     Duration busy;
 
     public static void main(String[] args) {
@@ -69,23 +82,11 @@ public final class CarrierLoopDemo implements Demo {
 
     @Override
     public Integer call() throws Exception {
-        if (steps < 2) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be at least 2, but was " + steps);
-        }
-        if (step.isZero() || busy.isZero()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--step and --busy must be more than 0");
-        }
-        if (steps > MAX_STEPS) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--steps must be at most " + MAX_STEPS + ", but was " + steps);
-        }
-        requireWithin("--step", step, MAX_STEP);
-        requireWithin("--busy", busy, MAX_BUSY);
         PrintWriter out = spec.commandLine().getOut();
         Table code = new Table("Python (asyncio)", "JDK 25 (virtual threads)");
-        code.row("asyncio.run(main())", "try (var scope = StructuredTaskScope.open()) { ...; scope.join(); }");
+        code.row("asyncio.run(main())", "try (var scope = StructuredTaskScope.open()) { ... }");
         code.row("tg.create_task(a()); tg.create_task(b())", "scope.fork(() -> a()); scope.fork(() -> b());");
-        code.row("await asyncio.sleep(0.1)", "Thread.sleep(Duration.ofMillis(100))  // frees the carrier");
+        code.row("await asyncio.sleep(0.1)", "Thread.sleep(ofMillis(100))  // frees the carrier");
         code.row("time.sleep(0.1) or a long computation", "a loop with no blocking point  // holds the carrier");
         code.row("the loop thread", "the carrier thread (here: exactly one)");
         code.print(out);
@@ -95,7 +96,8 @@ public final class CarrierLoopDemo implements Demo {
         out.flush();
 
         OneCarrierJvm.Result result = OneCarrierJvm.launch(steps, step, busy);
-        out.printf("The child ran and exited in %s; scheduler settings it saw: %s;%ncarriers its virtual threads ran on: %s%n%n",
+        out.printf("The child ran and exited in %s; scheduler settings it saw:%n  %s;%n"
+                        + "carriers its virtual threads ran on: %s%n%n",
                 Timing.format(result.startNanos()),
                 result.settings().entrySet().stream().map(e -> e.getKey().replace("jdk.virtualThreadScheduler.", "") + "=" + e.getValue())
                         .collect(Collectors.joining(", ")),
@@ -104,20 +106,14 @@ public final class CarrierLoopDemo implements Demo {
         printBlockingPhase(out, result);
         printBusyPhase(out, result);
 
-        out.println("Python fact: time.sleep() inside a coroutine blocks the whole asyncio loop; only 'await' lets another");
-        out.println("coroutine run. JDK 25 fact: Thread.sleep() (and any blocking call that does not pin) in a virtual thread");
-        out.println("unmounts it and frees its carrier, so the code looks blocking and still interleaves. What stalls a carrier");
-        out.println("is code that never blocks, like C's spin, or a pinned block (native frame, class initializer). With the");
-        out.println("default scheduler (one carrier per core) a busy virtual thread takes one core, not the whole program.");
+        Text.paragraph(out, "", "Python fact: time.sleep() inside a coroutine blocks the whole asyncio loop;"
+                + " only 'await' lets another coroutine run. JDK 25 fact: Thread.sleep() (and any blocking call"
+                + " that does not pin) in a virtual thread unmounts it and frees its carrier, so the code looks"
+                + " blocking and still interleaves. What stalls a carrier is code that never blocks, like C's"
+                + " spin, or a pinned block (native frame, class initializer). With the default scheduler (one"
+                + " carrier per core) a busy virtual thread takes one core, not the whole program.");
         out.flush();
         return 0;
-    }
-
-    private void requireWithin(String option, Duration value, Duration max) {
-        if (value.compareTo(MIN_DURATION) < 0 || value.compareTo(max) > 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be from "
-                    + Timing.format(MIN_DURATION) + " to " + Timing.format(max) + ", but was " + Timing.format(value));
-        }
     }
 
     private void printBlockingPhase(PrintWriter out, OneCarrierJvm.Result result) {
@@ -129,16 +125,18 @@ public final class CarrierLoopDemo implements Demo {
         printEvents(out, events);
         long span = events.getLast().atNanos() - events.getFirst().atNanos();
         long alone = (steps - 1) * step.toNanos();
-        out.printf("   %s: %d of %d neighbouring events switch thread. First to last event: %s; each thread alone%n"
-                        + "   sleeps %s, A then B one after the other would sleep %s.%n%n",
-                interleaved(events, "A", "B") ? "Interleaved" : "NOT interleaved",
-                switches(events), events.size() - 1, Timing.format(span), Timing.format(alone), Timing.format(2 * alone));
+        Text.paragraph(out, "   ", String.format("%s: %d of %d neighbouring events switch thread. First to"
+                        + " last event: %s; each thread alone sleeps %s, A then B one after the other would"
+                        + " sleep %s.", interleaved(events, "A", "B") ? "Interleaved" : "NOT interleaved",
+                switches(events), events.size() - 1, Timing.format(span), Timing.format(alone),
+                Timing.format(2 * alone)));
+        out.println();
     }
 
     private void printBusyPhase(PrintWriter out, OneCarrierJvm.Result result) {
         List<OneCarrierJvm.Event> events = result.phase(OneCarrierJvm.BUSY);
-        out.printf("2) D ticks every %s (Thread.sleep); after D's first tick, C spins for %s with no blocking point%n",
-                Timing.format(step), Timing.format(busy));
+        out.printf("2) D ticks every %s (Thread.sleep); after D's first tick,%n"
+                + "   C spins for %s with no blocking point%n", Timing.format(step), Timing.format(busy));
         out.println("   Python: a coroutine that computes (or calls time.sleep) without awaiting: the loop is stuck");
         out.println("   order:  " + events.stream().map(e -> e.label().replace(' ', '-')).collect(Collectors.joining(" ")));
         printEvents(out, events);

@@ -1,9 +1,11 @@
 package dev.loomcookbook.eventloop;
 
+import dev.loomcookbook.cli.Bounds;
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
 import dev.loomcookbook.cli.VersionProvider;
 import dev.loomcookbook.common.Table;
+import dev.loomcookbook.common.Text;
 import dev.loomcookbook.common.Timing;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -12,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,43 +28,62 @@ import picocli.CommandLine.Spec;
 @Command(name = "event-loop", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
             "The book's A -> B -> C call_later chain on an asyncio-style loop: a blocking callback delays all others.",
-            "Each call prints its time, when it was due and its lag; a heartbeat callback shows the lag that the "
-                    + "blocking causes everyone else.",
-            "Bounds: --duration up to 10 min; --delay from 1 ms to 1 min; --max-block up to 1 min; "
-                    + "--heartbeat from 1 ms to 10 s."
+            "Each call prints its time, when it was due and its lag; a heartbeat callback shows the lag"
+                    + " that the blocking causes everyone else."
         })
 public final class EventLoopDemo implements Demo {
 
     private static final String[] NAMES = {"task_A", "task_B", "task_C"};
 
-    static final Duration MAX_DURATION = Duration.ofMinutes(10);
-    static final Duration MAX_DELAY = Duration.ofMinutes(1);
-    static final Duration MAX_BLOCK = Duration.ofMinutes(1);
-    static final Duration MAX_HEARTBEAT = Duration.ofSeconds(10);
     /** Shorter delays and periods turn the loop into a busy loop that prints without end. */
     static final Duration MIN_PERIOD = Duration.ofMillis(1);
+
+    static final class RunTime extends Bounds.Durations {
+        RunTime() {
+            super(MIN_PERIOD, Duration.ofMinutes(10));
+        }
+    }
+
+    static final class Delay extends Bounds.Durations {
+        Delay() {
+            super(MIN_PERIOD, Duration.ofMinutes(1));
+        }
+    }
+
+    static final class Block extends Bounds.Durations {
+        Block() {
+            super(Duration.ZERO, Duration.ofMinutes(1));
+        }
+    }
+
+    static final class Period extends Bounds.Durations {
+        Period() {
+            super(MIN_PERIOD, Duration.ofSeconds(10));
+        }
+    }
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--duration", defaultValue = "60s",
-            description = "Run the chain until this much time has passed (the original: 60 s). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--duration", defaultValue = "60s", paramLabel = "DURATION", converter = RunTime.class,
+            description = "Run the chain until this much time has passed (the original: 60 s).")
     Duration duration;
 
-    @Option(names = "--delay", defaultValue = "1s",
-            description = "call_later delay between two calls of the chain (the original: 1 s). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--delay", defaultValue = "1s", paramLabel = "DURATION", converter = Delay.class,
+            description = "call_later delay between two calls of the chain (the original: 1 s).")
     Duration delay;
 
-    @Option(names = "--max-block", defaultValue = "5s",
-            description = "Longest block: each call blocks k/5 of it, k = randint(0, 5), as the original's "
-                    + "time.sleep(randint(0, 5)). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-block", defaultValue = "5s", paramLabel = "DURATION", converter = Block.class,
+            description = "Longest block: each call blocks k/5 of it, k = randint(0, 5), as the"
+                    + " original's time.sleep(randint(0, 5)).")
     Duration maxBlock;
 
-    @Option(names = "--heartbeat", defaultValue = "250ms",
-            description = "Period of the heartbeat callback that measures the lag. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--heartbeat", defaultValue = "250ms", paramLabel = "DURATION", converter = Period.class,
+            description = "Period of the heartbeat callback that measures the lag.")
     Duration heartbeat;
 
-    @Option(names = "--seed", description = "Seed for the random blocks (default: a random one, printed).")
+    @Option(names = "--seed", paramLabel = "SEED",
+            description = "Seed for the random blocks. Default: a random one, printed.")
     Long seed;
 
     public static void main(String[] args) {
@@ -89,13 +109,6 @@ public final class EventLoopDemo implements Demo {
 
     @Override
     public Integer call() {
-        if (duration.isZero()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be more than 0");
-        }
-        requireWithin("--duration", duration, Duration.ZERO, MAX_DURATION);
-        requireWithin("--delay", delay, MIN_PERIOD, MAX_DELAY);
-        requireWithin("--max-block", maxBlock, Duration.ZERO, MAX_BLOCK);
-        requireWithin("--heartbeat", heartbeat, MIN_PERIOD, MAX_HEARTBEAT);
         PrintWriter out = spec.commandLine().getOut();
         long usedSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000);
         printHeader(out, usedSeed);
@@ -116,19 +129,11 @@ public final class EventLoopDemo implements Demo {
         if (failure[0] instanceof RuntimeException e) {
             throw e;
         } else if (failure[0] != null) {
-            throw new IllegalStateException(failure[0]);
+            throw new IllegalStateException("a callback failed: "
+                    + Cli.describe(failure[0], "no reason given"), failure[0]);
         }
         printSummary(out, run);
         return 0;
-    }
-
-    private void requireWithin(String option, Duration value, Duration min, Duration max) {
-        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            String range = min.isZero() ? "at most " + Timing.format(max)
-                    : "from " + Timing.format(min) + " to " + Timing.format(max);
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    option + " must be " + range + ", but was " + Timing.format(value));
-        }
     }
 
     /** The chain and the heartbeat, running on one loop. */
@@ -196,8 +201,8 @@ public final class EventLoopDemo implements Demo {
         Table code = new Table("Python (asyncio)", "JDK 25 (dev.loomcookbook.eventloop.EventLoop)");
         code.row("loop = asyncio.get_event_loop()", "try (EventLoop loop = new EventLoop()) {");
         code.row("loop.call_soon(task_A, end_loop, loop)", "loop.callSoon(() -> taskA(end));");
-        code.row("time.sleep(random.randint(0, 5))", "Thread.sleep(...)  // blocks the loop thread, as in Python");
-        code.row("loop.call_later(1, task_B, end_time, loop)", "loop.callLater(Duration.ofSeconds(1), () -> taskB(end));");
+        code.row("time.sleep(random.randint(0, 5))", "Thread.sleep(...)  // blocks the loop, as in Python");
+        code.row("loop.call_later(1, task_B, end_time, loop)", "loop.callLater(ofSeconds(1), () -> taskB(end));");
         code.row("loop.stop()", "loop.stop();");
         code.row("loop.run_forever(); loop.close()", "loop.runForever(); }  // try-with-resources closes it");
         code.print(out);
@@ -212,8 +217,10 @@ public final class EventLoopDemo implements Demo {
     }
 
     private void printSummary(PrintWriter out, Run run) {
-        out.printf(Locale.ROOT, "%nThe loop stopped at %.3f s: the last call saw time() + %s >= the end (%.3f s) and called stop().%n%n",
-                run.endedAt, Timing.format(delay), run.end);
+        out.println();
+        Text.paragraph(out, "", String.format(Locale.ROOT, "The loop stopped at %.3f s: the last call saw"
+                + " time() + %s >= the end (%.3f s) and called stop().", run.endedAt, Timing.format(delay), run.end));
+        out.println();
         List<Beat> heldUp = run.beats.stream().filter(b -> b.heldUpBy() != null).toList();
         List<Beat> free = run.beats.stream().filter(b -> b.heldUpBy() == null).toList();
         Table table = new Table("callbacks", "count", "mean lag", "max lag");
@@ -234,11 +241,12 @@ public final class EventLoopDemo implements Demo {
                 Timing.format(nanos(blocked)), Timing.format(nanos(longest)), run.beats.size(),
                 Math.round(Math.floor(run.endedAt / seconds(heartbeat))));
         out.println();
-        out.println("Teaching point: a callback that blocks (time.sleep in Python, Thread.sleep here) holds the loop's one");
-        out.println("thread, so every other callback waits: the heartbeat's lag grows to the length of the block. The chain");
-        out.println("itself looks punctual only because each call schedules the next after its own block. In asyncio,");
-        out.println("write 'await asyncio.sleep(...)' in a coroutine instead; on JDK 25, give each task a virtual thread,");
-        out.println("whose Thread.sleep frees the carrier (see the carrier-loop demo).");
+        Text.paragraph(out, "", "Teaching point: a callback that blocks (time.sleep in Python, Thread.sleep"
+                + " here) holds the loop's one thread, so every other callback waits: the heartbeat's lag grows"
+                + " to the length of the block. The chain itself looks punctual only because each call"
+                + " schedules the next after its own block. In asyncio, write 'await asyncio.sleep(...)' in a"
+                + " coroutine instead; on JDK 25, give each task a virtual thread, whose Thread.sleep frees the"
+                + " carrier (see the carrier-loop demo).");
         out.flush();
     }
 

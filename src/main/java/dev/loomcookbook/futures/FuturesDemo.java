@@ -1,5 +1,6 @@
 package dev.loomcookbook.futures;
 
+import dev.loomcookbook.cli.Bounds;
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
 import dev.loomcookbook.cli.VersionProvider;
@@ -9,10 +10,10 @@ import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,28 +31,36 @@ import picocli.CommandLine.Spec;
             "The book's asyncio.Future / set_result / add_done_callback script: the first task sums "
                     + "1..N1, the second computes N2! exactly (a BigInteger). Example: futures 50 50.",
             "",
-            "Bounds: 0 <= N1 <= 1,000,000,000 (a loop of N1 additions, about a second at most); "
-                    + "0 <= N2 <= 50,000 (N2 - 1 BigInteger multiplications, about a second at most; the time "
-                    + "grows with the square of N2, so 1,000,000! would take hours).",
+            "Each takes about a second at most: N1 additions; N2 - 1 BigInteger multiplications, whose "
+                    + "time grows with the square of N2 (1,000,000! would take hours).",
             ""
         })
 public final class FuturesDemo implements Demo {
 
     /** Largest N1: the summing loop stays well under a second, and the sum fits in a long. */
-    static final long MAX_N1 = 1_000_000_000L;
+    static final class N1 extends Bounds.Longs {
+        N1() {
+            super(0, 1_000_000_000L);
+        }
+    }
+
     /** Largest N2: about a second of BigInteger multiplications on a laptop core. */
-    static final long MAX_N2 = 50_000L;
-    /** Longer results are shortened unless --full is given. */
-    static final int SHOWN_DIGITS = 200;
+    static final class N2 extends Bounds.Longs {
+        N2() {
+            super(0, 50_000L);
+        }
+    }
+    /** Longer results are shortened unless --full is given, so that the line fits in 100 columns. */
+    static final int SHOWN_DIGITS = 60;
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "N1", description = "Sum the integers 1..N1 (0 to 1,000,000,000).")
-    String n1Text;
+    @Parameters(index = "0", paramLabel = "N1", converter = N1.class, description = "Sum the integers 1..N1.")
+    long n1;
 
-    @Parameters(index = "1", paramLabel = "N2", description = "Compute N2! (0 to 50,000).")
-    String n2Text;
+    @Parameters(index = "1", paramLabel = "N2", converter = N2.class, description = "Compute N2!.")
+    long n2;
 
     @Option(names = "--full", description = "Print every digit of a long result (by default results "
             + "longer than " + SHOWN_DIGITS + " digits are shortened).")
@@ -97,8 +106,6 @@ public final class FuturesDemo implements Demo {
 
     @Override
     public Integer call() throws Exception {
-        long n1 = parse("N1", n1Text, MAX_N1);
-        long n2 = parse("N2", n2Text, MAX_N2);
         PrintWriter out = spec.commandLine().getOut();
 
         out.println("asyncio.Future on JDK 25: each task completes its own CompletableFuture on a virtual thread,");
@@ -107,7 +114,7 @@ public final class FuturesDemo implements Demo {
         new Table("Python (asyncio)", "JDK 25")
                 .row("future1 = asyncio.Future()", "var future1 = new CompletableFuture<Long>()")
                 .row("future1.add_done_callback(got_result)", "future1.whenComplete(gotResult)")
-                .row("first_coroutine(future1, N1)", "Completer.start(virtualThreads, future1, () -> sumOfInts(n1))")
+                .row("first_coroutine(future1, N1)", "Completer.start(virtualThreads, future1, task1)")
                 .row("future.set_result(count)", "future1.complete(count)   (inside Completer)")
                 .row("loop.run_until_complete(asyncio.wait(tasks))", "CompletableFuture.allOf(future1, future2).join()")
                 .print(out);
@@ -131,7 +138,8 @@ public final class FuturesDemo implements Demo {
         });
 
         long start = System.nanoTime();
-        Thread t1 = Completer.start(virtualThreads, future1, () -> first.timed(() -> sumOfInts(n1)));
+        Callable<Long> task1 = () -> first.timed(() -> sumOfInts(n1));
+        Thread t1 = Completer.start(virtualThreads, future1, task1);
         Thread t2 = Completer.start(virtualThreads, future2, () -> second.timed(() -> factorial(n2)));
         // Wait for the callbacks, not just the futures: a future runs its dependents newest first.
         CompletableFuture.allOf(printed1, printed2).handle((ignored, error) -> null).join();
@@ -142,7 +150,8 @@ public final class FuturesDemo implements Demo {
         out.println();
         new Table("future", "computed on", "took", "callback ran on")
                 .row("future1 (sum)", first.workThread.get(), Timing.format(first.nanos), first.callbackThread.get())
-                .row("future2 (factorial)", second.workThread.get(), Timing.format(second.nanos), second.callbackThread.get())
+                .row("future2 (factorial)", second.workThread.get(), Timing.format(second.nanos),
+                        second.callbackThread.get())
                 .print(out);
         out.println();
         out.printf("Both futures and their callbacks done in %s (wall time from starting the tasks).%n",
@@ -166,27 +175,8 @@ public final class FuturesDemo implements Demo {
         if (full || digits.length() <= SHOWN_DIGITS) {
             return digits;
         }
-        return digits.substring(0, 20) + "..." + digits.substring(digits.length() - 20)
-                + String.format(Locale.ROOT, " (%,d digits; --full prints them all)", digits.length());
-    }
-
-    /** Reads N1 or N2: a whole number from 0 to {@code max}, or a usage error (exit 2). */
-    private long parse(String label, String text, long max) {
-        String digits = text.strip().replace("_", "").replace(",", "");
-        if (!digits.matches("[-+]?\\d+")) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    label + " must be a whole number, but was '" + text + "'");
-        }
-        if (digits.startsWith("-") && !digits.matches("-0+")) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    label + " must not be negative, but was " + text);
-        }
-        BigInteger value = new BigInteger(digits);
-        if (value.compareTo(BigInteger.valueOf(max)) > 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), String.format(Locale.ROOT,
-                    "%s must be at most %,d (see --help), but was %s", label, max, text));
-        }
-        return value.longValue();
+        return digits.substring(0, 10) + "..." + digits.substring(digits.length() - 10)
+                + String.format(Locale.ROOT, " (%,d digits; --full prints all)", digits.length());
     }
 
     private static String describe(Thread t) {

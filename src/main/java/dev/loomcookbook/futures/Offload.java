@@ -11,6 +11,13 @@ import java.util.concurrent.Future;
  *
  * <p>The wait is an ordinary blocking {@link Future#get()}: on a virtual thread it unmounts, so
  * the carrier is free for other virtual threads while the pool's threads do the CPU work.
+ *
+ * <p>Two differences from Python. The pool's thread does not see the caller's {@link ScopedValue}
+ * bindings, as {@code run_in_executor} does not copy the context (only {@code asyncio.to_thread}
+ * does): to carry one, bind it again inside the task, as the {@code contextvars} recipe shows.
+ * And when the waiting thread is interrupted, the task is cancelled and its thread interrupted,
+ * while Python's executor thread runs its function to the end after the awaiting task is
+ * cancelled.
  */
 public final class Offload {
 

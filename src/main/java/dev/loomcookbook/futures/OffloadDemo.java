@@ -1,10 +1,11 @@
 package dev.loomcookbook.futures;
 
+import dev.loomcookbook.cli.Bounds;
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
-import dev.loomcookbook.cli.PositiveInt;
 import dev.loomcookbook.cli.VersionProvider;
 import dev.loomcookbook.common.Table;
+import dev.loomcookbook.common.Text;
 import dev.loomcookbook.common.Timing;
 import dev.loomcookbook.pooling.ProcessPool;
 import java.io.PrintWriter;
@@ -40,45 +41,69 @@ import picocli.CommandLine.Spec;
                     + "late it wakes. Inline CPU work holds the carriers (one per core) until it is done; offloaded, "
                     + "the requests wait unmounted while pool threads compute, so the heartbeat stays on time.",
             "",
-            "Bounds: --requests up to 10,000; --work up to 1,000,000,000 (about 1.5 s of CPU per request); "
-                    + "--requests x --work up to 10,000,000,000 (about 15 s of CPU per way); --latency up to 1 min; "
-                    + "--heartbeat from 1 ms to 10 s; --workers up to 16 (each process-pool worker is a JVM).",
+            "--requests x --work may be at most 10,000,000,000 (about 15 s of CPU per way).",
             ""
         })
 public final class OffloadDemo implements Demo {
 
-    static final int MAX_REQUESTS = 10_000;
-    static final int MAX_WORK = 1_000_000_000;
+    static final class Requests extends Bounds.Ints {
+        Requests() {
+            super(1, 10_000);
+        }
+    }
+
+    /** A billion iterations are about 1.5 s of CPU per request. */
+    static final class Work extends Bounds.Ints {
+        Work() {
+            super(1, 1_000_000_000);
+        }
+    }
+
     /** All requests' CPU work together, per way: about 15 s of CPU. */
     static final long MAX_TOTAL_WORK = 10_000_000_000L;
-    static final Duration MAX_LATENCY = Duration.ofMinutes(1);
+
+    static final class Latency extends Bounds.Durations {
+        Latency() {
+            super(Duration.ZERO, Duration.ofMinutes(1));
+        }
+    }
+
     /** Shorter periods measure the timer, not the carriers (and 1 ns busy-loops). */
-    static final Duration MIN_HEARTBEAT = Duration.ofMillis(1);
-    static final Duration MAX_HEARTBEAT = Duration.ofSeconds(10);
+    static final class Period extends Bounds.Durations {
+        Period() {
+            super(Duration.ofMillis(1), Duration.ofSeconds(10));
+        }
+    }
+
     /** Each process-pool worker is a JVM: a few are plenty. */
-    static final int MAX_WORKERS = 16;
+    static final class Workers extends Bounds.Ints {
+        Workers() {
+            super(1, 16);
+        }
+    }
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--requests", converter = PositiveInt.class, defaultValue = "32", paramLabel = "R",
-            description = "Requests, all arriving at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--requests", converter = Requests.class, defaultValue = "32", paramLabel = "N",
+            description = "Requests, all arriving at once.")
     int requests;
 
-    @Option(names = "--work", converter = PositiveInt.class, defaultValue = "20_000_000", paramLabel = "ITERATIONS",
-            description = "CPU work per request: iterations of count(item) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--work", converter = Work.class, defaultValue = "20_000_000", paramLabel = "N",
+            description = "CPU work per request: iterations of count(item).")
     int work;
 
-    @Option(names = "--latency", defaultValue = "50ms", paramLabel = "DURATION",
-            description = "I/O wait per request, before its CPU work (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--latency", defaultValue = "50ms", paramLabel = "DURATION", converter = Latency.class,
+            description = "I/O wait per request, before its CPU work.")
     Duration latency;
 
-    @Option(names = "--heartbeat", defaultValue = "5ms", paramLabel = "DURATION",
-            description = "Heartbeat period (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--heartbeat", defaultValue = "5ms", paramLabel = "DURATION", converter = Period.class,
+            description = "Heartbeat period.")
     Duration heartbeat;
 
-    @Option(names = "--workers", converter = PositiveInt.class, paramLabel = "N",
-            description = "Threads of the thread pool, and JVMs of the process pool (default: the number of cores).")
+    @Option(names = "--workers", converter = Workers.class, paramLabel = "N",
+            description = "Threads of the thread pool, and JVMs of the process pool."
+                    + " Default: the number of cores.")
     Integer workers;
 
     @Override
@@ -129,13 +154,14 @@ public final class OffloadDemo implements Demo {
                 Timing.format(heartbeat), carriers);
         out.println();
         new Table("way", "Python", "JDK 25")
-                .row("inline", "count(item) inside the coroutine",
-                        "task.call() on the request's virtual thread")
+                .row("inline", "count(item) inside the coroutine", "task.call()")
                 .row("threads", "await loop.run_in_executor(thread_pool, count, item)",
-                        "Offload.call(Executors.newFixedThreadPool(" + poolSize + "), task)")
+                        "Offload.call(threadPool, task)")
                 .row("processes", "await loop.run_in_executor(process_pool, count, item)",
-                        "Offload.call(new ProcessPool(" + poolSize + "), task)")
+                        "Offload.call(processPool, task)")
                 .print(out);
+        out.printf("  inline: on the request's virtual thread; threadPool = Executors.newFixedThreadPool(%d);%n"
+                + "  processPool = new ProcessPool(%d)%n", poolSize, poolSize);
         out.println();
         out.flush();
 
@@ -159,8 +185,8 @@ public final class OffloadDemo implements Demo {
         }
 
         out.println();
-        Table table = new Table("way", "time", "requests/s", "count()", "latency+rounds x count()",
-                "heartbeat ticks", "~expected", "max lag", "p99 lag");
+        Table table = new Table("way", "time", "requests/s", "count()", "model", "ticks", "~expected",
+                "max lag", "p99 lag");
         for (Result r : results) {
             boolean ticked = r.lag().ticks() > 0;
             table.row(r.way(), Timing.format(r.nanos()),
@@ -172,12 +198,12 @@ public final class OffloadDemo implements Demo {
         }
         table.print(out);
         out.println();
-        out.println("count(): the mean time of one count(item) call, timed on the thread that ran it. All requests wait");
-        out.printf("at once, so time ~ latency + rounds x count(), rounds = ceil(requests / computing threads: %d carriers%n",
-                carriers);
-        out.printf("inline, %d pool threads): when one way takes longer, its count() calls took longer, while the I/O%n",
-                poolSize);
-        out.println("waits still overlapped (latency counts once). Processes: count() runs in the child JVMs, not timed.");
+        Text.paragraph(out, "", String.format(Locale.ROOT, "count(): the mean time of one count(item) call,"
+                + " timed on the thread that ran it; ticks: the heartbeat's. All requests wait at once, so time"
+                + " ~ model = latency + rounds x count(), rounds = ceil(requests / computing threads: %d"
+                + " carriers inline, %d pool threads): when one way takes longer, its count() calls took"
+                + " longer, while the I/O waits still overlapped (latency counts once). Processes: count() runs"
+                + " in the child JVMs, not timed.", carriers, poolSize));
         if (results.stream().anyMatch(r -> r.lag().ticks() == 0)) {
             out.println("A '-' lag: the heartbeat never ticked (its period is longer than the run).");
         }
@@ -195,30 +221,9 @@ public final class OffloadDemo implements Demo {
     }
 
     private void validate() {
-        if (requests > MAX_REQUESTS) {
-            throw new CommandLine.ParameterException(spec.commandLine(), String.format(Locale.ROOT,
-                    "--requests must be at most %,d, but was %,d", MAX_REQUESTS, requests));
-        }
-        if (work > MAX_WORK) {
-            throw new CommandLine.ParameterException(spec.commandLine(), String.format(Locale.ROOT,
-                    "--work must be at most %,d, but was %,d", MAX_WORK, work));
-        }
-        if (workers != null && workers > MAX_WORKERS) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--workers must be at most " + MAX_WORKERS + ", but was " + workers);
-        }
         if ((long) requests * work > MAX_TOTAL_WORK) {
             throw new CommandLine.ParameterException(spec.commandLine(), String.format(Locale.ROOT,
                     "--requests x --work must be at most %,d, but was %,d", MAX_TOTAL_WORK, (long) requests * work));
-        }
-        if (latency.compareTo(MAX_LATENCY) > 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--latency must be at most " + Timing.format(MAX_LATENCY) + ", but was " + Timing.format(latency));
-        }
-        if (heartbeat.compareTo(MIN_HEARTBEAT) < 0 || heartbeat.compareTo(MAX_HEARTBEAT) > 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--heartbeat must be from "
-                    + Timing.format(MIN_HEARTBEAT) + " to " + Timing.format(MAX_HEARTBEAT) + ", but was "
-                    + Timing.format(heartbeat));
         }
     }
 
@@ -285,7 +290,8 @@ public final class OffloadDemo implements Demo {
             try {
                 actual = responses.get(i).get();
             } catch (ExecutionException e) {
-                throw new IllegalStateException(way + ": request " + (i + 1) + " failed: " + e.getCause(), e.getCause());
+                throw new IllegalStateException(way + ": request " + (i + 1) + " failed: "
+                        + Cli.describe(e.getCause(), "no reason given"), e.getCause());
             }
             if (actual != expected) {
                 throw new IllegalStateException(way + ": request " + (i + 1) + " returned " + actual

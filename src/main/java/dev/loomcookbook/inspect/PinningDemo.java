@@ -2,6 +2,7 @@ package dev.loomcookbook.inspect;
 
 import dev.loomcookbook.common.ChildJvm;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loomcookbook.cli.Bounds;
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
 import dev.loomcookbook.cli.VersionProvider;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,9 +48,15 @@ public final class PinningDemo implements Demo {
     @Spec
     CommandSpec spec;
 
-    // The converter named here too: the root command registers it before the demos are added.
-    @Option(names = "--hold", defaultValue = "1s", paramLabel = "DURATION",
-            description = "How long task A blocks inside each pattern (default: ${DEFAULT-VALUE}).")
+    /** The child takes whole milliseconds: a shorter hold would reach it as 0 ms. */
+    static final class Hold extends Bounds.Durations {
+        Hold() {
+            super(Duration.ofMillis(1), Duration.ofMinutes(1));
+        }
+    }
+
+    @Option(names = "--hold", defaultValue = "1s", paramLabel = "DURATION", converter = Hold.class,
+            description = "How long task A blocks inside each pattern.")
     Duration hold;
 
     /** The last report, for tests. */
@@ -68,17 +74,12 @@ public final class PinningDemo implements Demo {
 
     @Override
     public Integer call() throws Exception {
-        // The child takes whole milliseconds: a shorter hold would reach it as 0 ms.
-        if (hold.compareTo(MIN_HOLD) < 0 || hold.compareTo(MAX_HOLD) > 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--hold must be at least 1ms and at most 1m, but was " + Timing.format(hold));
-        }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Pinning on JDK %s: a child JVM with ONE carrier thread runs four blocking patterns%n", Runtime.version());
         out.printf("  child: java %s%n", String.join(" ", ONE_CARRIER));
         out.printf("         ... %s %dms%n", PinningPatterns.class.getSimpleName(), hold.toMillis());
-        out.println("  in each, task A blocks for " + Timing.format(hold) + " inside the pattern; then task B asks for"
-                + " the carrier and interrupts A.");
+        out.println("  in each, task A blocks for " + Timing.format(hold) + " inside the pattern;");
+        out.println("  then task B asks for the carrier and interrupts A.");
         out.println("  B can run before A wakes only if A gave the carrier back;");
         out.println("  JFR records jdk.VirtualThreadPinned (threshold 0 ms).");
         out.println();
@@ -88,24 +89,24 @@ public final class PinningDemo implements Demo {
         out.printf("%n  child JVM finished in %s (JDK %s, parallelism=%s, maxPoolSize=%s)%n%n",
                 Timing.format(Timing.since(start)), report.runtimeVersion(), report.parallelism(), report.maxPoolSize());
 
-        Table table = new Table("pattern", "pinned", "pinnedReason (short)", "blocking op", "pinned for", "A blocked",
+        Table table = new Table("pattern", "pinned", "pinnedReason (short)", "pinned for", "A blocked",
                 "A and B");
         for (Result r : report.results()) {
             Pin pin = r.pinned() ? r.pins().getFirst() : null;
             long pinnedNanos = r.pins().stream().mapToLong(Pin::nanos).sum();
             table.row(r.pattern().label, r.pinned() ? "PINNED" : "no",
                     pin == null ? "-" : shortReason(pin.pinnedReason()),
-                    pin == null ? "-" : pin.blockingOperation(),
                     pin == null ? "-" : Timing.format(pinnedNanos),
                     Timing.format(r.blockedNanos()),
                     effect(r));
         }
         table.print(out);
-        out.println("  A and B: interleaved = B ran while A was blocked (the carrier was free);"
-                + " serialized = B waited for A.");
+        out.println("  A and B: interleaved = B ran while A was blocked (the carrier was free);");
+        out.println("           serialized = B waited for A.");
 
         out.println();
-        out.println("  each pattern's Java, its recorded event order, and for a pin, JFR's reason and the frames that matter:");
+        out.println("  each pattern's Java, its event order and, for a pin, JFR's reason, blocking operation");
+        out.println("  and the frames that matter:");
         String indent = " ".repeat(2 + LABEL_WIDTH + 1);
         for (Result r : report.results()) {
             out.printf("  %-" + LABEL_WIDTH + "s %s%n", r.pattern().label, r.pattern().javaCode);
@@ -113,6 +114,7 @@ public final class PinningDemo implements Demo {
             if (r.pinned()) {
                 Pin pin = r.pins().getFirst();
                 out.printf("%sreason: %s%n", indent, withoutPackages(pin.pinnedReason()));
+                out.printf("%sblocks: %s%n", indent, pin.blockingOperation());
                 wrap("frames: ", framesThatMatter(pin.frames()), " <- ", WIDTH - indent.length())
                         .forEach(l -> out.println(indent + l));
             }
@@ -129,10 +131,8 @@ public final class PinningDemo implements Demo {
     }
 
     /** Output stays within this many columns. */
-    static final int WIDTH = 120;
+    static final int WIDTH = Cli.WIDTH;
     private static final int LABEL_WIDTH = 26;
-    private static final Duration MIN_HOLD = Duration.ofMillis(1);
-    private static final Duration MAX_HOLD = Duration.ofMinutes(1);
 
     /** A progress line of the child: {@code start PATTERN}, or {@code done PATTERN BLOCKED_NANOS ORDER}. */
     static void printProgress(PrintWriter out, String line) {

@@ -1,17 +1,27 @@
 package dev.loomcookbook.inspect;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The JDK's JSON thread dump (JDK 21+), parsed: the thread containers (the root, pools, executors
@@ -61,16 +71,95 @@ public record ThreadDump(String processId, String runtimeVersion, List<Container
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /** Parsing a dump takes about this many times its size in heap (the text, then the tree). */
+    static final long HEAP_PER_BYTE = 8;
+
     /** Parses a dump; {@code source} names it in the error message. */
     public static ThreadDump parse(String json, String source) throws NotAThreadDumpException {
         JsonNode root;
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            var where = e.getLocation();
-            throw new NotAThreadDumpException(source + " is not a thread dump: malformed or truncated JSON"
-                    + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")"));
+            throw notJson(e, source);
         }
+        return fromTree(root, source);
+    }
+
+    /**
+     * Reads and parses a saved dump file. A file too large for this JVM's heap, text that is not
+     * UTF-8, JSON past the parser's limits and a container that is its own ancestor are each
+     * rejected with one line naming the problem.
+     */
+    public static ThreadDump read(Path file) throws NotAThreadDumpException {
+        JsonNode root;
+        try {
+            long size = Files.size(file);
+            long heap = Runtime.getRuntime().maxMemory();
+            if (size > heap / HEAP_PER_BYTE) {
+                throw tooLarge(file, size, heap);
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                root = JSON.readTree(in);
+            } catch (OutOfMemoryError e) {
+                throw tooLarge(file, size, heap);
+            }
+        } catch (JsonProcessingException e) {
+            throw notJson(e, file.toString());
+        } catch (IOException e) {
+            throw new NotAThreadDumpException("cannot read " + file + ": " + reason(e));
+        }
+        return fromTree(root, file.toString());
+    }
+
+    private static NotAThreadDumpException tooLarge(Path file, long size, long heap) {
+        return new NotAThreadDumpException(String.format(Locale.ROOT, "%s is %,d MB: too large to read"
+                + " in this JVM's %,d MB heap (a dump takes about %d times its size; raise -Xmx)",
+                file, size >> 20, heap >> 20, HEAP_PER_BYTE));
+    }
+
+    /** Why a file could not be read, in words: never an exception's class name. */
+    private static String reason(IOException e) {
+        return switch (e) {
+            case NoSuchFileException missing -> "no such file";
+            case AccessDeniedException denied -> "permission denied";
+            case FileSystemException fs when fs.getReason() != null -> fs.getReason();
+            default -> e.getMessage() == null ? "an I/O error" : e.getMessage();
+        };
+    }
+
+    /** The JSON parser's complaint as one line: a limit it hit is named, with the limit. */
+    private static NotAThreadDumpException notJson(JsonProcessingException e, String source) {
+        if (e instanceof StreamConstraintsException) {
+            StreamReadConstraints limits = JSON.getFactory().streamReadConstraints();
+            String message = String.valueOf(e.getOriginalMessage());
+            String limit;
+            if (message.contains("nesting depth")) {
+                limit = String.format(Locale.ROOT, "nesting deeper than %,d levels (a thread dump nests 6)",
+                        limits.getMaxNestingDepth());
+            } else if (message.contains("String value length")) {
+                limit = String.format(Locale.ROOT, "a string longer than %,d characters",
+                        limits.getMaxStringLength());
+            } else if (message.contains("Number value length")) {
+                limit = String.format(Locale.ROOT, "a number longer than %,d digits",
+                        limits.getMaxNumberLength());
+            } else if (message.contains("Name length")) {
+                limit = String.format(Locale.ROOT, "a field name longer than %,d characters",
+                        limits.getMaxNameLength());
+            } else {
+                limit = message.replaceAll("\\s*\\(.*", "");
+            }
+            return new NotAThreadDumpException(source + " is not a thread dump: it goes past the JSON"
+                    + " parser's limit of " + limit);
+        }
+        var where = e.getLocation();
+        String at = where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
+        if (String.valueOf(e.getOriginalMessage()).startsWith("Invalid UTF-8")) {
+            return new NotAThreadDumpException(source + " is not a thread dump: it is not UTF-8 text" + at);
+        }
+        return new NotAThreadDumpException(source + " is not a thread dump: malformed or truncated JSON" + at);
+    }
+
+    private static ThreadDump fromTree(JsonNode root, String source) throws NotAThreadDumpException {
         if (root == null || root.isMissingNode()) {
             throw new NotAThreadDumpException(source + " is not a thread dump: it is empty");
         }
@@ -94,20 +183,50 @@ public record ThreadDump(String processId, String runtimeVersion, List<Container
                     owner == null || owner.isNull() ? null : owner.asLong(),
                     List.copyOf(threads)));
         }
+        Optional<List<String>> cycle = parentCycle(containers);
+        if (cycle.isPresent()) {
+            List<String> ids = cycle.get();
+            throw new NotAThreadDumpException(source + " is not a valid thread dump: "
+                    + (ids.size() == 1 ? "container '" + ids.getFirst() + "' is its own parent"
+                            : "its containers' parents form a cycle: " + cycleText(ids)));
+        }
         return new ThreadDump(dump.path("processId").asText("?"), dump.path("runtimeVersion").asText("?"),
                 List.copyOf(containers));
     }
 
-    /** Reads and parses a saved dump file. */
-    public static ThreadDump read(Path file) throws NotAThreadDumpException {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new NotAThreadDumpException("cannot read " + file + ": "
-                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
+    /** {@code a -> b -> a}, or for a long cycle its first three and how many there are. */
+    private static String cycleText(List<String> ids) {
+        if (ids.size() <= 3) {
+            return String.join(" -> ", ids) + " -> " + ids.getFirst();
         }
-        return parse(text, file.toString());
+        return String.join(" -> ", ids.subList(0, 3)) + String.format(Locale.ROOT,
+                " -> ... (%,d containers) -> %s", ids.size(), ids.getFirst());
+    }
+
+    /**
+     * The containers of a parent cycle, child first, if the parents form one; each container is
+     * walked once, so this takes time linear in the number of containers.
+     */
+    static Optional<List<String>> parentCycle(List<Container> containers) {
+        Map<String, String> parentOf = new HashMap<>();
+        containers.forEach(c -> parentOf.putIfAbsent(c.id(), c.parent()));
+        Map<String, Integer> walk = new HashMap<>(); // container -> the walk that first reached it
+        int walks = 0;
+        for (Container start : containers) {
+            int current = ++walks;
+            List<String> path = new ArrayList<>();
+            for (String at = start.id(); at != null && parentOf.containsKey(at); at = parentOf.get(at)) {
+                Integer seen = walk.putIfAbsent(at, current);
+                if (seen != null) {
+                    if (seen == current) {
+                        return Optional.of(List.copyOf(path.subList(path.indexOf(at), path.size())));
+                    }
+                    break; // reached a container an earlier walk cleared
+                }
+                path.add(at);
+            }
+        }
+        return Optional.empty();
     }
 
     /** A dump of this JVM, taken now with {@code HotSpotDiagnosticMXBean.dumpThreads}. */

@@ -1,10 +1,12 @@
 package dev.loomcookbook.pooling;
 
+import dev.loomcookbook.cli.Bounds;
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
 import dev.loomcookbook.cli.VersionProvider;
 import dev.loomcookbook.common.CpuWork;
 import dev.loomcookbook.common.Table;
+import dev.loomcookbook.common.Text;
 import dev.loomcookbook.common.Timing;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -41,9 +43,6 @@ import picocli.CommandLine.Spec;
         })
 public final class PoolingDemo implements Demo {
 
-    static final int MAX_ITEMS = 10_000;
-    static final long MAX_ITERATIONS = 10_000_000_000L;
-    static final int MAX_WORKERS = 64;
 
     /** The ways to run the items, in the order they run. */
     enum Strategy {
@@ -66,21 +65,20 @@ public final class PoolingDemo implements Demo {
     CommandSpec spec;
 
     @Option(names = "--items", converter = ItemsConverter.class, defaultValue = "10", paramLabel = "N",
-            description = "Items 1..N to compute, N <= 10,000 (default: ${DEFAULT-VALUE}, as in the book).")
+            description = "Items 1..N to compute (the book: 10).")
     int items;
 
     @Option(names = "--iterations", converter = IterationsConverter.class, defaultValue = "10000000",
-            paramLabel = "N",
-            description = "Steps of work per item, N <= 10,000,000,000; the result is N x item"
-                    + " (default: ${DEFAULT-VALUE}, the book's).")
+            paramLabel = "N", description = "Steps of work per item; the result is N x item (the book: 10000000).")
     long iterations;
 
     @Option(names = "--workers", converter = WorkersConverter.class, defaultValue = "5", paramLabel = "N",
-            description = "Threads of the fixed pool and JVMs of the process pool, N <= 64 (default: ${DEFAULT-VALUE}).")
+            description = "Threads of the fixed pool and JVMs of the process pool.")
     int workers;
 
     @Option(names = "--strategy", split = ",", paramLabel = "STRATEGY",
-            description = "What to run, repeatable or comma-separated: ${COMPLETION-CANDIDATES} (default: all).")
+            description = "What to run, repeatable or comma-separated, each once: ${COMPLETION-CANDIDATES}."
+                    + " Default: all.")
     List<Strategy> strategies = new ArrayList<>();
 
     @Option(names = "--crash",
@@ -88,40 +86,22 @@ public final class PoolingDemo implements Demo {
                     + " and the next one runs on a new worker (Python: BrokenProcessPool).")
     boolean crash;
 
-    /** A whole number from 1 to {@code max}, underscores allowed; anything else is a usage error. */
-    static long parseBounded(String value, long max) {
-        long n;
-        try {
-            n = Long.parseLong(value.strip().replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number");
-        }
-        if (n < 1 || n > max) {
-            throw new CommandLine.TypeConversionException(
-                    String.format(Locale.ROOT, "must be between 1 and %,d, but was %,d", max, n));
-        }
-        return n;
-    }
-
-    static final class ItemsConverter implements CommandLine.ITypeConverter<Integer> {
-        @Override
-        public Integer convert(String value) {
-            return (int) parseBounded(value, MAX_ITEMS);
+    static final class ItemsConverter extends Bounds.Ints {
+        ItemsConverter() {
+            super(1, 10_000);
         }
     }
 
-    static final class IterationsConverter implements CommandLine.ITypeConverter<Long> {
-        @Override
-        public Long convert(String value) {
-            return parseBounded(value, MAX_ITERATIONS);
+    static final class IterationsConverter extends Bounds.Longs {
+        IterationsConverter() {
+            super(1, 10_000_000_000L);
         }
     }
 
     /** Each worker of the process pool is a JVM, all started at once: a few are plenty. */
-    static final class WorkersConverter implements CommandLine.ITypeConverter<Integer> {
-        @Override
-        public Integer convert(String value) {
-            return (int) parseBounded(value, MAX_WORKERS);
+    static final class WorkersConverter extends Bounds.Ints {
+        WorkersConverter() {
+            super(1, 64);
         }
     }
 
@@ -147,19 +127,19 @@ public final class PoolingDemo implements Demo {
 
     @Override
     public Integer call() throws Exception {
+        Cli.rejectIgnored(spec, "--crash", "runs only the crash demo (one worker, two tasks)",
+                "--items", "--iterations", "--workers", "--strategy");
+        Cli.requireDistinct(spec, "--strategy", strategies);
         PrintWriter out = spec.commandLine().getOut();
         if (crash) {
-            if (!strategies.isEmpty()) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--crash runs alone: drop --strategy (or run the two separately)");
-            }
             return crashDemo(out);
         }
         Set<Strategy> chosen = strategies.isEmpty() ? EnumSet.allOf(Strategy.class) : EnumSet.copyOf(strategies);
         int cores = Runtime.getRuntime().availableProcessors();
+        // Measured before the first phase, so that it says nothing about this demo's own work.
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         out.printf("Items 1..%d, each count(k) = %,d steps of work returning %,d x k.%n", items, iterations, iterations);
-        out.printf("%d cores, %s before starting.%n", cores, describeLoad(load));
+        out.printf("%d cores, %s before the first phase.%n", cores, describeLoad(load));
         out.flush();
 
         // Untimed warm-up, so that the first phase does not pay alone for compiling count().
@@ -182,7 +162,8 @@ public final class PoolingDemo implements Demo {
                 .filter(o -> !Arrays.equals(o.results(), expected)).map(o -> o.strategy().name()).toList();
 
         out.println();
-        out.printf("== Summary (%d items x %,d steps, %d cores, %s)%n", items, iterations, cores, describeLoad(load));
+        out.printf("== Summary (%d items x %,d steps, %d cores, %s before)%n", items, iterations, cores,
+                describeLoad(load));
         Outcome sequential = outcomes.get(Strategy.sequential);
         Table table = new Table("strategy", "Java", "time", "speed-up vs sequential");
         Map<Strategy, Long> times = new LinkedHashMap<>();
@@ -200,9 +181,11 @@ public final class PoolingDemo implements Demo {
         }
         out.println();
         out.println("What it shows:");
-        conclusion(times, cores, load).forEach(line -> out.println("  " + line));
-        out.println("  (The book, CPython on 4 cores: sequential 6.81 s, thread pool 6.81 s, process pool 4.17 s: the GIL.)");
-        out.println("  Processes are for isolation in Java: a crash, System.exit or OOM kills one worker (pooling --crash).");
+        conclusion(times, cores, load).forEach(sentence -> Text.paragraph(out, "  ", sentence));
+        out.println("  (The book, CPython on 4 cores: sequential 6.81 s, thread pool 6.81 s,");
+        out.println("  process pool 4.17 s: the GIL.)");
+        out.println("  Processes are for isolation in Java: a crash, System.exit or OOM kills one worker");
+        out.println("  (pooling --crash).");
         if (!wrong.isEmpty()) {
             spec.commandLine().getErr().println("error: wrong results from " + String.join(", ", wrong));
             spec.commandLine().getErr().flush();
@@ -279,12 +262,17 @@ public final class PoolingDemo implements Demo {
     /** A phase shorter than this is mostly timer noise, JIT and scheduling: its speed-up says little. */
     static final long SHORT_PHASE_NANOS = 300_000_000L;
 
+    /** The machine counts as busy before the run when its load average is at least this share of the cores. */
+    static final double BUSY_SHARE = 0.5;
+
     /**
-     * What the measured times show, in a few lines of at most ~110 columns: the lesson as far as
-     * these numbers support it, and a warning where they cannot (a speed-up above the core count
-     * is noise, a loaded machine has fewer cores to give, a short run measures start-up).
+     * What the measured times show, one sentence per finding, derived from those times
+     * alone: a speed-up above the core count is called noise (real work cannot beat the cores),
+     * a short sequential phase is called too short, and every other sentence quotes the speed-up it
+     * rests on. The load average, read before the first phase, is only reported, never used to
+     * explain a number away.
      *
-     * @param load the one-minute load average before the run, negative if unknown
+     * @param load the one-minute load average before the first phase, negative if unknown
      */
     static List<String> conclusion(Map<Strategy, Long> nanos, int cores, double load) {
         List<String> lines = new ArrayList<>();
@@ -303,63 +291,61 @@ public final class PoolingDemo implements Demo {
             lines.add("Only the sequential run: add other strategies to compare.");
             return lines;
         }
-        boolean loaded = load >= cores / 2.0;
-        List<String> impossible = speedUps.entrySet().stream()
-                .filter(e -> e.getValue() > cores * 1.1)
+        List<String> noise = speedUps.entrySet().stream()
+                .filter(e -> e.getValue() > cores)
                 .map(e -> e.getKey() + " at " + format(e.getValue())).toList();
-        if (!impossible.isEmpty()) {
-            lines.add(String.join(", ", impossible) + " beats " + cores + " cores, which real work cannot:");
-            lines.add("that is noise (too little work per phase, or other load that came and went); raise --iterations.");
+        if (!noise.isEmpty()) {
+            lines.add(String.join(", ", noise) + " beats " + cores + (cores == 1 ? " core" : " cores")
+                    + ", which real work cannot: that is noise (too little work per phase, or load that came"
+                    + " and went); raise --iterations.");
         }
         if (sequential < SHORT_PHASE_NANOS) {
             lines.add("The sequential phase took only " + Timing.format(sequential)
                     + ": too short for steady numbers (try --iterations 100000000).");
         }
-        if (loaded) {
-            lines.add(String.format(Locale.ROOT, "The machine is loaded (load average %.2f on %d cores): other"
-                    + " processes compete for the cores,", load, cores));
-            lines.add("so every time here is uncertain and the pools cannot reach " + cores + "x.");
+        if (load >= cores * BUSY_SHARE) {
+            lines.add(String.format(Locale.ROOT, "Other processes were busy before the first phase"
+                    + " (load average %.2f on %d cores): the times may vary.", load, cores));
         }
-        double bestThreads = best(speedUps, Strategy.threads, Strategy.forkjoin);
+        // With noise in this run, no sentence about the pools rests on their numbers.
+        double bestThreads = noise.isEmpty() ? best(speedUps, cores, Strategy.threads, Strategy.forkjoin) : -1;
         if (cores == 1) {
             lines.add("With 1 core no pool can beat sequential: threads compute in parallel only with more cores.");
-        } else if (bestThreads >= 0 && impossible.isEmpty()) {
-            if (bestThreads >= 0.75 * cores) {
-                lines.add("Java threads ran on all " + cores + " cores at once (there is no GIL): the best pool reached "
-                        + format(bestThreads) + " of a possible " + cores + "x.");
-            } else if (bestThreads >= 1.2) {
-                lines.add("Java threads ran in parallel (there is no GIL), but the best pool reached only "
-                        + format(bestThreads) + " of a possible " + cores + "x" + (loaded ? ": the load." : "."));
-            } else {
-                lines.add("The pools were no faster than sequential here (best " + format(bestThreads) + "): not a GIL,"
-                        + (loaded ? " the cores were busy elsewhere." : " the work was too short or the cores busy."));
-            }
+        } else if (bestThreads >= 0.75 * cores) {
+            lines.add("Java threads ran on all " + cores + " cores at once (there is no GIL): the best pool"
+                    + " reached " + format(bestThreads) + " of a possible " + cores + "x.");
+        } else if (bestThreads >= 1.2) {
+            lines.add("Java threads ran in parallel (there is no GIL), but the best pool reached only "
+                    + format(bestThreads) + " of a possible " + cores + "x.");
+        } else if (bestThreads >= 0) {
+            lines.add("The pools were no faster than sequential here (best " + format(bestThreads)
+                    + "): not a GIL; the work was too short or the cores were busy.");
         }
         Double virtual = speedUps.get(Strategy.virtual);
-        if (virtual != null && virtual <= cores * 1.1) {
-            lines.add("Virtual threads (" + format(virtual) + ") are no faster than the cores: CPU work never"
-                    + " blocks, they share " + cores + " carriers.");
+        if (virtual != null && virtual <= cores) {
+            lines.add("Virtual threads (" + format(virtual) + ") are no faster than the cores: CPU work"
+                    + " never blocks, they share " + cores + " carriers.");
         }
         Long processes = nanos.get(Strategy.processes);
         Long threads = nanos.get(Strategy.threads);
         if (processes != null && threads != null) {
             if (processes > threads) {
-                lines.add("Processes took " + Timing.format(processes - threads) + " longer than threads: JVM start-ups,"
-                        + " serialization and a cold JIT in each worker.");
+                lines.add("Processes took " + Timing.format(processes - threads) + " longer than threads:"
+                        + " JVM start-ups, serialization and a cold JIT in each worker.");
             } else {
-                lines.add("Processes kept up with threads here: with this much work per item their start-up cost"
-                        + " is small, but they add nothing.");
+                lines.add("Processes kept up with threads here: with this much work per item their"
+                        + " start-up cost is small, but they add nothing.");
             }
         }
         return lines;
     }
 
-    /** The best speed-up among {@code among}, or -1 if none of them ran. */
-    private static double best(Map<Strategy, Double> speedUps, Strategy... among) {
+    /** The best speed-up among {@code among} that is not noise (at most {@code cores}), or -1. */
+    private static double best(Map<Strategy, Double> speedUps, int cores, Strategy... among) {
         double best = -1;
         for (Strategy s : among) {
             Double v = speedUps.get(s);
-            if (v != null) {
+            if (v != null && v <= cores) {
                 best = Math.max(best, v);
             }
         }
@@ -411,7 +397,7 @@ public final class PoolingDemo implements Demo {
             out.flush();
             long second = pool.submit(new WorkerPid()).get();
             out.printf("task 3: ProcessHandle.current().pid()  -> %d: %s%n", second, second != first
-                    ? "a new worker; the pool replaced the dead one and keeps serving"
+                    ? "a new worker: the pool replaced the dead one"
                     : "the same pid?! (the worker should have been replaced)");
             out.println();
             out.println("""

@@ -34,8 +34,14 @@ import java.util.concurrent.TimeoutException;
  */
 public final class AsCompletedJoiner<T> implements Joiner<T, Void> {
 
-    /** One completed subtask: its fork index (0, 1, ...) and its value or exception. */
-    public record Completion<T>(int forkIndex, Subtask.State state, T value, Throwable exception) {
+    /**
+     * One completed subtask: its fork index (0, 1, ...), its value or exception, and the subtask
+     * itself, the very handle {@code fork} returned (as 3.13's {@code async for task in
+     * as_completed(tasks)} yields the original tasks). Read the outcome from this record: the
+     * owner may call the subtask's own {@code get()} only after {@code join}.
+     */
+    public record Completion<T>(int forkIndex, Subtask.State state, T value, Throwable exception,
+            Subtask<? extends T> subtask) {
 
         /** The value, or the subtask's exception rethrown (as {@code await} on the future does). */
         public T get() throws Exception {
@@ -64,8 +70,9 @@ public final class AsCompletedJoiner<T> implements Joiner<T, Void> {
     public boolean onComplete(Subtask<? extends T> subtask) {
         int index = forkIndex.get(subtask);
         completed.add(subtask.state() == Subtask.State.SUCCESS
-                ? new Completion<>(index, Subtask.State.SUCCESS, subtask.get(), null)
-                : new Completion<>(index, Subtask.State.FAILED, null, subtask.exception()));
+                ? new Completion<>(index, Subtask.State.SUCCESS, subtask.get(), null, subtask)
+                : new Completion<>(index, Subtask.State.FAILED, null, subtask.exception(),
+                        subtask));
         return false;
     }
 

@@ -1,18 +1,21 @@
 package dev.loomcookbook.tasks;
 
+import dev.loomcookbook.cli.Bounds;
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
 import dev.loomcookbook.cli.VersionProvider;
 import dev.loomcookbook.common.Table;
 import dev.loomcookbook.common.Timing;
+import dev.loomcookbook.queues.ProducerConsumer;
+import dev.loomcookbook.recipes.Recipe;
+import dev.loomcookbook.recipes.RecipePrinter;
+import dev.loomcookbook.sync.SemaphoreLimit;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.StructuredTaskScope;
-import java.util.concurrent.StructuredTaskScope.Subtask;
+import java.util.Optional;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,8 +24,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The book's task-manipulation script: factorial, fibonacci and a binomial coefficient computed
- * step by step as three concurrent tasks; and one small example per asyncio task operation.
+ * The original task-manipulation script ({@link ThreeTasks}): factorial, fibonacci and a binomial
+ * coefficient computed step by step as three concurrent tasks; and the task recipes, one per
+ * asyncio task operation ({@code --example}).
  */
 @Command(name = "tasks", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
@@ -30,22 +34,32 @@ import picocli.CommandLine.Spec;
             "Without --example: the book's three tasks (factorial, fibonacci, binomial coefficient), "
                     + "each a forked subtask pausing after every step. With --example: small examples, "
                     + "one per asyncio operation (--example list names them).",
-            "Bounds: --pause at most 1 min; it applies to the three tasks only (the examples use fixed 100 ms steps)."
+            "--pause applies to the three tasks only (the examples use fixed 100 ms steps)."
         })
 public final class TasksDemo implements Demo {
 
-    /** The name of the book's script as an example name: what runs when no --example is given. */
+    /** The name of the original script as an example name: what runs without --example. */
     public static final String THREE_TASKS = "three-tasks";
 
+    /** The recipes {@code --example} runs, the original script first. */
+    static final List<Recipe> EXAMPLES = List.of(ThreeTasks.RECIPE, CreateTask.RECIPE,
+            Gather.RECIPE, GatherReturnExceptions.RECIPE, WaitFirstCompleted.RECIPE,
+            WaitAllCompleted.RECIPE, WaitFor.RECIPE, AsCompleted.RECIPE, TaskGroup.RECIPE,
+            Cancel.RECIPE, CancelInGroup.RECIPE, Shield.RECIPE, SemaphoreLimit.RECIPE,
+            ProducerConsumer.RECIPE, ContextVars.RECIPE);
+
     /** A longer pause makes the three tasks take hours (10 pauses). */
-    static final Duration MAX_PAUSE = Duration.ofMinutes(1);
+    static final class PauseBounds extends Bounds.Durations {
+        PauseBounds() {
+            super(Duration.ZERO, Duration.ofMinutes(1));
+        }
+    }
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--pause", defaultValue = "1s", paramLabel = "DURATION",
-            description = "Pause after each step of the three tasks, like asyncio.sleep(1); at most 1 min "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pause", defaultValue = "1s", paramLabel = "DURATION", converter = PauseBounds.class,
+            description = "Pause after each step of the three tasks, like asyncio.sleep(1).")
     Duration pause;
 
     @Option(names = {"-e", "--example"}, split = ",", paramLabel = "NAME",
@@ -65,7 +79,7 @@ public final class TasksDemo implements Demo {
 
     @Override
     public List<String> examples() {
-        return Stream.concat(Stream.of(THREE_TASKS), TaskExamples.all().stream().map(TaskExamples.Example::name)).toList();
+        return EXAMPLES.stream().map(Recipe::name).toList();
     }
 
     @Override
@@ -73,17 +87,16 @@ public final class TasksDemo implements Demo {
         PrintWriter out = spec.commandLine().getOut();
         validate();
         if (exampleNames.contains("list")) {
-            out.println("Examples (run one with: tasks --example NAME):");
+            out.println("Examples (run one with: tasks --example NAME; every recipe: recipes):");
             Table table = new Table("--example", "Python");
-            table.row(THREE_TASKS, "the book's script: three asyncio.Task objects at once (the default)");
-            TaskExamples.all().forEach(e -> table.row(e.name(), e.python()));
+            EXAMPLES.forEach(e -> table.row(e.name(), e.python()));
             table.print(out);
             return 0;
         }
         List<String> toRun = exampleNames.isEmpty() ? List.of(THREE_TASKS)
                 : exampleNames.contains("all") ? examples() : exampleNames;
         for (String name : toRun) {
-            if (!name.equals(THREE_TASKS) && TaskExamples.named(name).isEmpty()) {
+            if (example(name).isEmpty()) {
                 throw usage("unknown example '" + name + "' (run 'tasks --example list' to see them)");
             }
         }
@@ -95,18 +108,19 @@ public final class TasksDemo implements Demo {
             if (name.equals(THREE_TASKS)) {
                 threeTasks(out);
             } else {
-                TaskExamples.named(name).orElseThrow().run(out);
+                RecipePrinter.print(example(name).orElseThrow(), out);
             }
         }
         out.flush();
         return 0;
     }
 
+    private static Optional<Recipe> example(String name) {
+        return EXAMPLES.stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+
     /** Rejects option combinations that would otherwise be silently ignored. */
     private void validate() {
-        if (pause.compareTo(MAX_PAUSE) > 0) {
-            throw usage("--pause must be at most " + Timing.format(MAX_PAUSE) + ", but was " + Timing.format(pause));
-        }
         if (!given("--example")) {
             return;
         }
@@ -115,12 +129,7 @@ public final class TasksDemo implements Demo {
         if (exampleNames.isEmpty() || typed.stream().flatMap(v -> Stream.of(v.split(",", -1))).anyMatch(String::isBlank)) {
             throw usage("--example needs a name for each entry (run 'tasks --example list' to see them)");
         }
-        Set<String> seen = new HashSet<>();
-        for (String name : exampleNames) {
-            if (!seen.add(name)) {
-                throw usage("example '" + name + "' is given twice in --example");
-            }
-        }
+        Cli.requireDistinct(spec, "--example", exampleNames);
         for (String alone : List.of("list", "all")) {
             if (exampleNames.contains(alone) && exampleNames.size() > 1) {
                 throw usage("'" + alone + "' must be alone in --example, but was given with "
@@ -141,117 +150,43 @@ public final class TasksDemo implements Demo {
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
-    // ---- the book's script --------------------------------------------------------------------
+    // ---- the original script ------------------------------------------------------------------
 
-    /** One of the three tasks: its name, its step count, and its final line. */
-    record Outcome(String name, int steps, String line, long finishedNanos) {}
-
-    /** The three tasks' scope, by this name in thread dumps ({@code pstree PID}). */
-    static final String SCOPE_NAME = "three-tasks";
-
-    private void threeTasks(PrintWriter out) throws InterruptedException {
-        out.println("The book's script: three tasks at once, each printing a line and pausing "
-                + Timing.format(pause) + " per step.");
-        out.println("  Python:  tasks = [asyncio.Task(factorial(10)), asyncio.Task(fibonacci(10)),");
-        out.println("                    asyncio.Task(binomial_coefficient(20, 10))]");
-        out.println("           loop.run_until_complete(asyncio.wait(tasks))");
-        out.println("  Java 25: try (var scope = StructuredTaskScope.open(Joiner.<Outcome>allSuccessfulOrThrow(),");
-        out.println("                   cf -> cf.withName(\"" + SCOPE_NAME + "\"))) {   // the name pstree shows");
-        out.println("               scope.fork(() -> factorial(10));   // each fork starts a virtual thread");
-        out.println("               scope.fork(() -> fibonacci(10));");
-        out.println("               scope.fork(() -> binomialCoefficient(20, 10));");
-        out.println("               List<Outcome> outcomes = scope.join().map(Subtask::get).toList();");
-        out.println("           }");
-        out.println();
-        out.flush();
-        long start = System.nanoTime();
-        List<Outcome> outcomes;
-        try (var scope = StructuredTaskScope.open(StructuredTaskScope.Joiner.<Outcome>allSuccessfulOrThrow(),
-                cf -> cf.withName(SCOPE_NAME).withThreadFactory(Thread.ofVirtual().name("task-", 1).factory()))) {
-            scope.fork(() -> factorial(out, 10, start));
-            scope.fork(() -> fibonacci(out, 10, start));
-            scope.fork(() -> binomialCoefficient(out, 20, 10, start));
-            outcomes = scope.join().map(Subtask::get).toList();
-        }
-        long wall = System.nanoTime() - start;
-        int totalSteps = outcomes.stream().mapToInt(Outcome::steps).sum();
-        int longest = outcomes.stream().mapToInt(Outcome::steps).max().orElse(0);
-        out.println();
-        Table table = new Table("task", "steps", "result", "finished after");
-        for (Outcome o : outcomes) {
-            table.row(o.name(), o.steps(), o.line(), Timing.format(o.finishedNanos()));
-        }
-        table.print(out);
-        out.printf("wall time: %s for %d steps of %s: about %d pauses (the longest task), not %d (one after another)%n",
-                Timing.format(wall), totalSteps, Timing.format(pause), longest, totalSteps);
-        out.println("Python printed 184756.0 for the binomial (its '/' is float division); Java's long division is exact here.");
-        out.println("More: tasks --example list");
-        out.flush();
-    }
-
-    /** How a step pauses; a test passes its own to see the three tasks inside a pause at once. */
-    @FunctionalInterface
-    interface Pause {
-        void pause(Duration duration) throws InterruptedException;
-    }
-
-    private final Pause pauser;
+    private final ThreeTasks.Pause pauser;
 
     public TasksDemo() {
         this(Thread::sleep);
     }
 
     /** For tests: each step of the three tasks pauses with {@code pauser} instead of Thread.sleep. */
-    TasksDemo(Pause pauser) {
+    TasksDemo(ThreeTasks.Pause pauser) {
         this.pauser = pauser;
     }
 
-    private void step(PrintWriter out, String what) throws InterruptedException {
-        out.println("Asyncio.Task: Compute " + what);
-        out.flush();
-        pauser.pause(pause);
-    }
-
-    private Outcome factorial(PrintWriter out, int number, long start) throws InterruptedException {
-        long f = 1;
-        int steps = 0;
-        for (int i = 2; i <= number; i++) {
-            step(out, "factorial(" + i + ")");
-            f *= i;
-            steps++;
+    private void threeTasks(PrintWriter out) throws Exception {
+        out.println("The original script: three tasks at once, each printing a line and pausing "
+                + Timing.format(pause) + " per step.");
+        RecipePrinter.printCode(ThreeTasks.RECIPE, out);
+        long start = System.nanoTime();
+        List<ThreeTasks.Outcome> outcomes = new ArrayList<>();
+        RecipePrinter.printRun(stamped -> outcomes.addAll(run(stamped)), out);
+        long wall = System.nanoTime() - start;
+        int totalSteps = outcomes.stream().mapToInt(ThreeTasks.Outcome::steps).sum();
+        int longest = outcomes.stream().mapToInt(ThreeTasks.Outcome::steps).max().orElse(0);
+        out.println();
+        Table table = new Table("task", "steps", "result", "finished after");
+        for (ThreeTasks.Outcome o : outcomes) {
+            table.row(o.name(), o.steps(), o.line(), Timing.format(o.finishedNanos()));
         }
-        return finish(out, "factorial", steps, "factorial(" + number + ") = " + f, start);
+        table.print(out);
+        out.printf("wall time: %s for %d steps of %s:%n  about %d pauses (the longest task), not %d"
+                + " (one after another)%n", Timing.format(wall), totalSteps, Timing.format(pause),
+                longest, totalSteps);
+        RecipePrinter.printDiffers(ThreeTasks.RECIPE, out);
     }
 
-    private Outcome fibonacci(PrintWriter out, int number, long start) throws InterruptedException {
-        long a = 0;
-        long b = 1;
-        int steps = 0;
-        for (int i = 0; i < number; i++) {
-            step(out, "fibonacci(" + i + ")");
-            long next = a + b;
-            a = b;
-            b = next;
-            steps++;
-        }
-        return finish(out, "fibonacci", steps, "fibonacci(" + number + ") = " + a, start);
-    }
-
-    private Outcome binomialCoefficient(PrintWriter out, int n, int k, long start) throws InterruptedException {
-        long result = 1;
-        int steps = 0;
-        for (int i = 1; i <= k; i++) {
-            result = result * (n - i + 1) / i;   // exact: result is C(n, i) after each step
-            step(out, "binomial_coefficient(" + i + ")");
-            steps++;
-        }
-        return finish(out, "binomial_coefficient", steps, "binomial_coefficient(" + n + ", " + k + ") = " + result, start);
-    }
-
-    private static Outcome finish(PrintWriter out, String name, int steps, String line, long start) {
-        out.println(line);
-        out.flush();
-        return new Outcome(name, steps, line, System.nanoTime() - start);
+    private List<ThreeTasks.Outcome> run(PrintStream out) throws InterruptedException {
+        return new ThreeTasks(out, pause, pauser).run();
     }
 
     public static void main(String[] args) {

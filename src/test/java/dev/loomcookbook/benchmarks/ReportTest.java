@@ -107,7 +107,34 @@ class ReportTest {
         assertThat(skipped.get("skipped").asText()).isEqualTo("failed (exit 1)");
     }
 
+    /** The echo goals are ratios of the virtual-thread server to asyncio and uvloop; a miss says by how much and why. */
+    @Test
+    void echoGoalsAreRatiosAndAMissExplainsItself() throws Exception {
+        ObjectNode c = comparison();
+        ObjectNode echo = c.putObject("echo");
+        echo.put("rounds", 1).put("size", 64).put("warmup_s", 1).put("measure_s", 2);
+        echo.putArray("notes").add("uvloop: python3 imports uvloop.");
+        ArrayNode cases = echo.putArray("cases");
+        echoCase(cases, "java-virtual", 25_000, 50_000);
+        echoCase(cases, "java-platform", 20_000, 60_000);
+        echoCase(cases, "cpython-asyncio", 10_000, 20_000);
+        echoCase(cases, "uvloop", 31_250, 40_000);
+        String md = render("full", jmh(), c);
+        assertThat(md).contains("| 10,000 connections: java-virtual ≥ 2.00× cpython-asyncio | 2.50× "
+                + "(25,000 against 10,000 msgs/s) | met |");
+        assertThat(md).contains("| 10,000 connections: java-virtual ≥ 1.00× uvloop | 0.800× "
+                + "(25,000 against 31,250 msgs/s) | **missed** by 20% |");
+        assertThat(md).contains("| peak RSS at 10,000 connections ≤ uvloop's | 48.8 MiB against 39.1 MiB "
+                + "| **missed** by 9.77 MiB (1.3×) |");
+        assertThat(md).contains("### Why the missed echo goals miss").contains("| 10,000 | uvloop | 31,250 |");
+    }
+
     // --- fixtures ---
+
+    private static void echoCase(ArrayNode cases, String server, double rate, long rssKb) {
+        cases.addObject().put("server", server).put("connections", 10_000).put("msgs_per_s", rate)
+                .put("p50_us", 100).put("p99_us", 900).put("peak_rss_kb", rssKb).put("failed_clients", 0);
+    }
 
     private static String render(String kind, JsonNode jmh, JsonNode comparison) throws Exception {
         ObjectNode run = JSON.createObjectNode();

@@ -58,7 +58,7 @@ class CoroutinesDemoTest {
     void tooManyMachinesIsAUsageError() {
         CliRun run = CliRun.of(new CoroutinesDemo(), "--machines", "1000001");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).startsWith("error: --machines must be at most 1,000,000, but was 1,000,001\n");
+        assertThat(run.err()).startsWith("error: Invalid value for option '--machines': must be from 1 to 1,000,000, but was 1000001\n");
         assertThat(run.out()).isEmpty();
     }
 
@@ -67,7 +67,7 @@ class CoroutinesDemoTest {
     void tooLongPauseIsAUsageError() {
         CliRun run = CliRun.of(new CoroutinesDemo(), "--pause", "61s");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).startsWith("error: --pause must be at most 1m (one minute), but was 61.0 s\n");
+        assertThat(run.err()).startsWith("error: Invalid value for option '--pause': must be from 0 to 1 min, but was 61.0 s\n");
         assertThat(run.out()).isEmpty();
     }
 
@@ -77,7 +77,7 @@ class CoroutinesDemoTest {
         CliRun run = CliRun.of(new CoroutinesDemo(), "--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().replaceAll("\\s+", " ")).as("the help, on one line")
-                .contains("N <= 1,000,000").contains("at most 1m");
+                .contains("Range: 1 to 1,000,000.").contains("Range: 0 to 1 min.");
     }
 
     /** With no pause at all, the wall time is all overhead, and the output says so rather than crediting the pauses. */

@@ -3,6 +3,7 @@ package dev.loomcookbook.coroutines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcookbook.testing.CliRun;
+import dev.loomcookbook.testing.Python;
 import dev.loomcookbook.coroutines.Fetcher.Result;
 import java.net.URI;
 import java.nio.file.Files;
@@ -42,7 +43,8 @@ class HttpDemoTest {
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.out()).containsSubsequence("item/1", "HTTP 200 OK", "status/503", "FAILED: HTTP 503",
                     refused, "FAILED: connection refused");
-            assertThat(run.out()).contains("2 of 3 requests did not succeed: exit code 1.");
+            assertThat(run.out().strip().lines().toList().getLast())
+                    .isEqualTo("Exit code 1: requests failed (concurrent: 2 of 3).");
         }
     }
 
@@ -63,8 +65,132 @@ class HttpDemoTest {
             CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--fail-fast", "--timeout", NO_TIMEOUT,
                     "--url", server.uri() + "hang", "--url", server.uri() + "status/500");
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.out()).containsSubsequence("hang", "cancelled: another request failed first",
-                    "status/500", "FAILED: HTTP 500");
+            assertThat(run.out()).containsSubsequence("status/500", "FAILED: HTTP 500",
+                    "... and 1 request cancelled: another request failed first");
+            assertThat(run.out()).as("no row per cancelled request").doesNotContain("/hang");
+        }
+    }
+
+    /** When only the sequential run fails a request, the exit code is still 1 and the summary names that run. */
+    @Test
+    void exitCodeIsOneWhenOnlyTheSequentialRunFails() throws Exception {
+        try (FirstRequestFails server = new FirstRequestFails()) {
+            CliRun run = CliRun.of(new HttpDemo(), "--timeout", NO_TIMEOUT, "--url", server.uri().toString());
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.out()).containsSubsequence("sequential", "1", "0", "1", "concurrent", "1", "1", "0");
+            assertThat(run.out().strip().lines().toList().getLast())
+                    .isEqualTo("Exit code 1: requests failed (sequential: 1 of 1).");
+        }
+    }
+
+    /** With --failures, exactly the requested failures mean exit 0, and the last line says they were asked for. */
+    @ParameterizedTest
+    @ValueSource(strings = {"gather", "--fail-fast"})
+    void requestedFailuresExitZero(String mode) {
+        List<String> args = new java.util.ArrayList<>(List.of("--requests", "6", "--failures", "3", "--latency", "0ms",
+                "--timeout", "1s"));
+        if (mode.equals("--fail-fast")) {
+            args.add(mode);
+        }
+        CliRun run = CliRun.of(new HttpDemo(), args.toArray(String[]::new));
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out().strip().lines().toList().getLast())
+                .startsWith("Only the failures asked for with --failures 3 happened").endsWith(": exit code 0.");
+    }
+
+    /** The help says which exit code means what. */
+    @Test
+    void helpExplainsTheExitCodes() {
+        String help = CliRun.of(new HttpDemo(), "--help").out().replaceAll("\\s+", " ");
+        assertThat(help).contains("Exit codes:").contains("0 every request of every run succeeded, or, with --failures N, exactly the N")
+                .contains("1 a request failed that was not asked to fail").contains("2 a usage error")
+                .doesNotContain("0 done");
+    }
+
+    /** A URL with an invalid port is a usage error before anything starts, from --url or from --urls-file. */
+    @Test
+    void invalidPortIsAUsageError(@TempDir Path dir) throws Exception {
+        CliRun run = CliRun.of(new HttpDemo(), "--url", "http://127.0.0.1:99999/");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("error: --url 'http://127.0.0.1:99999/' has an invalid port: 99999 "
+                + "(a port is a number from 1 to 65535)\n");
+        assertThat(run.out()).isEmpty();
+        Path file = Files.writeString(dir.resolve("urls.txt"), "http://127.0.0.1:8/\nhttp://127.0.0.1:x/\n");
+        run = CliRun.of(new HttpDemo(), "--urls-file", file.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("error: " + file + " line 2 'http://127.0.0.1:x/' has an invalid port: 'x'");
+        assertThat(run.out()).isEmpty();
+    }
+
+    /** A missing, binary or empty URLs file is one line in words, with no Java class name. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "missing | no such file",
+        "binary  | it is not UTF-8 text (a binary file?)",
+        "dir     | it is a directory",
+    })
+    void unreadableUrlsFileSaysWhyInWords(String kind, String why, @TempDir Path dir) throws Exception {
+        Path file = switch (kind) {
+            case "missing" -> dir.resolve("missing.txt");
+            case "binary" -> Files.write(dir.resolve("urls.bin"), new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF, 0});
+            default -> dir;
+        };
+        CliRun run = CliRun.of(new HttpDemo(), "--urls-file", file.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines().findFirst().orElseThrow())
+                .isEqualTo("error: cannot read --urls-file '" + file + "': " + why);
+        assertThat(run.err()).doesNotContainPattern("[A-Z]\\w+(Exception|Error)");
+        assertThat(run.out()).isEmpty();
+    }
+
+    /** A UTF-8 byte-order mark at the start of a URLs file is not part of the first URL. */
+    @Test
+    void byteOrderMarkIsIgnored(@TempDir Path dir) throws Exception {
+        try (LatencyServer server = LatencyServer.start(Duration.ZERO)) {
+            Path file = Files.writeString(dir.resolve("urls.txt"), "\uFEFF" + server.uri() + "a\n");
+            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--timeout", NO_TIMEOUT, "--urls-file", file.toString());
+            assertThat(run.exitCode()).isZero();
+            assertThat(run.out()).containsSubsequence(server.uri() + "a", "HTTP 200 OK");
+        }
+    }
+
+    /** Every line fits in 100 columns, however long the URLs and the failures are. */
+    @Test
+    void longUrlsAndFailuresFitIn100Columns() {
+        try (LatencyServer server = LatencyServer.start(Duration.ZERO)) {
+            String longPath = "item/" + "very-long-segment/".repeat(12);
+            CliRun run = CliRun.of(new HttpDemo(), "--timeout", NO_TIMEOUT, "--url", server.uri() + longPath,
+                    "--url", LatencyServer.refusingUri() + "/" + "x".repeat(150), "--url", "http://nosuchhost."
+                    + "y".repeat(80) + ".invalid/");
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.out().lines()).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(100));
+            assertThat(run.out()).contains("HTTP 200 OK").contains("FAILED: connection refused")
+                    .contains("FAILED: cannot resolve host");
+        }
+    }
+
+    /** Byte counts have thousands separators. */
+    @Test
+    void byteCountsHaveThousandsSeparators() {
+        try (LatencyServer server = LatencyServer.start(Duration.ZERO)) {
+            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--timeout", NO_TIMEOUT,
+                    "--url", server.uri() + "bytes/1234567");
+            assertThat(run.exitCode()).isZero();
+            assertThat(run.out()).containsPattern("HTTP 200 OK +1,234,567 ");
+        }
+    }
+
+    /** Against Python's own http.server: a file arrives whole, a missing one is a 404; exit 1 for the 404. */
+    @Test
+    void againstPythonsHttpServer(@TempDir Path dir) throws Exception {
+        Python.assumePresent();
+        Files.write(dir.resolve("page.txt"), new byte[2048]);
+        try (PythonHttpServer server = PythonHttpServer.serving(dir)) {
+            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--timeout", NO_TIMEOUT,
+                    "--url", server.uri() + "page.txt", "--url", server.uri() + "missing.txt");
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.out()).containsPattern("page\\.txt +HTTP 200 OK +2,048 ")
+                    .containsPattern("missing\\.txt +FAILED: HTTP 404 ");
         }
     }
 
@@ -139,7 +265,7 @@ class HttpDemoTest {
     void noSpeedUpUnlessBothRunsSucceed() {
         CliRun run = CliRun.of(new HttpDemo(), "--requests", "5", "--failures", "2", "--fail-fast", "--latency", "0ms",
                 "--timeout", NO_TIMEOUT);
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).isZero(); // exactly the failures asked for
         assertThat(run.out()).doesNotContain("Speed-up:")
                 .contains("No speed-up: the runs did not both succeed (sequential 3 of 5 ok, concurrent ");
     }
@@ -150,8 +276,19 @@ class HttpDemoTest {
         URI uri = URI.create("http://127.0.0.1:9/");
         List<Result> ok = List.of(new Result(0, uri, Fetcher.Outcome.OK, 200, 1, 1, "HTTP 200"));
         List<Result> failed = List.of(new Result(0, uri, Fetcher.Outcome.TIMEOUT, -1, 0, 1, "timed out"));
-        assertThat(HttpDemo.speedUp(ok, 3_000_000_000L, ok, 1_000_000_000L)).startsWith("Speed-up: 3.0x");
-        assertThat(HttpDemo.speedUp(ok, 3_000_000_000L, failed, 1_000_000_000L)).startsWith("No speed-up");
+        assertThat(HttpDemo.speedUp(ok, 3_000_000_000L, ok, 1_000_000_000L, null)).startsWith("Speed-up: 3.0x")
+                .contains("as long as the slowest");
+        assertThat(HttpDemo.speedUp(ok, 3_000_000_000L, failed, 1_000_000_000L, null)).startsWith("No speed-up");
+    }
+
+    /** Under --concurrency the concurrent run does not wait "as long as the slowest": the sentence says so. */
+    @Test
+    void speedUpUnderAConcurrencyLimitSaysHowManyAtATime() {
+        URI uri = URI.create("http://127.0.0.1:9/");
+        Result ok = new Result(0, uri, Fetcher.Outcome.OK, 200, 1, 1, "HTTP 200");
+        List<Result> four = List.of(ok, ok, ok, ok);
+        assertThat(HttpDemo.speedUp(four, 4_000_000_000L, four, 2_000_000_000L, 2))
+                .startsWith("Speed-up: 2.0x").contains("runs 2 at a time").doesNotContain("slowest");
     }
 
     /** The warm-up request is not counted in flight, even while the server still holds it. */

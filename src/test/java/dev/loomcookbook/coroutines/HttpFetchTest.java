@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -165,6 +166,68 @@ class HttpFetchTest {
                     .containsExactly(Outcome.OK, Outcome.HTTP_ERROR, Outcome.CANCELLED);
             assertThat(server.maxInFlight()).isEqualTo(1);
         }
+    }
+
+    /**
+     * The total timeout covers the body: a body that trickles in for 4 s fails a 1 s timeout, and
+     * the server sees its connection closed, while a fast request in the same run succeeds.
+     */
+    @ParameterizedTest
+    @EnumSource(Fetcher.Client.class)
+    void totalTimeoutFiresMidBody(Fetcher.Client client) throws InterruptedException {
+        try (LatencyServer server = LatencyServer.start(Duration.ZERO);
+                Fetcher fetcher = new Fetcher(Fetcher.Config.of(Duration.ofSeconds(1)).withClient(client),
+                        new Fetcher.Listener() {}, Thread.ofVirtual().factory())) {
+            List<Result> results = fetcher.fetchAll(
+                    List.of(server.uri().resolve("trickle/40"), server.uri().resolve("item/1")), Mode.GATHER);
+            assertThat(results).extracting(Result::outcome).containsExactly(Outcome.TIMEOUT, Outcome.OK);
+            assertThat(results.getFirst().detail()).isEqualTo("timed out after 1.00 s");
+            awaitCount(server::cutShort, 1); // the server's next byte found the connection closed
+            assertThat(server.cutShort()).isEqualTo(1);
+        }
+    }
+
+    /** Each kind of failure is named in words, the same for both clients, with no Java class name. */
+    @ParameterizedTest
+    @EnumSource(Fetcher.Client.class)
+    void failuresAreNamedInWords(Fetcher.Client client) throws Exception {
+        try (FakeServer garbage = FakeServer.answering("this is not HTTP\r\n\r\n");
+                Fetcher fetcher = new Fetcher(Fetcher.Config.of(NO_TIMEOUT).withClient(client),
+                        new Fetcher.Listener() {}, Thread.ofVirtual().factory())) {
+            List<URI> uris = List.of(URI.create("http://nosuchhost.invalid/"), LatencyServer.refusingUri(),
+                    garbage.uri("http"), garbage.uri("https"));
+            List<Result> results = fetcher.fetchAll(uris, Mode.GATHER);
+            assertThat(results).extracting(Result::outcome)
+                    .containsExactly(Outcome.UNKNOWN_HOST, Outcome.REFUSED, Outcome.NOT_HTTP, Outcome.TLS);
+            assertThat(results).extracting(Result::detail).containsExactly(
+                    "cannot resolve host 'nosuchhost.invalid'", "connection refused",
+                    "not HTTP: the server's answer has no valid status line",
+                    "TLS handshake failed: Unrecognized SSL message, plaintext connection?");
+        }
+    }
+
+    /** A server that closes a connection without an answer is named as such. */
+    @ParameterizedTest
+    @EnumSource(Fetcher.Client.class)
+    void closedWithoutAnAnswerIsNamed(Fetcher.Client client) throws Exception {
+        try (FakeServer closing = FakeServer.answering("");
+                Fetcher fetcher = new Fetcher(Fetcher.Config.of(NO_TIMEOUT).withClient(client),
+                        new Fetcher.Listener() {}, Thread.ofVirtual().factory())) {
+            Result r = fetcher.fetchAll(List.of(closing.uri("http")), Mode.GATHER).getFirst();
+            assertThat(r.outcome()).isEqualTo(Outcome.RESET);
+            assertThat(r.detail()).startsWith("connection ").endsWith(" by the server before the answer was complete")
+                    .doesNotContainPattern("[A-Z]\\w+Exception");
+        }
+    }
+
+    /** A library's message loses the class names and the connection dumps some libraries add. */
+    @Test
+    void libraryMessagesLoseClassNames() {
+        assertThat(Fetcher.words("java.io.IOException: Connection reset")).isEqualTo("Connection reset");
+        assertThat(Fetcher.words("HTTP protocol violation: bad response on oejcti.HttpConnectionOverHTTP@15f81da1"
+                + "::oeji.SocketChannelEndPoint@6faa5632[{l=/127.0.0.1:34026}]")).isEqualTo(
+                "HTTP protocol violation: bad response");
+        assertThat(Fetcher.words(null)).isEqualTo("failed with no message");
     }
 
     /** {@code n} requests to the server's {@code /item/k}. */

@@ -2,7 +2,16 @@ package dev.loomcookbook.coroutines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcookbook.common.ChildJvm;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,6 +84,118 @@ class LatencyServerTest {
             assertThat(client.get(server.uri().resolve("warm-up")).statusCode()).isEqualTo(200);
             assertThat(server.maxInFlight()).isZero();
         }
+    }
+
+    /**
+     * A client that sends its request headers one byte at a time (slowloris) is dropped after the
+     * header timeout, and a normal request is served meanwhile. The JDK reads the timeout once per
+     * JVM, so the server runs in a JVM of its own with a timeout of one second.
+     */
+    @Test
+    void slowHeaderClientIsDroppedWhileOthersAreServed() throws Exception {
+        try (ChildServer child = ChildServer.start("-Dsun.net.httpserver.maxReqTime=1",
+                        "-Dsun.net.httpserver.timerMillis=100");
+                Client client = new Client()) {
+            URI uri = child.uri();
+            try (Socket slow = new Socket(uri.getHost(), uri.getPort())) {
+                slow.setSoTimeout(30_000); // a safety net: the server drops it long before
+                Thread sender = Thread.ofVirtual().start(() -> trickle(slow, "GET /item/1 HTTP/1.1\r\nHost: x\r\n"
+                        + "X-Slow: " + ".".repeat(300)));
+                try {
+                    assertThat(client.get(uri.resolve("item/2")).statusCode()).isEqualTo(200);
+                    assertThat(readUntilClosed(slow)).as("what the slow client got before it was dropped").isEmpty();
+                } finally {
+                    sender.join();
+                }
+            }
+        }
+    }
+
+    /**
+     * Past its connection cap the server closes a new connection at once, without an answer, and
+     * serves again once connections are free. It runs in a JVM of its own with a cap of 4.
+     */
+    @Test
+    void connectionsPastTheCapAreClosedAtOnce() throws Exception {
+        try (ChildServer child = ChildServer.start("-Djdk.httpserver.maxConnections=4",
+                        "-Dsun.net.httpserver.maxReqTime=60");
+                Client client = new Client()) {
+            URI uri = child.uri();
+            List<Socket> held = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    Socket s = new Socket(uri.getHost(), uri.getPort());
+                    s.getOutputStream().write("GET /item/1 HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+                    held.add(s);
+                }
+                try (Socket fifth = new Socket(uri.getHost(), uri.getPort())) {
+                    fifth.setSoTimeout(30_000); // a safety net: the server closes it at once
+                    assertThat(readUntilClosed(fifth)).isEmpty();
+                }
+            } finally {
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
+            assertThat(eventually(() -> client.get(uri.resolve("item/2")).statusCode())).isEqualTo(200);
+        }
+    }
+
+    /** The first answer of {@code call}, retried while the server still counts closed connections. */
+    private static int eventually(java.util.concurrent.Callable<Integer> call) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return call.call();
+            } catch (IOException stillFull) {
+                if (System.nanoTime() > deadline) {
+                    throw stillFull;
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    /** A {@link LatencyServer} in a JVM of its own, with the JDK limits given as options. */
+    private record ChildServer(ChildJvm.Running child, URI uri) implements AutoCloseable {
+        static ChildServer start(String... options) throws IOException {
+            ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(List.of(options), LatencyServer.class,
+                    List.of("0ms"))).redirectError(ProcessBuilder.Redirect.DISCARD);
+            ChildJvm.Running child = ChildJvm.start(builder, "latency-server");
+            String line = new BufferedReader(new InputStreamReader(child.process().getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            return new ChildServer(child, URI.create(line));
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            child.close();
+        }
+    }
+
+    /** Sends one byte every 10 ms until the text is out or the server closed the connection. */
+    private static void trickle(Socket socket, String text) {
+        try {
+            OutputStream out = socket.getOutputStream();
+            for (byte b : text.getBytes(StandardCharsets.US_ASCII)) {
+                out.write(b);
+                out.flush();
+                Thread.sleep(10);
+            }
+        } catch (IOException | InterruptedException closed) {
+            // the server dropped us: the point of the test
+        }
+    }
+
+    /** Everything the server sent until it closed the connection (a reset counts as closed). */
+    private static String readUntilClosed(Socket socket) throws IOException {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        try {
+            socket.getInputStream().transferTo(got);
+        } catch (SocketException reset) {
+            // closed with unread input: the kernel sends a reset
+        }
+        return got.toString(StandardCharsets.US_ASCII);
     }
 
     /** A plain HttpClient on virtual threads, closed with its executor. */

@@ -62,16 +62,16 @@ class CarrierLoopDemoTest {
     void oneStepIsAUsageError() {
         CliRun run = CliRun.of(new CarrierLoopDemo(), "--steps", "1");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().lines().findFirst()).hasValue("error: --steps must be at least 2, but was 1");
+        assertThat(run.err().lines().findFirst()).hasValue("error: Invalid value for option '--steps': must be from 2 to 50, but was 1");
     }
 
     /** Counts and durations beyond their bounds are usage errors, before any child JVM starts. */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
-        "--steps=51    | error: --steps must be at most 50, but was 51",
-        "--step=1ns    | error: --step must be from 1.00 ms to 10.0 s, but was 1 ns",
-        "--step=1m     | error: --step must be from 1.00 ms to 10.0 s, but was 60.0 s",
-        "--busy=1h     | error: --busy must be from 1.00 ms to 60.0 s, but was 3600 s",
+        "--steps=51    | error: Invalid value for option '--steps': must be from 2 to 50, but was 51",
+        "--step=1ns    | error: Invalid value for option '--step': must be from 1 ms to 10 s, but was 1 ns",
+        "--step=1m     | error: Invalid value for option '--step': must be from 1 ms to 10 s, but was 60.0 s",
+        "--busy=1h     | error: Invalid value for option '--busy': must be from 1 ms to 1 min, but was 3600 s",
     })
     void boundsAreUsageErrors(String arg, String firstLine) {
         CliRun run = CliRun.of(new CarrierLoopDemo(), arg.strip());

@@ -103,10 +103,10 @@ class PinningDemoTest {
         }
     }
 
-    /** No printed line is wider than 120 columns. */
+    /** No printed line is wider than 100 columns. */
     @Test
-    void linesFitIn120Columns() {
-        assertThat(run.out().lines()).allMatch(l -> l.length() <= PinningDemo.WIDTH, "at most 120 columns");
+    void linesFitIn100Columns() {
+        assertThat(run.out().lines()).allMatch(l -> l.length() <= PinningDemo.WIDTH, "at most 100 columns");
     }
 
     /** A hold under 1 ms (which would reach the child as 0 ms) is refused with exit 2. */
@@ -114,7 +114,7 @@ class PinningDemoTest {
     void refusesAHoldUnderOneMillisecond() {
         CliRun bad = CliRun.of(new PinningDemo(), "--hold", "999us");
         assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err().lines().findFirst().orElseThrow()).contains("--hold must be at least 1ms");
+        assertThat(bad.err().lines().findFirst().orElseThrow()).contains("'--hold': must be from 1 ms to 1 min, but was 999 µs");
     }
 
     /** JFR's reasons are shortened for the table to the initializer's class and method, or the frame kind. */

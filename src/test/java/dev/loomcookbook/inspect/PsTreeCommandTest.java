@@ -99,7 +99,7 @@ class PsTreeCommandTest {
                 "   └─ #20 ForkJoinPool-1-worker-1  WAITING");
     }
 
-    /** A thread line that would pass 120 columns puts its frames on lines of their own, "at ...", under the thread. */
+    /** A thread line that would pass 100 columns puts its frames on lines of their own, "at ...", under the thread. */
     @Test
     void wrapsFramesOfAWideThreadLine() throws Exception {
         String longName = "com.example.SomeRatherLongServiceName.lambda$handleTheIncomingRequestWithRetries$17";
@@ -176,7 +176,7 @@ class PsTreeCommandTest {
         assertThat(CliRun.of(new PsTreeCommand()).exitCode()).isEqualTo(2);
         CliRun two = CliRun.of(new PsTreeCommand(), "--demo", "--file", "x.json");
         assertThat(two.exitCode()).isEqualTo(2);
-        assertThat(two.err()).startsWith("error: give exactly one of");
+        assertThat(two.err()).startsWith("error: --demo, --file=FILE are mutually exclusive (specify only one)\n");
     }
 
     /** The scope tree rooted at scope {@code root}: "scope NAME COUNT" and "thread NAME", indented by depth. */

@@ -3,6 +3,7 @@ package dev.loomcookbook.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcookbook.testing.RecipeRun;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.StructuredTaskScope.Subtask;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -118,5 +120,39 @@ class AsCompletedJoinerTest {
             assertThatThrownBy(asCompleted::next).isInstanceOf(NoSuchElementException.class);
             scope.join();
         }
+    }
+
+    /**
+     * Each completion carries the very subtask fork() returned (3.13's as_completed yields the
+     * original tasks), so the owner knows which one completed.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void handsOverTheOriginalSubtasks(ThreadFactory factory) throws Exception {
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        var asCompleted = new AsCompletedJoiner<String>();
+        try (var scope = StructuredTaskScope.open(asCompleted, cf -> cf.withThreadFactory(factory))) {
+            Subtask<String> first = scope.fork(() -> {
+                await(releaseFirst);
+                return "first";
+            });
+            Subtask<String> second = scope.fork(() -> "second");
+            var done = asCompleted.next(WAIT);                 // second: first waits for it
+            releaseFirst.countDown();
+            var then = asCompleted.next(WAIT);
+            assertThat(done.subtask()).isSameAs(second);
+            assertThat(then.subtask()).isSameAs(first);
+            assertThat(done.subtask().state()).isEqualTo(Subtask.State.SUCCESS);
+            scope.join();
+        }
+    }
+
+    /** The recipe: each square is handed over with the task it came from. */
+    @Test
+    void asCompletedTasksRecipeNamesEachTask() {
+        assertThat(RecipeRun.lines(AsCompletedTasks.RECIPE))
+                .containsExactlyInAnyOrder("as_completed yields the task for 1: 1",
+                        "as_completed yields the task for 2: 4",
+                        "as_completed yields the task for 3: 9");
     }
 }

@@ -3,6 +3,7 @@ package dev.loomcookbook.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcookbook.testing.RecipeRun;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.StructuredTaskScope;
@@ -10,6 +11,7 @@ import java.util.concurrent.StructuredTaskScope.Joiner;
 import java.util.concurrent.StructuredTaskScope.Subtask;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -71,5 +73,71 @@ class CancelTokenTest {
         assertThatThrownBy(() -> new CancelToken().run(() -> {
             throw new IllegalStateException("boom");
         })).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+    }
+
+    /**
+     * cancel(reason) is task.cancel(msg): the interrupted work reads the reason from the token,
+     * and run() throws a CancellationException with it as its message.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
+    void cancelWithAReasonHandsItToBothSides(ThreadFactory factory) throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        var token = new CancelToken();
+        var seenByWork = new AtomicReference<String>();
+        Subtask<String> task;
+        try (var scope = StructuredTaskScope.open(Joiner.<String>awaitAll(),
+                cf -> cf.withThreadFactory(factory))) {
+            task = scope.fork(() -> token.run(() -> {
+                started.countDown();
+                try {
+                    new CountDownLatch(1).await();
+                    return "never";
+                } catch (InterruptedException e) {
+                    seenByWork.set(token.reason().orElse("(none)"));
+                    throw e;
+                }
+            }));
+            await(started);
+            token.cancel("client went away");
+            scope.join();
+        }
+        assertThat(seenByWork.get()).isEqualTo("client went away");
+        assertThat(task.exception()).isInstanceOf(CancellationException.class)
+                .hasMessage("client went away");
+    }
+
+    private static Void blockForever() throws InterruptedException {
+        new CountDownLatch(1).await();
+        return null;
+    }
+
+    /** Cancelled twice, the token keeps the first reason. */
+    @Test
+    void theFirstReasonIsKept() {
+        var token = new CancelToken();
+        token.cancel("first");
+        token.cancel("second");
+        assertThat(token.reason()).hasValue("first");
+        assertThatThrownBy(() -> token.run(CancelTokenTest::blockForever))
+                .isInstanceOf(CancellationException.class).hasMessage("first");
+    }
+
+    /** Without a reason, reason() is empty and the message is "cancelled". */
+    @Test
+    void withoutAReasonTheMessageIsCancelled() {
+        var token = new CancelToken();
+        token.cancel();
+        assertThat(token.reason()).isEmpty();
+        assertThatThrownBy(() -> token.run(CancelTokenTest::blockForever))
+                .isInstanceOf(CancellationException.class).hasMessage("cancelled");
+    }
+
+    /** The recipe: the download learns why, and so does whoever awaits it. */
+    @Test
+    void cancelMessageRecipePrintsTheReasonTwice() {
+        assertThat(RecipeRun.lines(CancelMessage.RECIPE)).containsExactly(
+                "download was cancelled: client went away",
+                "await task raised: CancellationException: client went away");
     }
 }

@@ -1,5 +1,7 @@
 package dev.loomcookbook.testing;
 
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import dev.loomcookbook.inspect.ThreadDump;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * that are ending anyway get a grace period ({@value #GRACE_SECONDS} s) before they count as
  * leaked. The JDK's own shared threads (virtual-thread carriers, the common pool, the process
  * reaper and other JDK system threads) start lazily and live on by design: they are not leaks.
+ * Nor are the threads of a Hazelcast instance that was running before a test and still is (a
+ * cluster shared by a test class), for the test; the class is checked once the instance is gone.
  */
 public final class LeakCheckExtension
         implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
@@ -35,8 +39,12 @@ public final class LeakCheckExtension
     static final String GRACE_MILLIS = "loomcookbook.leakcheck.grace.millis";
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LeakCheckExtension.class);
 
-    /** What was alive before: thread ids and child process ids. */
-    private record Snapshot(Set<Long> threads, Set<Long> processes) {}
+    /**
+     * What was alive before: thread ids, child process ids, and the names of the running
+     * Hazelcast instances (a cluster a test class shares between its tests).
+     */
+    private record Snapshot(Set<Long> threads, Set<Long> processes,
+            Set<String> hazelcastInstances) {}
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -60,7 +68,7 @@ public final class LeakCheckExtension
 
     /** Every thread id, the JDK's own included: one that was there before is never a leak. */
     private static Snapshot snapshot() {
-        return new Snapshot(liveThreads(true).keySet(), childProcesses());
+        return new Snapshot(liveThreads(true).keySet(), childProcesses(), hazelcastInstances());
     }
 
     private static Duration grace(ExtensionContext context) {
@@ -76,6 +84,8 @@ public final class LeakCheckExtension
         while (true) {
             Map<Long, String> leakedThreads = new HashMap<>(liveThreads(false));
             leakedThreads.keySet().removeAll(before.threads());
+            leakedThreads.keySet()
+                    .removeAll(threadsOfRunningInstances(before.hazelcastInstances()));
             List<ProcessHandle> leakedProcesses = ProcessHandle.current().descendants()
                     .filter(ProcessHandle::isAlive)
                     .filter(p -> !before.processes().contains(p.pid()))
@@ -103,6 +113,44 @@ public final class LeakCheckExtension
                 throw new AssertionError("interrupted while checking " + what + " for leaks", e);
             }
         }
+    }
+
+    /**
+     * The names of the Hazelcast instances running in this JVM. Asked only once a Hazelcast thread
+     * exists: asking loads Hazelcast, whose loggers would then be set up before a test's choice.
+     */
+    private static Set<String> hazelcastInstances() {
+        boolean anyHazelcastThread = Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("hz."));
+        if (!anyHazelcastThread) {
+            return new java.util.HashSet<>();
+        }
+        return Hazelcast.getAllHazelcastInstances().stream().map(HazelcastInstance::getName)
+                .collect(Collectors.toSet());
+    }
+
+    /**
+     * The threads of the Hazelcast instances that were running before and still are: an instance
+     * starts some of its pool threads only when work comes, and they serve it until it shuts down.
+     * They are named after their instance: {@code hz.NAME.cached.thread-3},
+     * {@code NAME-NioNetworking-closeListenerExecutor}. Once the instance is shut down they must
+     * end like any other thread; the test class that started it is checked for that.
+     */
+    private static Set<Long> threadsOfRunningInstances(Set<String> before) {
+        Set<String> running = hazelcastInstances();
+        running.retainAll(before);
+        if (running.isEmpty()) {
+            return Set.of();
+        }
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> running.stream().anyMatch(name -> isThreadOf(t, name)))
+                .map(Thread::threadId)
+                .collect(Collectors.toSet());
+    }
+
+    private static boolean isThreadOf(Thread t, String instance) {
+        String name = t.getName();
+        return name.startsWith("hz." + instance + ".") || name.startsWith(instance + "-");
     }
 
     private static Set<Long> childProcesses() {

@@ -1,5 +1,6 @@
 package dev.loomcookbook.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
@@ -10,13 +11,15 @@ import org.openjdk.jmh.runner.Runner;
 
 /**
  * The full run, one command: {@code ./mvnw -q test-compile exec:exec@benchmarks}. Runs the JMH
- * suite (JSON, with {@code -prof gc}), then Java against CPython ({@link Comparison}), then renders
+ * suite (JSON, with {@code -prof gc}), then Java against CPython ({@link Comparison}) and the echo
+ * servers ({@link EchoServers}), then renders
  * {@code docs/benchmarks.md} and its charts ({@link Report}). With {@value JmhSettings#FORKS} forks of each
  * benchmark, about an hour on 2 cores.
  *
  * <p>{@code -Dbenchmarks.args=smoke} runs the same pipeline with tiny settings in a few minutes, to
  * check that it works; its report says in its first line that its numbers mean nothing.
  * {@code -Dbenchmarks.args=report} only re-renders the report from the last results;
+ * {@code -Dbenchmarks.args=race} runs only the HTTP race against aiohttp ({@link HttpRace});
  * {@code -Dbenchmarks.args="jmh CLASS OPTIONS..."} runs JMH's own command line.
  */
 public final class FullRun {
@@ -29,8 +32,12 @@ public final class FullRun {
             new Runner(JmhSettings.commandLine(java.util.Arrays.copyOfRange(args, 1, args.length))).run();
             return;
         }
+        if (mode.equals("race")) {
+            HttpRace.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (!mode.equals("full") && !mode.equals("smoke") && !mode.equals("report")) {
-            System.err.println("usage: FullRun [full|smoke|report|jmh JMH-OPTIONS...]");
+            System.err.println("usage: FullRun [full|smoke|report|race [smoke]|jmh JMH-OPTIONS...]");
             System.exit(2);
         }
         boolean smoke = mode.equals("smoke");
@@ -40,6 +47,7 @@ public final class FullRun {
         Path jmhJson = results.resolve("jmh.json");
         Path comparisonJson = results.resolve("comparison.json");
         Path runJson = results.resolve("run.json");
+        Path echoJson = results.resolve("echo.json");
         ObjectMapper json = new ObjectMapper();
 
         if (!mode.equals("report")) {
@@ -50,6 +58,12 @@ public final class FullRun {
             Instant jmhEnd = Instant.now();
             System.out.println("== Java against CPython -> " + project.relativize(comparisonJson));
             Comparison.run(project, smoke, smoke ? 1 : 3, comparisonJson);
+            System.out.println("== Echo servers -> " + project.relativize(echoJson));
+            EchoServers.run(project, smoke ? EchoServers.smoke() : EchoServers.full(), echoJson);
+            System.out.println("== HTTP race (Java clients against aiohttp) -> comparison.json, http_race");
+            ObjectNode comparison = (ObjectNode) json.readTree(comparisonJson.toFile());
+            comparison.set("http_race", HttpRace.run(project, smoke ? HttpRace.Size.SMOKE : HttpRace.Size.FULL, results.resolve("http-race.json")));
+            json.writerWithDefaultPrettyPrinter().writeValue(comparisonJson.toFile(), comparison);
             Instant end = Instant.now();
 
             ObjectNode run = json.createObjectNode();
@@ -66,8 +80,12 @@ public final class FullRun {
             json.writerWithDefaultPrettyPrinter().writeValue(runJson.toFile(), run);
         }
         Path docs = project.resolve("docs");
-        Report.render(json.readTree(runJson.toFile()), json.readTree(jmhJson.toFile()),
-                json.readTree(comparisonJson.toFile()), docs);
+        JsonNode comparison = json.readTree(comparisonJson.toFile());
+        if (Files.exists(echoJson)) {
+            // The report reads the echo servers' results next to the other comparisons.
+            ((ObjectNode) comparison).set("echo", json.readTree(echoJson.toFile()));
+        }
+        Report.render(json.readTree(runJson.toFile()), json.readTree(jmhJson.toFile()), comparison, docs);
         System.out.println("== report -> docs/benchmarks.md, docs/benchmarks/");
     }
 

@@ -42,6 +42,8 @@ final class JmhSettings {
                 .param("siblings", "100")
                 .param("requests", "20")
                 .param("callbacks", "10000")
+                .param("members", "1")
+                .param("stepsPerItem", "200000")
                 .param("mapItems", "2000")
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT);

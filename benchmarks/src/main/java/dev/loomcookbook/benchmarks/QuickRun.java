@@ -1,5 +1,7 @@
 package dev.loomcookbook.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Locale;
 import org.openjdk.jmh.results.RunResult;
@@ -28,6 +30,41 @@ public final class QuickRun {
                     p.getBenchmark().replace("dev.loomcookbook.benchmarks.", ""),
                     r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreUnit(), params);
         }
-        System.out.printf(Locale.ROOT, "%d benchmarks ran in %.0f s%n", results.size(), (System.nanoTime() - start) / 1e9);
+        quickHttpRace();
+        quickEchoServers();
+        System.out.printf(Locale.ROOT, "%d benchmarks, the HTTP race and the echo servers ran in %.0f s%n",
+                results.size(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The HTTP race against aiohttp is not a JMH benchmark: one batch of 20 requests per client. */
+    private static void quickHttpRace() throws Exception {
+        System.out.println("HTTP race against aiohttp, quick mode (20 requests, one batch per client):");
+        Path project = Path.of("").toAbsolutePath();
+        JsonNode race = HttpRace.run(project, HttpRace.Size.QUICK, project.resolve("target/benchmarks/http-race-quick.json"));
+        HttpRace.print(race);
+        for (JsonNode c : race.get("clients")) {
+            if (c.get("client").asText().startsWith("java-") && !c.has("median")) {
+                throw new IllegalStateException("the HTTP race's " + c.get("title").asText() + " failed");
+            }
+        }
+    }
+
+    /** The echo servers are not JMH benchmarks (each server is a process of its own): one tiny round. */
+    private static void quickEchoServers() throws Exception {
+        Path project = Path.of("").toAbsolutePath();
+        Path out = project.resolve("target/benchmarks/echo-quick.json");
+        for (JsonNode c : EchoServers.run(project, EchoServers.quick(), out).get("cases")) {
+            String what = "EchoServers " + c.get("server").asText() + " connections="
+                    + c.get("connections").asInt();
+            if (!c.has("skipped")) {
+                System.out.printf(Locale.ROOT, "  ok  %-60s %12.3f msgs/s%n", what, c.get("msgs_per_s").asDouble());
+                continue;
+            }
+            String why = c.get("skipped").asText();
+            if (!why.equals("uvloop cannot be imported") && !why.equals("no python3")) {
+                throw new IllegalStateException(what + " failed: " + why);
+            }
+            System.out.printf(Locale.ROOT, "  --  %-60s skipped: %s%n", what, why);
+        }
     }
 }

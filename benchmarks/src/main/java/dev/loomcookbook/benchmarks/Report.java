@@ -78,7 +78,7 @@ final class Report {
             String cls = full.substring(full.lastIndexOf('.', dot - 1) + 1, dot);
             Map<String, String> params = new LinkedHashMap<>();
             if (r.has("params")) {
-                r.get("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+                r.get("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
             }
             JsonNode pm = r.get("primaryMetric");
             JsonNode alloc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");
@@ -156,12 +156,15 @@ final class Report {
         generic("EventLoopDispatch", "6. EventLoop.callSoon dispatch",
                 "Callbacks scheduled with `callSoon` and run by `runForever` on one thread.",
                 "EventLoop (branch eventloop) was not available to this build.");
-        generic("PoolMap", "7. ProcessPool.map and chunk size",
+        cluster();
+        generic("PoolMap", "8. ProcessPool.map and chunk size",
                 "One `map` of " + param("PoolMap", "mapItems") + " trivial items (`x -> x + 1`) on a warm pool of one "
                 + "worker per core, at CPython's chunk sizes 1, 100 and 1000: the time of the whole map. Divide by "
                 + "the items for the time per item (the comparison below gives it per item, against CPython).",
                 "PoolMap did not run in this build.");
         pythonComparison();
+        echoServers();
+        httpRace();
     }
 
     // --- sections -------------------------------------------------------------------------
@@ -212,12 +215,37 @@ final class Report {
         } else {
             md.append("| 1M sleepers in less memory than CPython asyncio | not measured | — |\n");
         }
+        httpTargets();
         md.append('\n');
         if (!whyMissed.isEmpty()) {
             md.append("### Why the missed targets miss\n\n");
             whyMissed.forEach(w -> md.append("- ").append(w).append("\n"));
             md.append('\n');
         }
+    }
+
+    /** The HTTP race's targets: the demo's client against aiohttp on uvloop, and against the floor. */
+    private void httpTargets() {
+        Optional<Double> demo = raceMedian("java-jetty");
+        Optional<Double> uvloop = raceMedian("aiohttp-uvloop");
+        boolean missed = targetRow("HTTP race: the demo's client ≥ aiohttp on uvloop (time ratio)",
+                demo.flatMap(d -> uvloop.map(u -> u / d)), 1.0, true, "×");
+        missed |= targetRow("HTTP race: the demo's client within 1.5× of the latency floor",
+                demo.map(d -> d * 1000 / comparison.path("http_race").path("latency_ms").asDouble(100)), 1.5, false, "×");
+        if (missed) {
+            whyMissed.add("**HTTP race.** Server and client share the 2 cores, so a batch of 1,000 requests costs the "
+                    + "server's CPU plus the client's, on top of the 100 ms wait: the profile of the clients is in the "
+                    + "http section of the README (JFR, `jdk.CPUTimeSample`).");
+        }
+    }
+
+    private Optional<Double> raceMedian(String client) {
+        for (JsonNode c : comparison.path("http_race").path("clients")) {
+            if (c.get("client").asText().equals(client) && c.has("median")) {
+                return Optional.of(c.get("median").asDouble());
+            }
+        }
+        return Optional.empty();
     }
 
     /** Writes a target's row; returns whether it was measured and missed. */
@@ -481,6 +509,42 @@ final class Report {
         chart(chart, "cancellation-latency.png", "Cancellation latency");
     }
 
+    private void cluster() {
+        md.append("## 7. Beyond one machine: a Hazelcast cluster on this machine\n\n");
+        if (of("ClusterExecutor").isEmpty()) {
+            md.append("Not run.\n\n");
+            return;
+        }
+        md.append("Member JVMs on 127.0.0.1 (").append(param("ClusterExecutor", "members"))
+                .append(" of them, started once per trial) and a lite member in the benchmark JVM")
+                .append(" that sends the tasks: a trivial task's round trip, and the fan-out of")
+                .append(" section 1 through `ClusterMap`, beside the local pools of the same run.")
+                .append(" The members' combined RSS is in the run's log")
+                .append(" (`members' combined RSS`).\n\n");
+        Optional<Double> seq = score("CpuFanOut", "sequential");
+        Optional<Double> fan = score("ClusterExecutor", "clusterFanOut");
+        md.append("| what | cluster | ProcessPool (cores) | platform pool (cores) |\n")
+                .append("|---|---|---|---|\n");
+        md.append("| trivial round trip | ")
+                .append(cell(score("ClusterExecutor", "clusterRoundTrip"), " µs")).append(" | ")
+                .append(cell(score("TaskOverhead", "processPoolRoundTrip"), " µs")).append(" | ")
+                .append(cell(score("TaskOverhead", "platformPoolRoundTrip"), " µs"))
+                .append(" |\n");
+        md.append("| fan-out, time per batch | ").append(cell(fan, " ms")).append(" | ")
+                .append(cell(score("CpuFanOut", "processPoolCores"), " ms")).append(" | ")
+                .append(cell(score("CpuFanOut", "platformPoolCores"), " ms")).append(" |\n");
+        md.append("| fan-out speed-up vs sequential (limit ").append(cores).append(") | ")
+                .append(cell(seq.flatMap(s -> fan.map(f -> s / f)), "")).append(" | ")
+                .append(cell(speedUp(seq, "processPoolCores"), "")).append(" | ")
+                .append(cell(speedUp(seq, "platformPoolCores"), "")).append(" |\n");
+        md.append("\n_").append(machineLine).append("_\n\n");
+    }
+
+    /** A measured value with its unit, or a dash. */
+    private static String cell(Optional<Double> value, String unit) {
+        return value.map(v -> num(v) + unit).orElse("—");
+    }
+
     /** A table of whatever a class measured, or the reason it is missing. */
     private void generic(String cls, String title, String what, String missing) throws IOException {
         md.append("## ").append(title).append("\n\n").append(what).append("\n\n");
@@ -535,6 +599,255 @@ final class Report {
             parity.setLabel("parity");
             chart.getCategoryPlot().addRangeMarker(parity);
             chart(chart, "java-vs-cpython.png", "Java against CPython");
+        }
+    }
+
+    /**
+     * Echo servers: {@link EchoServers}' results, which FullRun stores under "echo" in the
+     * comparison.
+     */
+    private void echoServers() throws IOException {
+        md.append("## Echo servers: TCP round trips\n\n");
+        JsonNode echo = comparison.path("echo");
+        if (echo.isMissingNode()) {
+            md.append("Not run.\n\n");
+            return;
+        }
+        md.append("Each client sends a ")
+                .append(echo.get("size").asInt())
+                .append(
+                        "-byte line and waits for its echo, again and again, all clients at once."
+                            + " Every server runs in a fresh process of its own and one load"
+                            + " generator (`EchoLoad`, a JVM with a virtual thread per client, the"
+                            + " same program for every server) drives it, so only the server"
+                            + " differs. The generator connects every client and gets one echo on"
+                            + " each, warms up for ")
+                .append(num(echo.get("warmup_s").asDouble()))
+                .append(" s, then counts the round trips " + "inside a ")
+                .append(num(echo.get("measure_s").asDouble()))
+                .append(" s window; medians of ")
+                .append(echo.get("rounds").asInt())
+                .append(
+                        " round(s), the servers alternating. Peak RSS is the server process's"
+                            + " VmHWM. `java-platform` is the same `StreamServer` with a platform"
+                            + " thread per connection. Generator and server share the machine's ")
+                .append(cores)
+                .append(" cores.\n\n");
+        if (echo.has("started")) {
+            md.append("Started ")
+                    .append(echo.get("started").asText())
+                    .append("; load average before: ")
+                    .append(echo.path("load_before").asText("?"))
+                    .append(", after: ")
+                    .append(echo.path("load_after").asText("?"))
+                    .append(".\n\n");
+        }
+        echo.path("notes").forEach(n -> md.append("- ").append(n.asText()).append("\n"));
+        md.append('\n');
+        Map<String, JsonNode> cases = new LinkedHashMap<>();
+        TreeSet<Integer> sizes = new TreeSet<>();
+        for (JsonNode c : echo.get("cases")) {
+            cases.put(c.get("server").asText() + "/" + c.get("connections").asInt(), c);
+            sizes.add(c.get("connections").asInt());
+        }
+        md.append("| goal | measured | verdict |\n|---|---|---|\n");
+        boolean missed = false;
+        for (int n : sizes) {
+            missed |= echoGoal(cases, n, "cpython-asyncio", 2.0);
+            missed |= echoGoal(cases, n, "uvloop", 1.0);
+        }
+        int largest = sizes.isEmpty() ? 0 : sizes.last();
+        JsonNode jv = cases.get("java-virtual/" + largest);
+        JsonNode uv = cases.get("uvloop/" + largest);
+        if (jv != null && uv != null && jv.has("peak_rss_kb") && uv.has("peak_rss_kb")) {
+            long j = jv.get("peak_rss_kb").asLong();
+            long u = uv.get("peak_rss_kb").asLong();
+            missed |= j > u;
+            md.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| peak RSS at %,d connections ≤ uvloop's | %s against %s | %s |%n",
+                            largest,
+                            kb(j),
+                            kb(u),
+                            j <= u
+                                    ? "met"
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "**missed** by %s (%.1f×)",
+                                            kb(j - u),
+                                            (double) j / u)));
+        }
+        md.append('\n');
+        md.append(
+                "| connections | server | msgs/s | p50 | p99 | peak RSS | failed clients | rounds (msgs/s) |\n"
+                        + "|---|---|---|---|---|---|---|---|\n");
+        DefaultCategoryDataset rate = new DefaultCategoryDataset();
+        DefaultCategoryDataset memory = new DefaultCategoryDataset();
+        for (int n : sizes) {
+            for (String kind : EchoServers.KINDS) {
+                JsonNode c = cases.get(kind + "/" + n);
+                if (c == null) {
+                    continue;
+                }
+                if (c.has("skipped")) {
+                    md.append(
+                            String.format(
+                                    Locale.ROOT,
+                                    "| %,d | %s | skipped: %s | | | | | |%n",
+                                    n,
+                                    kind,
+                                    c.get("skipped").asText()));
+                    continue;
+                }
+                md.append(
+                        String.format(
+                                Locale.ROOT,
+                                "| %,d | %s | %s | %s µs | %s µs | %s | %d | %s |%n",
+                                n,
+                                kind,
+                                num(c.get("msgs_per_s").asDouble()),
+                                num(c.get("p50_us").asDouble()),
+                                num(c.get("p99_us").asDouble()),
+                                kb(c.get("peak_rss_kb").asLong()),
+                                c.get("failed_clients").asInt(),
+                                rounds(c.path("samples_msgs_per_s"))));
+                String label = String.format(Locale.ROOT, "%,d", n);
+                rate.addValue(c.get("msgs_per_s").asDouble(), kind, label);
+                memory.addValue(c.get("peak_rss_kb").asDouble() / 1024, kind, label);
+            }
+        }
+        md.append("\n_").append(machineLine).append("_\n\n");
+        if (missed) {
+            md.append("### Why the missed echo goals miss\n\n")
+                    .append(EchoServers.WHY)
+                    .append("\n\n");
+        }
+        if (rate.getColumnCount() > 0) {
+            chart(
+                    ChartFactory.createBarChart(
+                            "Echo round trips per second",
+                            "connections",
+                            "msgs/s",
+                            rate,
+                            PlotOrientation.VERTICAL,
+                            true,
+                            false,
+                            false),
+                    "echo-throughput.png",
+                    "Echo throughput");
+            chart(
+                    ChartFactory.createBarChart(
+                            "Echo servers: peak RSS of the server process",
+                            "connections",
+                            "MiB",
+                            memory,
+                            PlotOrientation.VERTICAL,
+                            true,
+                            false,
+                            false),
+                    "echo-rss.png",
+                    "Echo peak RSS");
+        }
+    }
+
+    /** The per-round values, "38,401, 23,944", or a dash. */
+    private static String rounds(JsonNode samples) {
+        List<String> values = new ArrayList<>();
+        samples.forEach(v -> values.add(num(v.asDouble())));
+        return values.isEmpty() ? "—" : String.join(", ", values);
+    }
+
+    /**
+     * A row "java-virtual at least {@code factor} x {@code other}"; whether it was measured and
+     * missed.
+     */
+    private boolean echoGoal(Map<String, JsonNode> cases, int n, String other, double factor) {
+        JsonNode j = cases.get("java-virtual/" + n);
+        JsonNode o = cases.get(other + "/" + n);
+        String name =
+                String.format(
+                        Locale.ROOT,
+                        "%,d connections: java-virtual ≥ %s× %s",
+                        n,
+                        num(factor),
+                        other);
+        if (j == null || o == null || !j.has("msgs_per_s") || !o.has("msgs_per_s")) {
+            md.append("| ").append(name).append(" | not measured | — |\n");
+            return false;
+        }
+        double ratio = j.get("msgs_per_s").asDouble() / o.get("msgs_per_s").asDouble();
+        boolean met = ratio >= factor;
+        md.append("| ")
+                .append(name)
+                .append(" | ")
+                .append(num(ratio))
+                .append("× (")
+                .append(num(j.get("msgs_per_s").asDouble()))
+                .append(" against ")
+                .append(num(o.get("msgs_per_s").asDouble()))
+                .append(" msgs/s) | ")
+                .append(
+                        met
+                                ? "met"
+                                : String.format(
+                                        Locale.ROOT,
+                                        "**missed** by %.0f%%",
+                                        (factor - ratio) / factor * 100))
+                .append(" |\n");
+        return !met;
+    }
+
+    /** The HTTP race (see {@link HttpRace}): wall time per batch, requests/s, peak RSS, the floor. */
+    private void httpRace() throws IOException {
+        md.append("## HTTP race: Java clients against aiohttp\n\n");
+        JsonNode race = comparison.path("http_race");
+        if (race.isMissingNode()) {
+            md.append("Not run.\n\n");
+            return;
+        }
+        int requests = race.get("requests").asInt();
+        int latency = race.get("latency_ms").asInt();
+        md.append(String.format(Locale.ROOT, "%,d GETs at once, each answered after %d ms by one server in its own JVM "
+                + "(`LatencyServer`), the same for every client; each client in a fresh process, the clients "
+                + "alternating for %d round(s) of %d timed batches after a warm-up. The floor is the latency, %d ms. "
+                + "Java: the http demo's own `Fetcher` (a virtual thread per request in a `StructuredTaskScope`). "
+                + "aiohttp: one `ClientSession`, no connection limit. Peak RSS is the client process's VmHWM.%n%n",
+                requests, latency, race.get("rounds").asInt(), race.get("batches_per_round").asInt(), latency));
+        race.path("notes").forEach(n -> md.append("_").append(n.asText()).append("_  \n"));
+        md.append("\n| client | wall time per batch (median, min–max) | requests/s | × floor | peak RSS "
+                + "| vs aiohttp on uvloop |\n|---|---|---|---|---|---|\n");
+        JsonNode uvloop = null;
+        for (JsonNode c : race.get("clients")) {
+            if (c.get("client").asText().equals("aiohttp-uvloop") && c.has("median")) {
+                uvloop = c;
+            }
+        }
+        DefaultCategoryDataset ds = new DefaultCategoryDataset();
+        for (JsonNode c : race.get("clients")) {
+            md.append("| ").append(c.get("title").asText()).append(" | ");
+            if (!c.has("median")) {
+                md.append("skipped: ").append(c.path("skipped").asText("no result")).append(" | — | — | — | — |\n");
+                continue;
+            }
+            double median = c.get("median").asDouble();
+            md.append(String.format(Locale.ROOT, "%s s (%s–%s) | %,.0f | %s× | %s | %s |%n", num(median),
+                    num(c.get("min").asDouble()), num(c.get("max").asDouble()), c.get("requests_per_s").asDouble(),
+                    num(c.get("floor_multiple").asDouble()),
+                    c.has("peak_rss_kb") ? kb(c.get("peak_rss_kb").asLong()) : "—",
+                    uvloop == null ? "—" : num(uvloop.get("median").asDouble() / median) + "×"));
+            ds.addValue(median * 1000, "median", c.get("title").asText());
+        }
+        md.append("\n_").append(machineLine).append("_\n\n");
+        if (ds.getColumnCount() > 0) {
+            JFreeChart chart = ChartFactory.createBarChart(String.format(Locale.ROOT,
+                    "HTTP race: %,d GETs at once, %d ms server latency", requests, latency), null,
+                    "ms per batch (median)", ds, PlotOrientation.HORIZONTAL, false, false, false);
+            ValueMarker floor = new ValueMarker(latency);
+            floor.setPaint(Color.RED);
+            floor.setLabel("floor " + latency + " ms");
+            chart.getCategoryPlot().addRangeMarker(floor);
+            chart(chart, "http-race.png", "HTTP race");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.loomcookbook.tasks.scheduler;
 
+import dev.loomcookbook.cli.Bounds;
 import dev.loomcookbook.cli.Cli;
 import dev.loomcookbook.cli.Demo;
 import dev.loomcookbook.cli.VersionProvider;
@@ -18,13 +19,17 @@ import picocli.CommandLine.Spec;
 
 /** A build-like pipeline run by {@link TaskGraph}: each step starts as soon as its prerequisites succeed. */
 @Command(name = "scheduler", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        exitCodeList = {
+            "0:done, also when --fail or --broken shows a failure on purpose (the last line says so)",
+            "1:a step failed that was not asked to (the scheduler itself is broken)",
+            "2:a usage error (one line, then this usage); nothing ran"
+        },
         description = {
             "A task scheduler: a build pipeline whose steps start as soon as their prerequisites succeed.",
             "Each step runs on a virtual thread; independent steps overlap. Prints a timeline of starts "
                     + "and ends and each step's final state. --fail makes a step fail, --policy says what "
                     + "happens then, --broken shows a graph rejected before anything runs (so it takes none of "
-                    + "--unit, --fail, --policy).",
-            "Bounds: --unit at most 10 s (the longest chain is 13 units)."
+                    + "--unit, --fail, --policy)."
         })
 public final class SchedulerDemo implements Demo {
 
@@ -35,7 +40,11 @@ public final class SchedulerDemo implements Demo {
     private record Step(String name, List<String> needs, int units, String produces) {}
 
     /** The longest chain is 13 units: at most about 2 min. */
-    static final Duration MAX_UNIT = Duration.ofSeconds(10);
+    static final class Unit extends Bounds.Durations {
+        Unit() {
+            super(Duration.ZERO, Duration.ofSeconds(10));
+        }
+    }
 
     private static final List<Step> PIPELINE = List.of(
             new Step("fetch-deps", List.of(), 3, "12 jars"),
@@ -49,22 +58,24 @@ public final class SchedulerDemo implements Demo {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--unit", defaultValue = "100ms", paramLabel = "DURATION",
-            description = "Time of one unit of work; steps take 1 to 4 units; at most 10 s (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--unit", defaultValue = "100ms", paramLabel = "DURATION", converter = Unit.class,
+            description = "Time of one unit of work; steps take 1 to 4 units.")
     Duration unit;
 
-    @Option(names = "--fail", paramLabel = "STEP",
-            description = "Make this step fail after its work: one of ${COMPLETION-CANDIDATES}.",
+    @Option(names = "--fail", paramLabel = "STEP", converter = StepConverter.class,
+            description = "Make this step fail after its work, on purpose (exit code 0): one of"
+                    + " ${COMPLETION-CANDIDATES}.",
             completionCandidates = StepNames.class)
     String fail;
 
     @Option(names = "--policy", defaultValue = "continue", paramLabel = "POLICY", converter = PolicyConverter.class,
             description = "On a failure: continue (skip its dependents, run the rest) or cancel (interrupt "
-                    + "what runs, start nothing more). Default: ${DEFAULT-VALUE}.")
+                    + "what runs, start nothing more).")
     FailurePolicy policy;
 
     @Option(names = "--broken", paramLabel = "DEFECT", converter = BrokenConverter.class,
-            description = "Break the graph to see it rejected before anything runs: cycle, unknown, duplicate.")
+            description = "Break the graph to see it rejected before anything runs, on purpose"
+                    + " (exit code 0): cycle, unknown, duplicate.")
     Broken broken;
 
     /** Enum values in lower case, as typed on a command line. */
@@ -93,6 +104,18 @@ public final class SchedulerDemo implements Demo {
         }
     }
 
+    /** A step of the pipeline, for --fail. */
+    static final class StepConverter implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (PIPELINE.stream().noneMatch(s -> s.name().equals(value))) {
+                throw new CommandLine.TypeConversionException("unknown step '" + value + "' (steps: "
+                        + String.join(", ", new StepNames()) + ")");
+            }
+            return value;
+        }
+    }
+
     /** The step names, for --help and for checking --fail. */
     static final class StepNames implements Iterable<String> {
         @Override
@@ -114,22 +137,8 @@ public final class SchedulerDemo implements Demo {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        if (unit.compareTo(MAX_UNIT) > 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--unit must be at most " + Timing.format(MAX_UNIT) + ", but was " + Timing.format(unit));
-        }
-        if (broken != null) {
-            List<String> ignored = java.util.stream.Stream.of("--unit", "--fail", "--policy")
-                    .filter(spec.commandLine().getParseResult()::hasMatchedOption).toList();
-            if (!ignored.isEmpty()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--broken rejects the graph before "
-                        + "anything runs, so it cannot be combined with " + String.join(", ", ignored));
-            }
-        }
-        if (fail != null && PIPELINE.stream().noneMatch(s -> s.name().equals(fail))) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "unknown step '" + fail + "' for --fail (steps: " + String.join(", ", new StepNames()) + ")");
-        }
+        Cli.rejectIgnored(spec, "--broken", "rejects the graph before anything runs",
+                "--unit", "--fail", "--policy");
         out.println("Python: a hand-written scheduler of coroutines awaiting their prerequisites");
         out.println("Java:   TaskGraph.builder().task(name, prerequisites, action)...build().run(policy)");
         out.println();
@@ -142,8 +151,11 @@ public final class SchedulerDemo implements Demo {
             out.println();
             out.printf("rejected before anything ran:%n  %s%n  (%s, an IllegalArgumentException from build())%n",
                     e.getMessage(), "InvalidGraphException." + e.getClass().getSimpleName());
+            out.println();
+            out.printf("--broken %s rejected the graph on purpose, as asked: exit code 0.%n",
+                    broken.name().toLowerCase(Locale.ROOT));
             out.flush();
-            return 0;
+            return Cli.OK;
         }
 
         out.println();
@@ -162,8 +174,19 @@ public final class SchedulerDemo implements Demo {
         long sequential = PIPELINE.stream().mapToLong(Step::units).sum();
         out.printf("wall time %s; the steps' work adds up to %s (run one after another)%n",
                 Timing.format(report.wallNanos()), Timing.format(unit.multipliedBy(sequential)));
+        List<String> unexpected = report.outcomes().values().stream()
+                .filter(o -> o.state() == TaskState.FAILED && !o.name().equals(fail))
+                .map(TaskOutcome::name).toList();
+        if (!unexpected.isEmpty()) {
+            out.flush();
+            throw new IllegalStateException("steps failed that were not asked to: "
+                    + String.join(", ", unexpected));
+        }
+        if (fail != null) {
+            out.printf("%s failed on purpose (--fail %s), as asked: exit code 0.%n", fail, fail);
+        }
         out.flush();
-        return 0;
+        return Cli.OK;
     }
 
     private void printGraph(PrintWriter out) {
@@ -212,7 +235,7 @@ public final class SchedulerDemo implements Demo {
     }
 
     private static void printTimeline(PrintWriter out, ScheduleReport<String> report) {
-        final int width = 40;
+        final int width = 20;
         double scale = Math.max(1, report.wallNanos()) / (double) width;
         Table table = new Table("step", "state", "start", "end", "timeline", "result");
         for (TaskOutcome<String> o : report.outcomes().values()) {
@@ -232,7 +255,7 @@ public final class SchedulerDemo implements Demo {
                 case SUCCEEDED -> o.value();
                 case FAILED -> o.failure().getMessage();
                 case INTERRUPTED -> "interrupted: the run was cancelled";
-                case SKIPPED, CANCELLED -> "not started: " + o.reason();
+                case SKIPPED, CANCELLED -> o.reason();
             };
             table.row(o.name(), o.state(), start, end, bar, result);
         }

@@ -38,7 +38,7 @@ class SchedulerDemoTest {
         CliRun run = CliRun.of(new SchedulerDemo(), "--unit", "1ms", "--fail", "javadoc");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).containsPattern("javadoc\\s+FAILED").containsPattern("package\\s+SKIPPED")
-                .contains("not started: 'javadoc' failed").containsPattern("publish\\s+SKIPPED")
+                .contains("'javadoc' failed").contains("javadoc failed on purpose (--fail javadoc), as asked: exit code 0.").containsPattern("publish\\s+SKIPPED")
                 .containsPattern("unit-tests\\s+SUCCEEDED").containsPattern("lint\\s+SUCCEEDED");
     }
 
@@ -68,7 +68,7 @@ class SchedulerDemoTest {
     void unknownFailStepIsAUsageError() {
         CliRun fail = CliRun.of(new SchedulerDemo(), "--fail", "nope");
         assertThat(fail.exitCode()).isEqualTo(2);
-        assertThat(fail.err().lines().findFirst().orElseThrow()).startsWith("error: unknown step 'nope' for --fail");
+        assertThat(fail.err().lines().findFirst().orElseThrow()).startsWith("error: Invalid value for option '--fail': unknown step 'nope' (steps: fetch-deps,");
     }
 
     /** An unknown --policy is a usage error. */
@@ -100,7 +100,7 @@ class SchedulerDemoTest {
     void unitOverTenSecondsIsAUsageError() {
         CliRun run = CliRun.of(new SchedulerDemo(), "--unit", "1h");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().lines().findFirst()).hasValue("error: --unit must be at most 10.0 s, but was 3600 s");
+        assertThat(run.err().lines().findFirst()).hasValue("error: Invalid value for option '--unit': must be from 0 to 10 s, but was 3600 s");
     }
 
     /** The steps run in a scope named "TaskGraph", the name a thread dump (pstree) shows. */

@@ -1,0 +1,29 @@
+package dev.loomcookbook.testing;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** The tests' latch helpers: bounded waits, a safety net against hangs, never a timing guess. */
+public final class Latches {
+
+    private Latches() {}
+
+    /** Waits for {@code latch}; fails if it is not released within 30 s. */
+    public static void await(CountDownLatch latch) throws InterruptedException {
+        if (!latch.await(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("latch not released within 30 s");
+        }
+    }
+
+    /** Blocks until interrupted, then counts down {@code interrupted} and rethrows. */
+    public static <T> T blockUntilInterrupted(CountDownLatch interrupted)
+            throws InterruptedException {
+        try {
+            new CountDownLatch(1).await();
+            throw new AssertionError("unreachable");
+        } catch (InterruptedException e) {
+            interrupted.countDown();
+            throw e;
+        }
+    }
+}
