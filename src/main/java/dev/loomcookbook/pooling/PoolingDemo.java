@@ -203,7 +203,7 @@ public final class PoolingDemo implements Demo {
     // ---- map and chunks ----------------------------------------------------------------------
 
     /** Trivial items for the chunks section: their cost is the message, not the work. */
-    static final int CHUNK_DEMO_ITEMS = 2_000;
+    static final int CHUNK_DEMO_ITEMS = 1_000;
 
     /**
      * When chunks matter: the same map of trivial items with one, 100 and 1000 items to a message.
