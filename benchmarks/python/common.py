@@ -6,6 +6,18 @@ Each program prints exactly one JSON object on stdout, in the same shape as the 
 import json
 import platform
 import sys
+import time
+
+WARM_UP_SECONDS = 5.0
+
+
+def warm_up(run_once, seconds=WARM_UP_SECONDS):
+    """Runs run_once() until `seconds` have passed (at least once), untimed: the same rule as the Java
+    side (SideBySide.warmUp), whose worker JVMs need it to compile their code."""
+    start = time.perf_counter()
+    run_once()
+    while time.perf_counter() - start < seconds:
+        run_once()
 
 
 def peak_rss_kb():

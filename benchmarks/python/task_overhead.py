@@ -1,7 +1,7 @@
 """Task overhead: the round trip of a trivial task (Java: TaskOverhead / SideBySide overhead-*).
 
 thread-pool:  ThreadPoolExecutor(os.cpu_count()).submit(trivial).result()
-process-pool: ProcessPoolExecutor(os.cpu_count()).submit(trivial).result(), workers warmed first
+process-pool: ProcessPoolExecutor(os.cpu_count()).submit(trivial).result(), warmed for >= 5 s first
 task:         inside asyncio.run: await asyncio.create_task(trivial_coroutine())
 group:        inside asyncio.run: an asyncio.TaskGroup of GROUP trivial tasks, all awaited
 
@@ -14,7 +14,7 @@ import os
 import sys
 import time
 
-from common import emit
+from common import emit, warm_up
 
 ANSWER = 42
 
@@ -58,7 +58,10 @@ def main():
         cls = (concurrent.futures.ThreadPoolExecutor if mode == "thread-pool"
                else concurrent.futures.ProcessPoolExecutor)
         with cls(max_workers=os.cpu_count()) as executor:
-            time_pool(executor, ops)  # warm-up (one round)
+            if mode == "process-pool":
+                warm_up(lambda: time_pool(executor, ops))  # >= 5 s, as the Java side's worker JVMs need
+            else:
+                time_pool(executor, ops)  # warm-up (one round)
             for _ in range(rounds):
                 values.append(time_pool(executor, ops))
     elif mode == "task":

@@ -1,9 +1,11 @@
 package dev.loomcookbook.common;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -12,8 +14,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildJvm {
 
-    /** The exit code of a child that ended because its parent was gone. */
-    public static final int PARENT_GONE = 3;
+    /**
+     * The exit code of a child that ended because its parent was gone: not 3, which is the code
+     * of {@code -XX:+ExitOnOutOfMemoryError}, nor 1, the JVM's own start-up failure.
+     */
+    public static final int PARENT_GONE = 4;
 
     private ChildJvm() {}
 
@@ -39,6 +44,25 @@ public final class ChildJvm {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);
         return command;
+    }
+
+    /**
+     * {@code command} run through {@code /bin/sh} so that the child finds the pipes of its
+     * standard input and output on file descriptors 3 and 4 instead, with 0 reading
+     * {@code /dev/null} and 1 writing wherever 2 does: a private channel that nothing else in the
+     * child can read or write by accident (native code, the JVM's own logging, grandchildren
+     * started with {@code inheritIO()}, which inherit 0, 1 and 2 only). The shell replaces
+     * itself with the command ({@code exec}), so the child's pid is the command's. Empty where
+     * there is no {@code /bin/sh} (Windows).
+     */
+    public static Optional<List<String>> withPrivateChannel(List<String> command) {
+        if (!Files.isExecutable(Path.of("/bin/sh"))) {
+            return Optional.empty();
+        }
+        List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c",
+                "exec 3<&0 4>&1 0</dev/null 1>&2 && exec \"$0\" \"$@\""));
+        wrapped.addAll(command);
+        return Optional.of(wrapped);
     }
 
     /**

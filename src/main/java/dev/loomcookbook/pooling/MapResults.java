@@ -11,49 +11,69 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The results of {@link ProcessPool#map}, in the order of the items, as CPython's
- * {@code Executor.map} yields them: {@link #next()} waits for the next result; a task's exception
- * is thrown when its result is reached (results before it were already delivered), and the
- * timeout counts from the call to {@code map}, not from each {@code next}. After a failure, a
- * timeout or {@link #close()}, the tasks not yet reached are cancelled (those not started never
- * run; a running one finishes in its worker and its result is dropped), as CPython does.
+ * {@code Executor.map} yields them: {@link #next()} waits for the next result; an item's
+ * exception is thrown when its result is reached (the results before it, in its chunk too, were
+ * already delivered), and the timeout counts from the call to {@code map}, not from each
+ * {@code next}. A worker that dies fails the items of the chunk it held: the exception is thrown
+ * at the first of them not yet delivered. After an exception, a timeout or {@link #close()}, the
+ * chunks not yet reached are cancelled (those not started never run; a running one finishes in
+ * its worker and its results are dropped), as CPython does.
  */
 public final class MapResults<R> implements AutoCloseable {
 
-    private final List<? extends Future<R>> futures;
+    private final List<? extends Future<MapChunk.Result>> chunks;
+    private final int size;
     private final long deadline;
     private final boolean timed;
-    private int next;
+    private int chunk;
+    private MapChunk.Result current;
+    private int inChunk;
+    private int delivered;
+    private boolean closed;
 
-    MapResults(List<? extends Future<R>> futures, long deadlineNanos, boolean timed) {
-        this.futures = futures;
+    MapResults(List<? extends Future<MapChunk.Result>> chunks, int size, long deadlineNanos, boolean timed) {
+        this.chunks = chunks;
+        this.size = size;
         this.deadline = deadlineNanos;
         this.timed = timed;
     }
 
-    /** Whether a result remains to be read. */
+    /** Whether a result (or an exception) remains to be read. */
     public boolean hasNext() {
-        return next < futures.size();
+        return !closed && delivered < size;
     }
 
     /**
      * The next result in item order, waiting for it.
      *
-     * @throws ExecutionException the task failed; its exception is the cause
+     * @throws ExecutionException the item's function threw, or its worker died; the cause says
      * @throws TimeoutException the map's timeout passed before this result was ready
-     * @throws CancellationException the task was cancelled
+     * @throws CancellationException its chunk was cancelled
      */
     public R next() throws InterruptedException, ExecutionException, TimeoutException {
         if (!hasNext()) {
             throw new NoSuchElementException("no more results");
         }
-        Future<R> f = futures.get(next);
         boolean ok = false;
         try {
-            R r = timed ? f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS) : f.get();
+            if (current == null) {
+                Future<MapChunk.Result> f = chunks.get(chunk);
+                current = timed ? f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS) : f.get();
+                inChunk = 0;
+            }
+            if (inChunk == current.values().length) {
+                throw new ExecutionException(current.failure());
+            }
+            @SuppressWarnings("unchecked")
+            R r = (R) current.values()[inChunk++];
+            delivered++;
+            if (inChunk == current.values().length && current.failure() == null) {
+                chunk++;
+                current = null;
+            }
             ok = true;
             return r;
         } finally {
-            next++;
             if (!ok) {
                 close();
             }
@@ -62,19 +82,21 @@ public final class MapResults<R> implements AutoCloseable {
 
     /** Every remaining result, in item order (see {@link #next()} for the exceptions). */
     public List<R> toList() throws InterruptedException, ExecutionException, TimeoutException {
-        List<R> all = new ArrayList<>();
+        List<R> all = new ArrayList<>(size - delivered);
         while (hasNext()) {
             all.add(next());
         }
         return all;
     }
 
-    /** Cancels the tasks whose results were not read yet. */
+    /** Cancels the chunks whose results were not read yet. */
     @Override
     public void close() {
-        for (int i = next; i < futures.size(); i++) {
-            futures.get(i).cancel(false);
+        if (!closed) {
+            closed = true;
+            for (int i = chunk; i < chunks.size(); i++) {
+                chunks.get(i).cancel(false);
+            }
         }
-        next = futures.size();
     }
 }

@@ -1,29 +1,21 @@
 package dev.loomcookbook.pooling;
 
-import dev.loomcookbook.common.ChildJvm;
-import dev.loomcookbook.pooling.ProcessPoolProtocol.Done;
-import dev.loomcookbook.pooling.ProcessPoolProtocol.Failure;
-import dev.loomcookbook.pooling.ProcessPoolProtocol.Init;
-import dev.loomcookbook.pooling.ProcessPoolProtocol.Message;
+import dev.loomcookbook.pooling.PoolTask.Phase;
+import dev.loomcookbook.pooling.ProcessPoolProtocol.FrameWriter;
+import dev.loomcookbook.pooling.ProcessPoolProtocol.Kind;
 import dev.loomcookbook.pooling.ProcessPoolProtocol.MessageTooLargeException;
-import dev.loomcookbook.pooling.ProcessPoolProtocol.Ready;
-import dev.loomcookbook.pooling.ProcessPoolProtocol.Run;
-import dev.loomcookbook.pooling.ProcessPoolProtocol.Serialized;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -37,7 +29,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -50,62 +43,103 @@ import java.util.function.Function;
  * try (ProcessPool pool = new ProcessPool(5)) {                 // with ProcessPoolExecutor(5) as pool:
  *     Future<Long> f = pool.submit(() -> count(3));            //     f = pool.submit(count, 3)
  *     f.get();                                                 //     f.result()
- *     pool.map(k -> count(k), List.of(1, 2, 3), Duration.ofSeconds(10)).toList();
+ *     pool.map(k -> count(k), List.of(1, 2, 3)).toList();      //     list(pool.map(count, [1, 2, 3]))
+ *     pool.map(k -> k + 1, items, 1000).toList();              //     list(pool.map(f, items, chunksize=1000))
  * }                                                            // (exiting the block shuts it down)
  * }</pre>
  *
  * <h2>Workers</h2>
  * Each worker is a JVM started from the running JDK ({@code java.home/bin/java}) with this JVM's
  * class path, {@code --enable-preview}, the options of {@link Builder#jvmOptions} (by default a
- * small heap and a quick-starting GC) and always {@code -XX:+ExitOnOutOfMemoryError} and
- * {@code -XX:+DisplayVMOutputToStderr} (the JVM's own messages stay off the channel); its main
+ * small heap and a quick-starting GC) and always {@code -XX:+ExitOnOutOfMemoryError}; its main
  * class is {@link ProcessPoolWorker}. Nothing extra is installed. The pool starts all workers at
- * once (Python starts them on demand); one parent thread per worker feeds it one task at a time
- * from a shared FIFO queue, so a worker runs its tasks in order and the pool runs up to
- * {@code workers} tasks at once. When a worker is idle and nothing is queued, the submitting
- * thread writes the task to that worker itself (saving a thread wake-up per task), and the
- * worker's parent thread, already waiting on its output, reads the reply. {@link Builder#maxTasksPerWorker} replaces a worker after that
- * many tasks; {@link Builder#initializer} runs once in each new worker before its first task.
+ * once (Python starts them on demand). Each worker runs one task at a time; the pool runs up to
+ * {@code workers} tasks at once, the others wait in a FIFO queue. {@link Builder#maxTasksPerWorker}
+ * replaces a worker after that many tasks; {@link Builder#initializer} runs once in each new
+ * worker before its first task.
  *
  * <h2>Tasks</h2>
  * A task is a {@link Callable} (or {@link Runnable}) that is also {@link Serializable}: a record or
  * class, or a lambda or method reference typed {@link Task} or {@link SerializableRunnable} (which
  * makes it serializable; {@code submit(() -> ...)} picks those overloads). It is serialized
- * when submitted, in the caller's thread: a task that cannot be serialized, or is larger than
- * {@link Builder#maxMessageBytes}, throws {@link TaskNotSerializableException} there and nothing
- * is sent. Its result must be serializable too. The worker has its own heap and statics: a
- * static field set in a task is not seen by the parent, nor by other workers.
+ * when submitted, in the caller's thread: a task that cannot be serialized, is larger than
+ * {@link Builder#maxMessageBytes} or holds a class workers do not accept (see <i>Safety</i>)
+ * throws {@link TaskNotSerializableException} there and nothing is sent. Its result must be
+ * serializable too. The worker has its own heap and statics: a static field set in a task is not
+ * seen by the parent, nor by other workers.
+ *
+ * <h2>map and chunks</h2>
+ * {@link #map(TaskFunction, Iterable, int, Duration) map(fn, items, chunksize, timeout)} is
+ * CPython's {@code Executor.map}: it submits everything at once, in chunks of {@code chunksize}
+ * items; a chunk travels as one message and runs in one call in a worker, so a task's fixed cost
+ * (a round trip of some tens of microseconds) is paid once per chunk instead of once per item.
+ * Results come back in item order ({@link MapResults}); an item's exception is raised at its
+ * position, after the results before it; a worker that dies fails only the items of the chunk it
+ * held. Chunks matter when items are small: a chunk size of 100 to 1000 turns a map of trivial
+ * items from round-trip bound into nearly the cost of the work. Items and results that are all
+ * {@code Integer}, {@code Long}, {@code Double} or {@code String} travel in a compact form; other
+ * values are serialized.
  *
  * <h2>The channel</h2>
- * Tasks and results travel through the worker's standard input and output, as length-prefixed
- * frames (see {@link ProcessPoolProtocol}). Pipes rather than a loopback socket: only this parent
- * holds their other ends (a socket could be reached by any local process, so it would need an
- * authentication step), and the kernel closes them when either side dies, which is how workers
- * notice that the parent is gone. The worker takes the two descriptors before any task code runs
- * and points {@code System.out} and {@code System.err} at its stderr, which the parent reads line
- * by line and forwards with a {@code [worker pid N]} prefix to {@link Builder#workerOutput}
- * (by default this JVM's {@code System.err}); so printing in a task never corrupts the channel.
- * (Native code writing to file descriptor 1 still could; the frame's magic number detects it,
- * and the worker is then replaced.)
+ * Tasks and results travel through pipes to the worker's standard input and from its standard
+ * output, as length-prefixed frames (see {@link ProcessPoolProtocol}), which the worker moves to
+ * file descriptors 3 and 4 before any task code runs (through {@code /bin/sh}, where there is
+ * one); descriptor 0 then reads {@code /dev/null} and 1 writes to its standard error, which the
+ * parent reads line by line and forwards with a {@code [worker pid N]} prefix to
+ * {@link Builder#workerOutput} (by default this JVM's {@code System.err}). So printing in a task,
+ * native code writing to descriptor 1, the JVM's own logging, closing {@code System.in} or
+ * {@code FileDescriptor.in} and child processes started with {@code inheritIO()} never touch the
+ * channel. Pipes rather than a loopback socket: only this parent holds their other ends (a
+ * socket could be reached by any local process, so it would need an authentication step), and
+ * the kernel closes them when either side dies, which is how workers notice that the parent is
+ * gone. A caller waiting in an untimed {@code get()} on a task that went straight to an idle
+ * worker reads the answer from the pipe itself, which saves a thread wake-up per round trip; the
+ * worker says BUSY after a few milliseconds of a longer task, and the caller then goes back to an
+ * ordinary, interruptible wait.
  *
  * <h2>Safety</h2>
  * <ul>
- * <li>Deserialization is filtered on both sides ({@link java.io.ObjectInputFilter}): envelopes
- *     allow only the protocol's records; a worker reads a task allowing exactly the classes the
- *     parent wrote for it; the parent reads a result or exception allowing java.base value types,
- *     collections and exceptions ({@link ProcessPoolProtocol#BASICS}), the packages of the task's
- *     own classes and the patterns of {@link Builder#allow}. Depth, references, array lengths and
- *     bytes are limited; a frame above {@link Builder#maxMessageBytes} is refused unread.</li>
+ * <li>Deserialization is bounded on both sides ({@link ClassPolicy}). Classes: a worker accepts
+ *     in tasks java.base value types, collections and exceptions, a few more JDK classes (the
+ *     concurrent collections, atomics, {@code URI}, {@code File}, {@code java.text}), every class
+ *     of the application (not loaded by the JDK itself) and the patterns of {@link Builder#allow};
+ *     it gets this on its command line, so no message can widen it, and the parent checks tasks
+ *     against it at submission. The parent accepts in a result or exception java.base value
+ *     types, collections and exceptions ({@link ClassPolicy#BASICS}), the packages of the task's
+ *     own classes and the allowed patterns. Limits, for a payload of N bytes: objects nested at
+ *     most {@value ClassPolicy#MAX_DEPTH} deep, at most N objects and references, arrays of at
+ *     most 2N + 64 elements in all (so a small message cannot make the reader allocate much), and
+ *     N at most {@link Builder#maxMessageBytes}; a frame above the limit is refused unread.</li>
+ * <li>A result the parent could not read fails its task alone, with an
+ *     {@link UnreadableResultException} saying why: not serializable, too large, a refused class,
+ *     a limit, or too costly to rebuild. The worker checks that last one itself before sending: a
+ *     result holding hash-based collections or classes with their own readers is read back in the
+ *     worker, within max(0.5 s, 20 times its writing time), since nested hash sets that share
+ *     their elements rebuild in exponential time and could otherwise keep a parent thread busy
+ *     forever. (A frame forged below the JVM, by native code writing to descriptor 4, is only held
+ *     to the limits above.)</li>
  * <li>A worker that dies while running a task (killed, {@code System.exit}, out of memory, a
- *     crash) fails only that task, with a {@link WorkerDiedException} saying how it died (exit
- *     code, or the signal); the pool starts a replacement and keeps serving. (CPython marks the
- *     whole pool broken.)</li>
+ *     crash) fails only that task (or chunk), with a {@link WorkerDiedException} saying how it
+ *     died (exit code, or the signal, and an answer cut short); the pool starts a replacement and
+ *     keeps serving. (CPython marks the whole pool broken.) A worker that breaks the protocol is
+ *     killed and replaced; its task fails saying so.</li>
+ * <li>A worker that stops reading or answering (stopped with SIGSTOP, say) cannot block anyone:
+ *     submitters write only frames small enough for an empty pipe (4 KiB), larger ones are written
+ *     by the pool's thread; a worker that neither answers nor acknowledges a task, or stalls in
+ *     the middle of a frame either way, within {@link Builder#channelTimeout} (30 s by default) is
+ *     killed, and its task fails (or, if the worker never got the whole task, runs on the next
+ *     worker). Once a worker has acknowledged a task it may run as long as the task takes.</li>
+ * <li>A worker that cannot start is retried after a pause while tasks wait; a queued task fails
+ *     only after {@value Slot#FAILED_STARTS_BEFORE_FAILING} failed starts in a row and only when no
+ *     other worker is up to run it.</li>
  * <li>A task's exception is rebuilt in the parent with its type, message and the worker's stack
  *     trace, as the cause of the {@link ExecutionException}; if its class cannot be rebuilt here
  *     it arrives as a {@link RemoteTaskException} carrying the type name, message and stack.</li>
- * <li>No orphans: workers exit when their stdin ends (the pool closed it, or the parent died), and
- *     also watch the parent process. Retiring a worker also ends the processes it started (a
- *     worker that dies suddenly leaves its own children to the operating system, though).</li>
+ * <li>No orphans: workers exit when their channel ends (the pool closed it, or the parent died),
+ *     and also watch the parent process (exit code {@link dev.loomcookbook.common.ChildJvm#PARENT_GONE},
+ *     not 3, the out-of-memory code). A worker ending, or being retired or killed by the pool,
+ *     also ends the processes its tasks started (a worker that dies suddenly leaves its own
+ *     children to the operating system, though).</li>
  * </ul>
  *
  * <h2>Shutting down and cancelling</h2>
@@ -120,7 +154,9 @@ import java.util.function.Function;
  * so do {@code invokeAny} for the tasks that lost and a timed {@code invokeAll} for late ones, as
  * they cancel with {@code cancel(true)} under the {@code ExecutorService} contract.
  * The pool's threads are daemon threads, and a pool that is never closed still ends its workers
- * when this JVM exits.
+ * when this JVM exits. Diagnostics (a failed worker start, a worker killed for not answering, a
+ * failure of a task given to {@link #execute}) go to the {@link System.Logger} named after this
+ * class.
  */
 public final class ProcessPool implements ExecutorService {
 
@@ -150,8 +186,19 @@ public final class ProcessPool implements ExecutorService {
      */
     public static final int MAX_WORKERS = 1024;
 
-    /** The default limit for one message (a task, a result), in bytes. */
+    /** The default limit for one message (a task, a result, a chunk's items or results), in bytes. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 << 20;
+
+    /** The default {@link Builder#channelTimeout}. */
+    public static final Duration DEFAULT_CHANNEL_TIMEOUT = Duration.ofSeconds(30);
+
+    /** A worker gets at least this long to start (a JVM on a busy machine), whatever the channel timeout. */
+    static final Duration MIN_START_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Frames up to this size a submitter writes itself: they fit the empty pipe of an idle worker. */
+    static final int DIRECT_WRITE_LIMIT = 4096;
+
+    static final System.Logger LOG = System.getLogger(ProcessPool.class.getName());
 
     /** Options for a {@link ProcessPool}; start with {@link ProcessPool#builder()}. */
     public static final class Builder {
@@ -161,6 +208,7 @@ public final class ProcessPool implements ExecutorService {
         private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
         private final List<String> allow = new ArrayList<>();
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+        private Duration channelTimeout = DEFAULT_CHANNEL_TIMEOUT;
         private Consumer<String> workerOutput = line -> System.err.println(line);
         private String name;
 
@@ -168,20 +216,13 @@ public final class ProcessPool implements ExecutorService {
 
         /** How many worker processes (1 to {@value #MAX_WORKERS}; default: the number of cores). */
         public Builder workers(int workers) {
-            if (workers < 1 || workers > MAX_WORKERS) {
-                throw new IllegalArgumentException(
-                        "workers must be between 1 and " + MAX_WORKERS + ", but was " + workers);
-            }
-            this.workers = workers;
+            this.workers = PoolOptions.checkWorkers(workers);
             return this;
         }
 
         /** Replace a worker by a new process after it ran this many tasks (Python's max_tasks_per_child). */
         public Builder maxTasksPerWorker(int tasks) {
-            if (tasks < 1) {
-                throw new IllegalArgumentException("maxTasksPerWorker must be at least 1, but was " + tasks);
-            }
-            this.maxTasksPerWorker = tasks;
+            this.maxTasksPerWorker = PoolOptions.checkMaxTasksPerWorker(tasks);
             return this;
         }
 
@@ -193,30 +234,36 @@ public final class ProcessPool implements ExecutorService {
 
         /** The worker JVM's options, replacing {@link #DEFAULT_JVM_OPTIONS}. */
         public Builder jvmOptions(String... options) {
-            this.jvmOptions = List.of(options);
+            this.jvmOptions = PoolOptions.checkJvmOptions(options);
             return this;
         }
 
         /**
-         * Extra {@link java.io.ObjectInputFilter.Config#createFilter filter patterns} the parent
-         * allows in results and a worker allows in tasks, for example {@code "com.example.model.*"}.
+         * Classes beyond the defaults (see the class comment) that the parent accepts in results
+         * and workers accept in tasks: a class name, {@code com.example.model.*} (a package),
+         * {@code com.example.**} (with its subpackages) or a prefix ending in {@code *}.
          */
         public Builder allow(String... patterns) {
             for (String p : patterns) {
-                if (p.isBlank() || p.contains(";")) {
-                    throw new IllegalArgumentException("one pattern per argument, without ';': " + p);
-                }
-                allow.add(p.strip());
+                allow.add(ClassPolicy.checkPattern(p));
             }
             return this;
         }
 
-        /** The largest task or result message, in bytes (default {@value #DEFAULT_MAX_MESSAGE_BYTES}). */
+        /** The largest task, result, chunk of items or chunk of results, in bytes (default 64 MiB). */
         public Builder maxMessageBytes(int bytes) {
-            if (bytes < 1024) {
-                throw new IllegalArgumentException("maxMessageBytes must be at least 1024, but was " + bytes);
-            }
-            this.maxMessageBytes = bytes;
+            this.maxMessageBytes = PoolOptions.checkMaxMessageBytes(bytes);
+            return this;
+        }
+
+        /**
+         * How long a worker may take to answer or acknowledge a task (it acknowledges within a
+         * few milliseconds), to go on with a frame it began, or to read a frame written to it,
+         * before the pool kills it (default 30 s; at least 50 ms). It must exceed the worker's
+         * longest garbage-collection pause. Starting gets max(this, 60 s).
+         */
+        public Builder channelTimeout(Duration timeout) {
+            this.channelTimeout = PoolOptions.checkChannelTimeout(timeout);
             return this;
         }
 
@@ -234,7 +281,13 @@ public final class ProcessPool implements ExecutorService {
 
         /** Starts the pool and its workers. */
         public ProcessPool build() {
-            return new ProcessPool(this);
+            return new ProcessPool(options());
+        }
+
+        PoolOptions options() {
+            String n = name != null ? name : "process-pool-" + POOL_NUMBERS.incrementAndGet();
+            return new PoolOptions(n, workers, maxTasksPerWorker, initializer, jvmOptions, allow,
+                    maxMessageBytes, channelTimeout, workerOutput);
         }
     }
 
@@ -244,81 +297,78 @@ public final class ProcessPool implements ExecutorService {
     }
 
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
-    private static final int RUNNING = 0;
-    private static final int SHUTDOWN = 1;
-    private static final int STOP = 2;
-    private static final int GO = 0;
-    private static final int SKIP = 1;
-    private static final int WORKER_KILLED = 2;
 
-    private final String name;
-    private final int maxTasksPerWorker;
-    private final int maxBytes;
-    private final List<String> allow;
-    private final Consumer<String> workerOutput;
-    private final List<String> command;
-    private final List<String> jvmOptions;
-    private final byte[] initializer;
-    private final String initializerFilter;
-    private final BlockingQueue<PoolTask<?>> queue = new LinkedBlockingQueue<>();
     /**
-     * Slots whose worker is up and waiting, while nothing is queued (guarded by {@link #lock}). A
-     * submitting thread sends its task to one of them itself, saving the wake-up of a slot thread.
+     * The pool's state. Transitions, under {@link #lock}: RUNNING → SHUTDOWN ({@link #shutdown}),
+     * RUNNING or SHUTDOWN → STOP ({@link #shutdownNow}), SHUTDOWN or STOP → TERMINATED (every slot
+     * and the watchdog have ended). {@link #isShutdown()} is "not RUNNING", {@link #isTerminated()}
+     * is "TERMINATED": the two cannot disagree.
      */
-    private final java.util.ArrayDeque<Slot> idle = new java.util.ArrayDeque<>();
-    private final PoolTask<Void> poison;
-    private final Object lock = new Object();
-    private volatile int state = RUNNING;
+    private enum RunState { RUNNING, SHUTDOWN, STOP, TERMINATED }
+
+    /*
+     * Locking. One lock, `lock`, guards the run state, the queue, the idle slots and the state
+     * fields of every slot and task. It is never held during I/O, while waiting for a process or
+     * while completing a future (which runs listeners). The only locks taken while it is held
+     * are a worker's output lock (its last lines) and the JDK's own. A worker's write lock (one
+     * frame at a time into its stdin) is held only around that write, never while taking `lock`.
+     * So the order is: lock, then nothing of ours.
+     */
+    final ReentrantLock lock = new ReentrantLock();
+    /** Tasks waiting for a worker, in order (a task whose worker was gone before it got it goes back first). */
+    final ArrayDeque<PoolTask<?>> queue = new ArrayDeque<>();
+    /** Idle slots, the most recently idle first: it is the warmest. */
+    final ArrayDeque<Slot> idle = new ArrayDeque<>();
+    private RunState state = RunState.RUNNING;
+    private final Condition watchdogWake = lock.newCondition();
     private final List<Slot> slots = new ArrayList<>();
-    private final CountDownLatch started;
-    private final CountDownLatch terminated;
+    private int endedSlots;
+
+    final String name;
+    final PoolOptions options;
+    final List<String> command;
+    final byte[] initFrame;
+    final ClassPolicy initializerResults;
+    private final ClassPolicy taskPolicy;
+    private final Map<List<Class<?>>, ClassPolicy> resultPolicies = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<Class<?>>, ClassPolicy> eldest) {
+            return size() > 64;
+        }
+    };
+    final CountDownLatch started;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final Thread watchdog;
 
     /** A pool of {@code workers} processes with the default options. */
     public ProcessPool(int workers) {
-        this(builder().workers(workers));
+        this(builder().workers(workers).options());
     }
 
     /** A pool with one process per core. */
     public ProcessPool() {
-        this(builder());
+        this(builder().options());
     }
 
-    private ProcessPool(Builder b) {
-        this.name = b.name != null ? b.name : "process-pool-" + POOL_NUMBERS.incrementAndGet();
-        this.maxTasksPerWorker = b.maxTasksPerWorker;
-        this.maxBytes = b.maxMessageBytes;
-        this.allow = List.copyOf(b.allow);
-        this.workerOutput = b.workerOutput;
-        if (b.initializer != null) {
-            Serialized s = serializeTask(b.initializer, "initializer");
-            this.initializer = s.bytes();
-            this.initializerFilter = ProcessPoolProtocol.taskFilter(s.classes(), allow, maxBytes);
-        } else {
-            this.initializer = null;
-            this.initializerFilter = null;
+    private ProcessPool(PoolOptions options) {
+        this.options = options;
+        this.name = options.name();
+        this.command = options.workerCommand();
+        this.taskPolicy = ClassPolicy.forTasks(options.allow());
+        this.initializerResults = ClassPolicy.forResults(Set.of(), options.allow());
+        byte[] init = null;
+        if (options.initializer() != null) {
+            init = serializeTask(options.initializer(), "initializer").bytes();
         }
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ChildJvm.javaLauncher());
-        cmd.add("--enable-preview");
-        cmd.addAll(b.jvmOptions);
-        cmd.add("-XX:+ExitOnOutOfMemoryError");
-        // The JVM's own messages (such as the one before exiting on OOM) must not go to stdout, the channel.
-        cmd.add("-XX:+DisplayVMOutputToStderr");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(ProcessPoolWorker.class.getName());
-        cmd.add(Integer.toString(maxBytes));
-        this.command = List.copyOf(cmd);
-        this.jvmOptions = List.copyOf(b.jvmOptions);
-        this.poison = new PoolTask<>(() -> null, null, null, null);
-        this.started = new CountDownLatch(b.workers);
-        this.terminated = new CountDownLatch(b.workers);
-        for (int i = 0; i < b.workers; i++) {
-            slots.add(new Slot(i + 1));
+        this.initFrame = Slot.initFrame(init, options.maxFrameBody());
+        this.started = new CountDownLatch(options.workers());
+        for (int i = 0; i < options.workers(); i++) {
+            slots.add(new Slot(this, i + 1));
         }
         for (Slot slot : slots) {
             slot.thread = Thread.ofPlatform().daemon().name(name + "-worker-" + slot.number).start(slot);
         }
+        this.watchdog = Thread.ofPlatform().daemon().name(name + "-watchdog").start(this::watch);
     }
 
     // ---- submitting ------------------------------------------------------------------------
@@ -327,7 +377,7 @@ public final class ProcessPool implements ExecutorService {
      * Submits a serializable task.
      *
      * @throws TaskNotSerializableException the task is not {@link Serializable}, cannot be
-     *     serialized or is too large; nothing was sent
+     *     serialized, is too large or holds a class workers do not accept; nothing was sent
      * @throws RejectedExecutionException the pool is shut down
      */
     @Override
@@ -345,7 +395,7 @@ public final class ProcessPool implements ExecutorService {
         return submit((Runnable) task, null);
     }
 
-    /** Runs a serializable void lambda; a failure is printed to {@code System.err}. */
+    /** Runs a serializable void lambda; a failure is logged (see the class comment). */
     public void execute(SerializableRunnable command) {
         execute((Runnable) command);
     }
@@ -362,11 +412,12 @@ public final class ProcessPool implements ExecutorService {
         return enqueue(newTask(runnableTask(task, result)));
     }
 
-    /** Runs a serializable {@link Runnable}; a failure is printed to {@code System.err}. */
+    /** Runs a serializable {@link Runnable}; a failure is logged (see the class comment). */
     @Override
     public void execute(Runnable command) {
         PoolTask<Object> t = newTask(runnableTask(command, null));
         t.reportFailure = true;
+        t.slotReads = true;
         enqueue(t);
     }
 
@@ -387,37 +438,58 @@ public final class ProcessPool implements ExecutorService {
         }
     }
 
-    /** One item of {@link #map}. */
-    private record MapTask<T, R>(TaskFunction<? super T, ? extends R> fn, T item) implements Task<R> {
-        @Override
-        public R call() {
-            return fn.apply(item);
-        }
-    }
-
     /**
-     * Python's {@code Executor.map(fn, items, timeout=...)}: submits {@code fn(item)} for every
-     * item now and returns the results in item order as they are reached; {@code timeout} (null
-     * for none) counts from this call. See {@link MapResults}.
+     * Python's {@code Executor.map(fn, items, timeout=..., chunksize=...)}: submits
+     * {@code fn(item)} for every item now, {@code chunksize} items to a message, and returns the
+     * results in item order as they are reached (see {@link MapResults}); {@code timeout} (null
+     * for none) counts from this call.
+     *
+     * @throws IllegalArgumentException {@code chunksize} is below 1
+     * @throws TaskNotSerializableException {@code fn} or an item cannot be sent; nothing was sent
+     * @throws RejectedExecutionException the pool is shut down
      */
-    public <T, R> MapResults<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, Duration timeout) {
+    public <T, R> MapResults<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+            int chunksize, Duration timeout) {
         Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(items, "items");
+        PoolOptions.checkChunkSize(chunksize);
         long deadline = timeout == null ? 0 : System.nanoTime() + saturatedNanos(timeout);
-        List<PoolTask<R>> futures = new ArrayList<>();
+        Serialized function = serializeTask(fn, "map function");
+        List<PoolTask<MapChunk.Result>> chunks = new ArrayList<>();
+        int count = 0;
         try {
+            List<Object> chunk = new ArrayList<>(Math.min(chunksize, 1024));
             for (T item : items) {
-                futures.add(enqueue(newTask(new MapTask<T, R>(fn, item))));
+                chunk.add(item);
+                count++;
+                if (chunk.size() == chunksize) {
+                    chunks.add(enqueue(newChunk(fn, function, chunk.toArray())));
+                    chunk.clear();
+                }
+            }
+            if (!chunk.isEmpty()) {
+                chunks.add(enqueue(newChunk(fn, function, chunk.toArray())));
             }
         } catch (RuntimeException e) {
-            futures.forEach(f -> f.cancel(false));
+            chunks.forEach(c -> c.cancel(false));
             throw e;
         }
-        return new MapResults<>(futures, deadline, timeout != null);
+        return new MapResults<>(chunks, count, deadline, timeout != null);
     }
 
-    /** {@link #map(TaskFunction, Iterable, Duration)} without a timeout. */
+    /** {@link #map(TaskFunction, Iterable, int, Duration)} with one item to a message. */
+    public <T, R> MapResults<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, Duration timeout) {
+        return map(fn, items, 1, timeout);
+    }
+
+    /** {@link #map(TaskFunction, Iterable, int, Duration)} without a timeout. */
+    public <T, R> MapResults<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunksize) {
+        return map(fn, items, chunksize, null);
+    }
+
+    /** {@link #map(TaskFunction, Iterable, int, Duration)} with one item to a message and no timeout. */
     public <T, R> MapResults<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
-        return map(fn, items, null);
+        return map(fn, items, 1, null);
     }
 
     @Override
@@ -503,7 +575,10 @@ public final class ProcessPool implements ExecutorService {
         try {
             for (Callable<T> c : tasks) {
                 PoolTask<T> t = newTask(c);
-                t.whenDone = whenDone;
+                if (whenDone != null) {
+                    t.whenDone = whenDone;
+                    t.slotReads = true; // nobody waits in get() on these: the slots read their answers
+                }
                 futures.add(enqueue(t));
             }
         } catch (RuntimeException e) {
@@ -529,33 +604,92 @@ public final class ProcessPool implements ExecutorService {
         return true;
     }
 
-    private <T> PoolTask<T> newTask(Callable<T> task) {
-        Objects.requireNonNull(task, "task");
-        if (state != RUNNING) {
-            throw rejected();
+    /** A serialized task or function, in the body of a frame being written, and the classes it names. */
+    private record Serialized(FrameWriter writer, Set<Class<?>> classes) {
+        byte[] bytes() {
+            return java.util.Arrays.copyOfRange(writer.bytes(), ProcessPoolProtocol.HEADER_BYTES, writer.length());
         }
-        Serialized s = serializeTask(task, "task");
-        String[] filters = taskFilters.get(List.copyOf(s.classes()), classes -> new String[] {
-                ProcessPoolProtocol.taskFilter(classes, allow, maxBytes),
-                ProcessPoolProtocol.resultFilter(classes, allow, maxBytes)});
-        return new PoolTask<>(task, s.bytes(), filters[0], filters[1]);
     }
 
-    /** The two filter patterns per set of classes written (they depend on nothing else in a pool). */
-    private final ProcessPoolProtocol.Lru<List<Class<?>>, String[]> taskFilters = new ProcessPoolProtocol.Lru<>(64);
+    /** Numbers for the tasks' frames (0 is the handshake's). */
+    private final AtomicInteger taskNumbers = new AtomicInteger();
 
+    private int nextTaskNumber() {
+        int n;
+        do {
+            n = taskNumbers.incrementAndGet();
+        } while (n == 0);
+        return n;
+    }
+
+    private <T> PoolTask<T> newTask(Callable<T> task) {
+        Objects.requireNonNull(task, "task");
+        checkRunning();
+        Serialized s = serializeTask(task, "task");
+        int number = nextTaskNumber();
+        return new PoolTask<>(this, number, task, s.writer().toFrame(Kind.CALL, number), resultPolicy(s.classes()),
+                task.getClass().getClassLoader(), false);
+    }
+
+    private <T, R> PoolTask<MapChunk.Result> newChunk(TaskFunction<? super T, ? extends R> fn, Serialized function,
+            Object[] items) {
+        checkRunning();
+        byte[] fnBytes = function.bytes();
+        FrameWriter w = new FrameWriter(fnBytes.length + 16 + items.length * 8, options.maxMessageBytes());
+        Set<Class<?>> itemClasses;
+        try {
+            w.writeBytes(fnBytes);
+            itemClasses = ProcessPoolProtocol.writeValues(w, items, items.length);
+        } catch (MessageTooLargeException e) {
+            throw new TaskNotSerializableException("a chunk of " + items.length + " items is too large, nothing was sent: "
+                    + e.getMessage() + " (use a smaller chunksize)", e);
+        } catch (IOException | RuntimeException e) {
+            throw new TaskNotSerializableException("the map's items cannot be serialized, nothing was sent: " + e, e);
+        }
+        checkAccepted(itemClasses, "an item of the map");
+        Set<Class<?>> classes = new java.util.LinkedHashSet<>(function.classes());
+        classes.addAll(itemClasses);
+        int number = nextTaskNumber();
+        return new PoolTask<>(this, number, new MapChunk<T, R>(fn, items), w.toFrame(Kind.CHUNK, number),
+                resultPolicy(classes), fn.getClass().getClassLoader(), true);
+    }
+
+    /** The parent's policy for results of a task made of {@code classes} (the same few sets recur). */
+    private ClassPolicy resultPolicy(Set<Class<?>> classes) {
+        List<Class<?>> key = List.copyOf(classes);
+        synchronized (resultPolicies) {
+            return resultPolicies.computeIfAbsent(key, k -> ClassPolicy.forResults(k, options.allow()));
+        }
+    }
+
+    /**
+     * Serializes a task, a map function or the initializer, in the caller's thread; anything that
+     * cannot be sent is a {@link TaskNotSerializableException}.
+     */
     private Serialized serializeTask(Object task, String what) {
         if (!(task instanceof Serializable)) {
             throw notSerializable(task, null);
         }
+        FrameWriter w = new FrameWriter(512, options.maxMessageBytes());
+        Set<Class<?>> classes;
         try {
-            return ProcessPoolProtocol.serialize(task, maxBytes);
+            classes = ProcessPoolProtocol.serializeInto(w, task);
         } catch (MessageTooLargeException e) {
             throw new TaskNotSerializableException("the " + what + " is too large, nothing was sent: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             throw new TaskNotSerializableException("the " + what + " " + task.getClass().getName()
                     + " cannot be serialized, nothing was sent: " + e
                     + " (everything a task holds must be Serializable too)", e);
+        }
+        checkAccepted(classes, "the " + what);
+        return new Serialized(w, classes);
+    }
+
+    private void checkAccepted(Set<Class<?>> classes, String what) {
+        Class<?> refused = taskPolicy.firstRefused(classes);
+        if (refused != null) {
+            throw new TaskNotSerializableException(what + " holds a " + refused.getName()
+                    + ", which workers do not accept, nothing was sent (allow it with ProcessPool.Builder.allow)", null);
         }
     }
 
@@ -565,21 +699,80 @@ public final class ProcessPool implements ExecutorService {
                 + " Serializable, or a lambda typed ProcessPool.Task", cause);
     }
 
-    private <T> PoolTask<T> enqueue(PoolTask<T> task) {
-        Slot idleSlot;
-        synchronized (lock) {
-            if (state != RUNNING) {
+    private void checkRunning() {
+        lock.lock();
+        try {
+            if (state != RunState.RUNNING) {
                 throw rejected();
             }
-            idleSlot = idle.pollFirst();
-            if (idleSlot == null) {
-                queue.add(task);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues {@code task}, or hands it to the most recently idle slot; a small frame for an idle
+     * worker is written here, in the submitting thread (it cannot block: the worker's pipe is
+     * empty), a large one by the slot's thread.
+     */
+    private <P extends PoolTask<?>> P enqueue(P task) {
+        Slot slot;
+        WorkerProcess worker;
+        lock.lock();
+        try {
+            if (state != RunState.RUNNING) {
+                throw rejected();
+            }
+            slot = idle.pollFirst();
+            if (slot == null) {
+                task.phase = Phase.QUEUED;
+                queue.addLast(task);
+                nudge();
                 return task;
             }
-            idleSlot.direct = task;
+            slot.assign(task, task.slotReads || task.frameLength() > DIRECT_WRITE_LIMIT);
+            if (task.sentBySlot) {
+                slot.wake.signal();
+                return task;
+            }
+            worker = slot.worker;
+        } finally {
+            lock.unlock();
         }
-        idleSlot.send(task);
+        byte[] frame = task.frame;
+        IOException failed = null;
+        if (frame == null) {
+            failed = new IOException("cancelled before it was sent");
+        } else {
+            worker.forgetOutput();
+            try {
+                worker.write(frame, frame.length);
+            } catch (IOException e) {
+                failed = e;
+            }
+        }
+        slot.written(task, failed);
         return task;
+    }
+
+    /** Under the lock: slots that could move the queue along now are woken. */
+    void nudge() {
+        for (Slot s : slots) {
+            if (s.state == Slot.State.STARTING
+                    || (s.state == Slot.State.BUSY && s.current != null && s.current.phase == Phase.AWAITING)) {
+                s.wake.signal();
+            }
+        }
+    }
+
+    /** Under the lock: whether some slot has a worker up. */
+    boolean anyWorkerUp() {
+        for (Slot s : slots) {
+            if (s.state == Slot.State.IDLE || s.state == Slot.State.BUSY) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private RejectedExecutionException rejected() {
@@ -591,6 +784,100 @@ public final class ProcessPool implements ExecutorService {
             return d.toNanos();
         } catch (ArithmeticException e) {
             return Long.MAX_VALUE / 2;
+        }
+    }
+
+    // ---- answers and cancellation (called by PoolTask) -------------------------------------
+
+    /** {@link PoolTask#get()}: reads {@code t}'s answer in this thread if nobody reads it yet. */
+    void readAnswer(PoolTask<?> t) {
+        Slot slot;
+        WorkerProcess worker;
+        lock.lock();
+        try {
+            if (t.phase != Phase.AWAITING || t.slotReads || Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            t.phase = Phase.READING;
+            slot = t.slot;
+            worker = slot.worker;
+        } finally {
+            lock.unlock();
+        }
+        slot.read(t, worker, true);
+    }
+
+    /** {@link PoolTask#get(long, TimeUnit)}: asks the slot to read {@code t}'s answer now. */
+    void hurryAnswer(PoolTask<?> t) {
+        lock.lock();
+        try {
+            if (t.phase == Phase.AWAITING && !t.slotReads) {
+                t.slotReads = true;
+                t.slot.wake.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** After {@code t} was cancelled: a queued task leaves the queue; with {@code interrupt}, a running one's worker is killed. */
+    void cancelled(PoolTask<?> t, boolean interrupt) {
+        WorkerProcess kill = null;
+        lock.lock();
+        try {
+            switch (t.phase) {
+                case QUEUED -> {
+                    queue.remove(t);
+                    t.phase = Phase.DONE;
+                }
+                case SENDING, AWAITING, READING -> {
+                    Slot s = t.slot;
+                    if (interrupt && s != null && s.current == t && s.worker != null) {
+                        kill = s.worker;
+                        kill.markKilled("its task was cancelled with cancel(true)");
+                        t.slotReads = true;
+                        s.wake.signal();
+                    }
+                }
+                case DONE -> {
+                    // Nothing left to do.
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (kill != null) {
+            kill.kill();
+        }
+    }
+
+    /** From the JDK's process reaper: a worker exited; an idle slot replaces it now. */
+    void workerExited(Slot slot, WorkerProcess w) {
+        lock.lock();
+        try {
+            if (slot.worker == w && slot.state == Slot.State.IDLE) {
+                idle.remove(slot);
+                slot.state = Slot.State.RETIRING;
+                slot.wake.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** From a slot's thread as it ends. */
+    void slotEnded(Slot slot) {
+        lock.lock();
+        try {
+            slot.state = Slot.State.ENDED;
+            if (!slot.everStarted) {
+                slot.everStarted = true;
+                started.countDown();
+            }
+            endedSlots++;
+            watchdogWake.signal();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -607,17 +894,20 @@ public final class ProcessPool implements ExecutorService {
      * {@code cancelQueued}, cancels the tasks that have not started; running ones finish.
      */
     public void shutdown(boolean cancelQueued) {
-        List<Slot> wereIdle;
-        synchronized (lock) {
-            wereIdle = stopAccepting();
-            if (state == RUNNING) {
-                state = SHUTDOWN;
+        List<PoolTask<?>> drained = List.of();
+        lock.lock();
+        try {
+            if (state == RunState.RUNNING) {
+                state = RunState.SHUTDOWN;
             }
+            if (cancelQueued) {
+                drained = drainQueued();
+            }
+            slots.forEach(s -> s.wake.signal());
+        } finally {
+            lock.unlock();
         }
-        wereIdle.forEach(Slot::endIdle);
-        if (cancelQueued) {
-            drainQueued().forEach(t -> t.cancel(false));
-        }
+        drained.forEach(t -> t.cancel(false));
     }
 
     /**
@@ -627,65 +917,139 @@ public final class ProcessPool implements ExecutorService {
      */
     @Override
     public List<Runnable> shutdownNow() {
-        List<Slot> wereIdle;
-        synchronized (lock) {
-            wereIdle = stopAccepting();
-            state = STOP;
-        }
-        wereIdle.forEach(Slot::endIdle);
-        List<Runnable> neverStarted = new ArrayList<>(drainQueued());
-        for (Slot slot : slots) {
-            WorkerProcess w = slot.worker;
-            if (w != null) {
-                w.process.destroyForcibly();
+        List<PoolTask<?>> drained;
+        List<WorkerProcess> workers = new ArrayList<>();
+        lock.lock();
+        try {
+            if (state == RunState.RUNNING || state == RunState.SHUTDOWN) {
+                state = RunState.STOP;
             }
+            drained = drainQueued();
+            for (Slot s : slots) {
+                WorkerProcess w = s.worker != null ? s.worker : s.starting;
+                if (w != null) {
+                    w.markKilled("the pool was shut down with shutdownNow()");
+                    workers.add(w);
+                }
+                s.wake.signal();
+            }
+        } finally {
+            lock.unlock();
         }
-        return neverStarted;
-    }
-
-    /**
-     * On the first shutdown: every slot that is not idle gets a poison task (it ends once it reaches
-     * it, after the queued tasks); the idle ones are returned, to be ended by closing their workers.
-     */
-    private List<Slot> stopAccepting() {
-        if (state != RUNNING) {
-            return List.of();
-        }
-        List<Slot> wereIdle = new ArrayList<>(idle);
-        idle.clear();
-        wereIdle.forEach(s -> s.stopping = true);
-        for (int i = wereIdle.size(); i < slots.size(); i++) {
-            queue.add(poison);
-        }
-        return wereIdle;
+        workers.forEach(WorkerProcess::kill);
+        return new ArrayList<>(drained);
     }
 
     private List<PoolTask<?>> drainQueued() {
-        List<PoolTask<?>> drained = new ArrayList<>();
-        queue.removeIf(t -> {
-            if (t == poison) {
-                return false;
-            }
-            drained.add(t);
-            return true;
-        });
+        List<PoolTask<?>> drained = new ArrayList<>(queue);
+        queue.clear();
+        drained.forEach(t -> t.phase = Phase.DONE);
         return drained;
+    }
+
+    /** Under the lock, or racy reads for a decision the lock confirms. */
+    boolean isStopping() {
+        return state.compareTo(RunState.STOP) >= 0;
     }
 
     @Override
     public boolean isShutdown() {
-        return state != RUNNING;
+        lock.lock();
+        try {
+            return state != RunState.RUNNING;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public boolean isTerminated() {
-        return terminated.getCount() == 0;
+        lock.lock();
+        try {
+            return state == RunState.TERMINATED;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Waits until every worker process has exited and every pool thread has ended, after a shutdown. */
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
         return terminated.await(timeout, unit);
+    }
+
+    /**
+     * The pool's watchdog: kills a worker that stalls a write or a frame, or that neither
+     * answers nor acknowledges its task, within the channel timeout; ends the pool's life once
+     * every slot has ended.
+     */
+    private void watch() {
+        long timeout = options.channelTimeout().toNanos();
+        long startTimeout = Math.max(timeout, MIN_START_TIMEOUT.toNanos());
+        long tick = Math.clamp(timeout / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
+        String limit = format(options.channelTimeout());
+        try {
+            while (true) {
+                List<WorkerProcess> kill = new ArrayList<>();
+                lock.lock();
+                try {
+                    if (endedSlots == slots.size()) {
+                        return;
+                    }
+                    long now = System.nanoTime();
+                    for (Slot s : slots) {
+                        String why = null;
+                        WorkerProcess w = s.worker;
+                        if (w == null && s.starting != null) {
+                            w = s.starting;
+                            if (!s.startAcknowledged && now - s.startingSince > startTimeout) {
+                                why = "it did not start within " + format(Duration.ofNanos(startTimeout));
+                            }
+                        }
+                        if (w == null) {
+                            continue;
+                        }
+                        PoolTask<?> t = s.current;
+                        if (w.stalledNanos(now) > timeout) {
+                            why = w.isWriting() ? "it stopped reading its channel (a write made no progress for " + limit + ")"
+                                    : "it stopped in the middle of a frame (no progress for " + limit + ")";
+                        } else if (s.state == Slot.State.BUSY && t != null && !t.acknowledged
+                                && (t.phase == Phase.AWAITING || t.phase == Phase.READING) && now - t.sentAt > timeout) {
+                            why = "it neither answered nor acknowledged its task within " + limit
+                                    + " (stopped, or not reading its channel?)";
+                        }
+                        if (why != null && w.markKilled(why)) {
+                            kill.add(w);
+                            if (t != null) {
+                                t.slotReads = true;
+                            }
+                            s.wake.signal();
+                        }
+                    }
+                    watchdogWake.awaitNanos(tick);
+                } finally {
+                    lock.unlock();
+                }
+                for (WorkerProcess w : kill) {
+                    LOG.log(Level.WARNING, name + ": killed worker pid " + w.pid + ": " + w.killedBecause());
+                    w.kill();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.lock();
+            try {
+                state = RunState.TERMINATED;
+            } finally {
+                lock.unlock();
+            }
+            terminated.countDown();
+        }
+    }
+
+    private static String format(Duration d) {
+        return d.toMillis() < 10_000 ? d.toMillis() + " ms" : d.toSeconds() + " s";
     }
 
     // ---- looking inside --------------------------------------------------------------------
@@ -698,11 +1062,16 @@ public final class ProcessPool implements ExecutorService {
     /** The process ids of the live workers, in worker order (for demos and tests). */
     public List<Long> workerPids() {
         List<Long> pids = new ArrayList<>();
-        for (Slot slot : slots) {
-            WorkerProcess w = slot.worker;
-            if (w != null && w.process.isAlive()) {
-                pids.add(w.process.pid());
+        lock.lock();
+        try {
+            for (Slot slot : slots) {
+                WorkerProcess w = slot.worker;
+                if (w != null && w.process.isAlive()) {
+                    pids.add(w.pid);
+                }
             }
+        } finally {
+            lock.unlock();
         }
         return pids;
     }
@@ -714,555 +1083,17 @@ public final class ProcessPool implements ExecutorService {
 
     @Override
     public String toString() {
-        String s = switch (state) {
-            case RUNNING -> "running";
-            case SHUTDOWN -> "shutting down";
-            default -> "stopping";
-        };
-        return name + "[" + (isTerminated() ? "terminated" : s) + ", " + slots.size() + " workers, "
-                + queue.stream().filter(t -> t != poison).count() + " queued]";
-    }
-
-    // ---- the parent side of one worker -----------------------------------------------------
-
-    /** A worker process with its channel and the thread that forwards its output. */
-    private final class WorkerProcess {
-        final Process process;
-        final long pid;
-        final DataOutputStream toWorker;
-        final DataInputStream fromWorker;
-        final Thread outputPump;
-        /** The last few lines it printed, to explain a death. */
-        private final java.util.ArrayDeque<String> recentOutput = new java.util.ArrayDeque<>();
-
-        synchronized String lastOutput() {
-            return recentOutput.isEmpty() ? null : String.join(" | ", recentOutput);
-        }
-
-        synchronized void forgetOutput() {
-            recentOutput.clear();
-        }
-
-        private synchronized void remember(String line) {
-            if (!line.isBlank()) {
-                if (recentOutput.size() == 3) {
-                    recentOutput.removeFirst();
-                }
-                recentOutput.addLast(line.strip());
-            }
-        }
-
-        WorkerProcess(Process process, String threadName) {
-            this.process = process;
-            this.pid = process.pid();
-            this.toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
-            this.fromWorker = new DataInputStream(new BufferedInputStream(process.getInputStream()));
-            this.outputPump = Thread.ofPlatform().daemon().name(threadName).start(this::forwardOutput);
-        }
-
-        private void forwardOutput() {
-            String prefix = "[worker pid " + pid + "] ";
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getErrorStream()))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    if (isJdkExitNoise(line)) {
-                        continue;
-                    }
-                    remember(line);
-                    try {
-                        workerOutput.accept(prefix + line);
-                    } catch (RuntimeException e) {
-                        // A faulty sink must not stop the forwarding (the worker would block on a full pipe).
-                    }
-                }
-            } catch (IOException closed) {
-                // The process ended.
-            }
-        }
-
-        /** Ends the worker: closing its stdin makes it exit; force it if it does not. */
-        void retire() {
-            List<ProcessHandle> children = process.descendants().toList();
-            try {
-                toWorker.close();
-            } catch (IOException alreadyGone) {
-                // Broken pipe: it has exited.
-            }
-            boolean interrupted = false;
-            try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                interrupted = true;
-            }
-            children.forEach(ProcessHandle::destroyForcibly);
-            while (true) {
-                try {
-                    process.waitFor();
-                    outputPump.join(Duration.ofSeconds(5));
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            try {
-                fromWorker.close();
-            } catch (IOException ignored) {
-                // Nothing left to read.
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** Why a task could not run: the worker could not start, or its initializer failed. */
-    private static final class StartFailure extends Exception {
-        private static final long serialVersionUID = 1L;
-        final RuntimeException forTask;
-
-        StartFailure(RuntimeException forTask) {
-            super(forTask.getMessage(), forTask, false, false);
-            this.forTask = forTask;
-        }
-    }
-
-    /** One worker slot: its thread feeds tasks to its current worker process and replaces it when needed. */
-    private final class Slot implements Runnable {
-        final int number;
-        Thread thread;
-        volatile WorkerProcess worker;
-        int tasksOnWorker;
-        /** The task a submitting thread sent while this slot was idle (guarded by the pool's lock). */
-        PoolTask<?> direct;
-        /** Set (under the pool's lock) when a shutdown ends this slot while it is idle. */
-        boolean stopping;
-        /** Whether the submitting thread's write of {@link #direct} is done: null while it is not. */
-        private Boolean sent;
-
-        Slot(int number) {
-            this.number = number;
-        }
-
-        @Override
-        public void run() {
-            try {
-                try {
-                    ensureWorker();
-                } catch (StartFailure e) {
-                    // Reported to the first task that needs this worker (a new start is tried then).
-                } finally {
-                    started.countDown();
-                }
-                while (true) {
-                    PoolTask<?> task = nextTask();
-                    if (task == null) {
-                        continue;
-                    }
-                    if (task == poison) {
-                        return;
-                    }
-                    if (task.isDone()) {
-                        continue;
-                    }
-                    WorkerProcess w;
-                    try {
-                        w = ensureWorker();
-                    } catch (StartFailure e) {
-                        if (state == STOP) {
-                            task.cancel(false);
-                        } else {
-                            task.fail(e.forTask);
-                        }
-                        continue;
-                    }
-                    int begun = task.begin(w);
-                    if (begun == WORKER_KILLED) {
-                        retireWorker();
-                    } else if (begun == GO) {
-                        try {
-                            runOn(w, task);
-                        } catch (RuntimeException | Error e) {
-                            // A bug of ours must not strand this slot's queue: fail the task, start afresh.
-                            task.fail(e);
-                            retireWorker();
-                        }
-                    }
-                }
-            } finally {
-                retireWorker();
-                terminated.countDown();
-            }
-        }
-
-        /**
-         * The next queued task; or, when nothing is queued and the worker is up, waits as an idle
-         * slot for a task that a submitting thread sends directly, finishes it and returns null.
-         */
-        private PoolTask<?> nextTask() {
-            if (state == RUNNING) {
-                try {
-                    ensureWorker();
-                } catch (StartFailure e) {
-                    return takeUninterruptibly(); // Reported to the next task (a new start is tried then).
-                }
-                WorkerProcess w = worker;
-                synchronized (lock) {
-                    PoolTask<?> queued = queue.poll();
-                    if (queued != null || state != RUNNING) {
-                        return queued != null ? queued : takeUninterruptibly();
-                    }
-                    idle.addLast(this);
-                    direct = null;
-                    sent = null;
-                }
-                return awaitDirect(w);
-            }
-            return takeUninterruptibly();
-        }
-
-        /** Idle: reads the reply to a task sent directly, or learns that the worker ended. */
-        private PoolTask<?> awaitDirect(WorkerProcess w) {
-            Message reply = null;
-            IOException failure = null;
-            try {
-                reply = ProcessPoolProtocol.read(w.fromWorker, maxBytes);
-            } catch (IOException e) {
-                failure = e;
-            }
-            PoolTask<?> task;
-            boolean stop;
-            synchronized (lock) {
-                idle.remove(this);
-                task = direct;
-                direct = null;
-                stop = stopping;
-            }
-            if (task == null) {
-                // Nothing was sent: the worker ended while idle (killed, or closed by a shutdown),
-                // or spoke out of turn; either way it is done.
-                if (failure == null) {
-                    w.process.destroyForcibly();
-                }
-                retireWorker();
-                return stop ? poison : null;
-            }
-            if (!awaitSent()) {
-                // The worker was gone before the task reached it: run the task on a new one.
-                retireWorker();
-                task.runningOn.set(null);
-                return task;
-            }
-            try {
-                finish(w, task, reply, failure);
-            } catch (RuntimeException | Error e) {
-                task.fail(e);
-                retireWorker();
-            }
-            return null;
-        }
-
-        /** In the submitting thread: sends {@code task} to this idle slot's worker. */
-        void send(PoolTask<?> task) {
-            WorkerProcess w = worker;
-            boolean ok = false;
-            try {
-                task.runningOn.set(w);
-                w.forgetOutput();
-                ProcessPoolProtocol.write(w.toWorker, new Run(task.payload, task.taskFilter), maxBytes);
-                ok = true;
-            } catch (IOException e) {
-                // The worker is gone; the slot sees that too and runs the task on a new worker.
-            } finally {
-                synchronized (this) {
-                    sent = ok;
-                    notifyAll();
-                }
-            }
-        }
-
-        private synchronized boolean awaitSent() {
-            boolean interrupted = false;
-            while (sent == null) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            return sent;
-        }
-
-        /** In a shutting-down thread: ends this idle slot by closing its worker's channel. */
-        void endIdle() {
-            WorkerProcess w = worker;
-            try {
-                w.toWorker.close();
-            } catch (IOException alreadyGone) {
-                // It has exited: the slot sees the end of its output all the same.
-            }
-        }
-
-        private PoolTask<?> takeUninterruptibly() {
-            while (true) {
-                try {
-                    return queue.take();
-                } catch (InterruptedException e) {
-                    // Only the pool's own code runs on this thread; shutdown uses the poison task.
-                }
-            }
-        }
-
-        private WorkerProcess ensureWorker() throws StartFailure {
-            if (worker != null && worker.process.isAlive()) {
-                return worker;
-            }
-            retireWorker(); // It died while idle (killed from outside, say): start a new one.
-
-            if (state == STOP) {
-                throw new StartFailure(new CancellationException("the pool is stopping"));
-            }
-            Process p;
-            try {
-                p = new ProcessBuilder(command).start();
-            } catch (IOException e) {
-                throw new StartFailure(new UncheckedIOException("could not start a worker JVM: " + e.getMessage(), e));
-            }
-            WorkerProcess w = new WorkerProcess(p, name + "-worker-" + number + "-output");
-            worker = w;
-            tasksOnWorker = 0;
-            if (state == STOP) {
-                p.destroyForcibly();
-            }
-            Ready ready;
-            try {
-                ProcessPoolProtocol.write(w.toWorker, new Init(initializer, initializerFilter), maxBytes);
-                Message m = ProcessPoolProtocol.read(w.fromWorker, maxBytes);
-                if (!(m instanceof Ready r)) {
-                    throw new IOException("protocol error: expected Ready, got " + m.getClass().getSimpleName());
-                }
-                ready = r;
-            } catch (IOException e) {
-                retireWorker();
-                String how = p.isAlive() ? e.toString() : WorkerDiedException.describe(p.exitValue());
-                String last = w.lastOutput() == null ? "" : "; its last output: " + w.lastOutput();
-                throw new StartFailure(new IllegalStateException(
-                        "worker pid " + w.pid + " failed to start: " + how + last + " (JVM options: " + jvmOptions + ")", e));
-            }
-            if (ready.initFailure() != null) {
-                retireWorker();
-                Throwable cause = rebuild(ready.initFailure(), initializerResultFilter(), w.pid);
-                throw new StartFailure(new IllegalStateException(
-                        "the initializer failed in worker pid " + w.pid + ": " + cause, cause));
-            }
-            return w;
-        }
-
-        private void runOn(WorkerProcess w, PoolTask<?> task) {
-            Message reply;
-            w.forgetOutput();
-            byte[] payload = task.payload;
-            if (payload == null) {
-                // Cancelled just now, before it was sent; if cancel(true) took the worker, it is being killed.
-                if (task.runningOn.getAndSet(null) == null) {
-                    retireWorker();
-                }
-                return;
-            }
-            IOException failure = null;
-            try {
-                ProcessPoolProtocol.write(w.toWorker, new Run(payload, task.taskFilter), maxBytes);
-                reply = ProcessPoolProtocol.read(w.fromWorker, maxBytes);
-            } catch (IOException e) {
-                reply = null;
-                failure = e;
-            }
-            finish(w, task, reply, failure);
-        }
-
-        /** Completes {@code task} with the worker's reply, or with what {@code e} says happened to it. */
-        private void finish(WorkerProcess w, PoolTask<?> task, Message reply, IOException broken) {
-            if (broken != null) {
-                task.runningOn.set(null);
-                RuntimeException failure = lost(w, broken);
-                if (state == STOP || task.isCancelled()) {
-                    task.cancel(false);
-                } else {
-                    task.fail(failure);
-                }
-                return;
-            }
-            if (task.runningOn.getAndSet(null) == null) {
-                // cancel(true) claimed the task first and kills this worker: do not reuse it.
-                retireWorker();
-                return;
-            }
-            switch (reply) {
-                case Done d -> {
-                    try {
-                        task.succeed(ProcessPoolProtocol.deserialize(d.value(), task.resultFilter));
-                    } catch (IOException | ClassNotFoundException | RuntimeException e) {
-                        task.fail(new IllegalStateException("the task's result could not be read: " + e
-                                + " (a class outside the task's packages and java.base basics is refused by the"
-                                + " pool's deserialization filter: allow it with ProcessPool.Builder.allow)", e));
-                    }
-                }
-                case Failure f -> task.fail(rebuild(f, task.resultFilter, w.pid));
-                default -> {
-                    task.fail(lost(w, new IOException("protocol error: unexpected " + reply.getClass().getSimpleName())));
-                    return;
-                }
-            }
-            tasksOnWorker++;
-            if (maxTasksPerWorker > 0 && tasksOnWorker >= maxTasksPerWorker) {
-                retireWorker();
-            }
-        }
-
-        /** The worker died or broke the protocol: retire it and say what happened. */
-        private RuntimeException lost(WorkerProcess w, IOException e) {
-            boolean died = e instanceof EOFException || !w.process.isAlive();
-            if (!died) {
-                // It broke the protocol, or closed its channel: it cannot be trusted any more.
-                try {
-                    died = w.process.waitFor(2, TimeUnit.SECONDS);
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-                if (!died) {
-                    w.process.destroyForcibly();
-                }
-            }
-            retireWorker();
-            if (died) {
-                return new WorkerDiedException(w.pid, w.process.exitValue(), w.lastOutput());
-            }
-            return new UncheckedIOException("worker pid " + w.pid + " broke the channel protocol and was replaced: "
-                    + e.getMessage(), e);
-        }
-
-        private void retireWorker() {
-            WorkerProcess w = worker;
-            if (w != null) {
-                w.retire();
-                worker = null;
-            }
-        }
-    }
-
-    /**
-     * The line a JVM prints when a signal (SIGTERM from a shell, say) ends it so early in its
-     * start-up that {@code Runtime.exit} cannot find its logger yet: {@code Runtime.exit(143)
-     * logging failed: Cannot invoke "java.lang.Module.getClassLoader()" because "m" is null}. It
-     * says nothing about the task (the exit code does), and no logging setting turns it off (-Xrs
-     * would, but it also gives up the SIGQUIT that thread dumps and jcmd rely on), so the pool drops
-     * it instead of forwarding it.
-     */
-    static boolean isJdkExitNoise(String line) {
-        return JDK_EXIT_NOISE.matcher(line).matches();
-    }
-
-    private static final java.util.regex.Pattern JDK_EXIT_NOISE =
-            java.util.regex.Pattern.compile("Runtime\\.exit\\(-?\\d+\\) logging failed: .*");
-
-    private String initializerResultFilter() {
-        return ProcessPoolProtocol.resultFilter(List.of(), allow, maxBytes);
-    }
-
-    /** A task's exception as itself if the filter allows it, else as a {@link RemoteTaskException}. */
-    static Throwable rebuild(Failure f, String filter, long pid) {
-        String why;
-        if (f.exception() == null) {
-            why = "the exception is not serializable";
-        } else {
-            try {
-                Object o = ProcessPoolProtocol.deserialize(f.exception(), filter);
-                if (o instanceof Throwable t) {
-                    return t;
-                }
-                why = "not an exception: " + o.getClass().getName();
-            } catch (Exception | LinkageError e) {
-                why = "not rebuilt here: " + e;
-            }
-        }
-        return new RemoteTaskException(f.type(), f.message(), f.stack(), "worker pid " + pid + ", " + why);
-    }
-
-    // ---- the future ------------------------------------------------------------------------
-
-    /** A submitted task: the future the caller holds, and the serialized task the worker gets. */
-    private final class PoolTask<T> extends FutureTask<T> {
-        /** The serialized task; dropped once the task is done, so a kept future holds no copy. */
-        volatile byte[] payload;
-        final String taskFilter;
-        final String resultFilter;
-        /** The worker running the task; whoever clears it first (the slot or cancel(true)) owns the outcome. */
-        final AtomicReference<WorkerProcess> runningOn = new AtomicReference<>();
-        volatile Consumer<Future<?>> whenDone;
-        volatile boolean reportFailure;
-
-        PoolTask(Callable<T> task, byte[] payload, String taskFilter, String resultFilter) {
-            super(task);
-            this.payload = payload;
-            this.taskFilter = taskFilter;
-            this.resultFilter = resultFilter;
-        }
-
-        /**
-         * Marks the task as running on {@code w}: {@link #GO}, or {@link #SKIP} if it was cancelled
-         * meanwhile, or {@link #WORKER_KILLED} if a {@code cancel(true)} also took {@code w} to kill it.
-         */
-        int begin(WorkerProcess w) {
-            runningOn.set(w);
-            if (!isDone()) {
-                return GO;
-            }
-            return runningOn.getAndSet(null) == null ? WORKER_KILLED : SKIP;
-        }
-
-        @SuppressWarnings("unchecked")
-        void succeed(Object value) {
-            set((T) value);
-        }
-
-        void fail(Throwable t) {
-            setException(t);
-        }
-
-        /** Cancelling a queued task removes it; {@code cancel(true)} on a running task kills its worker. */
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(false);
-            if (cancelled) {
-                queue.remove(this);
-                WorkerProcess w = mayInterruptIfRunning ? runningOn.getAndSet(null) : null;
-                if (w != null) {
-                    w.process.destroyForcibly();
-                }
-            }
-            return cancelled;
-        }
-
-        @Override
-        protected void done() {
-            payload = null;
-            Consumer<Future<?>> listener = whenDone;
-            if (listener != null) {
-                listener.accept(this);
-            }
-            if (reportFailure && !isCancelled()) {
-                try {
-                    get();
-                } catch (ExecutionException e) {
-                    System.err.println("[" + name + "] a task given to execute() failed: " + e.getCause());
-                } catch (InterruptedException | CancellationException ignored) {
-                    // Not a failure of the task.
-                }
-            }
+        lock.lock();
+        try {
+            String s = switch (state) {
+                case RUNNING -> "running";
+                case SHUTDOWN -> "shutting down";
+                case STOP -> "stopping";
+                case TERMINATED -> "terminated";
+            };
+            return name + "[" + s + ", " + slots.size() + " workers, " + queue.size() + " queued]";
+        } finally {
+            lock.unlock();
         }
     }
 }

@@ -1,123 +1,213 @@
 package dev.loomcookbook.pooling;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InvalidClassException;
-import java.io.ObjectInputFilter;
+import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.Serializable;
-import java.io.StreamCorruptedException;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.io.ObjectStreamClass;
+import java.io.OutputStream;
+import java.io.Serial;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
- * The wire format between a {@link ProcessPool} and its {@link ProcessPoolWorker}s, and the
- * deserialization filters of both sides.
+ * The wire format between a {@link ProcessPool} and its {@link ProcessPoolWorker}s.
  *
- * <p>A frame is a magic number, a length and that many bytes of one serialized {@link Message}.
- * A frame longer than the agreed maximum is refused before any byte of it is read, and a wrong
- * magic number (something else wrote into the channel) ends the conversation. Messages are
- * envelopes: the task, its result and its exception travel inside them as nested byte arrays, so
- * the envelope is read under a filter that allows only this class's records, and each payload
- * under a filter made for that task (see {@link #taskFilter} and {@link #resultFilter}).
+ * <p>A frame is a magic number, a kind, a task number, a length and that many bytes of body. The
+ * task number of an answer (and of a BUSY) is the one of the task it answers, so that an answer
+ * out of turn (a task that wrote into the channel itself, say) is a protocol error and never the
+ * result of another task. The body is plain
+ * fields (lengths, numbers, UTF-8 strings, byte arrays), written and read here, so that reading
+ * a frame runs no deserialization at all; only the task, its result and its exception travel
+ * serialized, as byte arrays inside a body, and they are read under a {@link ClassPolicy}. A
+ * frame longer than the agreed maximum is refused before any of its body is read; the body's
+ * buffer grows as bytes arrive, never to a length only announced. A wrong magic number, an
+ * unknown kind or a malformed body is a {@link ProtocolException}: the conversation is over.
+ *
+ * <p>Values (a result, or the items and results of a map chunk) travel in a compact form when
+ * they are all {@code Integer}, {@code Long}, {@code Double} or {@code String}, and serialized
+ * otherwise; see {@link #writeValues}.
  */
 final class ProcessPoolProtocol {
 
     /** "LOOM": the first four bytes of every frame. */
     static final int MAGIC = 0x4C4F4F4D;
 
-    /** Limits that hold for every stream, whatever the classes. */
-    private static final String LIMITS = "maxdepth=100;maxrefs=1000000";
+    /** Magic, kind, task number, body length. */
+    static final int HEADER_BYTES = 13;
 
-    /**
-     * What a result or an exception may contain besides the task's own packages: java.base value
-     * types, collections and exceptions. Subpackages are not included (no java.lang.invoke, no
-     * java.util.concurrent.atomic, no java.rmi ...).
-     */
-    static final String BASICS = String.join(";",
-            "java.lang.*",
-            "java.util.*",
-            "java.math.BigInteger", "java.math.BigDecimal",
-            "java.time.*",
-            "java.io.IOException", "java.io.UncheckedIOException", "java.io.EOFException",
-            "java.io.FileNotFoundException",
-            "java.util.concurrent.ExecutionException", "java.util.concurrent.CancellationException",
-            "java.util.concurrent.TimeoutException", "java.util.concurrent.CompletionException");
+    /** Room in a frame for everything but its payloads (kind fields, a stack trace's text...). */
+    static final int OVERHEAD_BYTES = 64 * 1024;
 
     private ProcessPoolProtocol() {}
 
-    /** Everything that crosses the channel. */
-    sealed interface Message extends Serializable {}
+    /** What a frame is. Parent to worker: INIT, CALL, CHUNK. Worker to parent: the others. */
+    enum Kind {
+        /** The initializer, serialized, or none. */
+        INIT,
+        /** Started: the worker's pid, and the initializer's failure if it threw. */
+        READY,
+        /** Run one serialized task. */
+        CALL,
+        /** Run a map function, serialized, over a list of items. */
+        CHUNK,
+        /** A task's result, as values (one). */
+        DONE,
+        /** A task's exception. */
+        FAILED,
+        /** A map chunk's results, then the failure at the next item, if one threw. */
+        CHUNK_DONE,
+        /** The task ran, but its outcome cannot be sent: why. */
+        UNSENDABLE,
+        /** The task is still running (sent once, a few milliseconds after it started). */
+        BUSY;
 
-    /** Parent to worker, once: the initializer (or null) and the filter to read it with. */
-    record Init(byte[] initializer, String filter) implements Message {}
+        private static final Kind[] ALL = values();
 
-    /** Parent to worker: run this serialized task, reading it with this filter. */
-    record Run(byte[] task, String filter) implements Message {}
-
-    /** Worker to parent, once: started (and the initializer ran, unless {@code initFailure} is set). */
-    record Ready(long pid, Failure initFailure) implements Message {}
-
-    /** Worker to parent: the task returned this serialized value. */
-    record Done(byte[] value) implements Message {}
-
-    /**
-     * Worker to parent: the task threw. The exception's type, message and stack travel as plain
-     * data, and the exception itself serialized (or null if it could not be), so that the parent
-     * can rebuild it if its filter allows, and otherwise report a {@link RemoteTaskException}.
-     */
-    record Failure(String type, String message, StackTraceElement[] stack, byte[] exception) implements Message {
-
-        static Failure of(Throwable t, int maxBytes) {
-            byte[] bytes;
-            try {
-                bytes = serialize(t, maxBytes / 2).bytes();
-            } catch (IOException | RuntimeException notSerializable) {
-                bytes = null;
+        static Kind of(int code) throws ProtocolException {
+            if (code < 0 || code >= ALL.length) {
+                throw new ProtocolException("unknown frame kind " + code);
             }
-            return new Failure(t.getClass().getName(), t.getMessage(), t.getStackTrace(), bytes);
+            return ALL[code];
         }
     }
 
-    /** Filter for envelopes: this class's records, strings, stack frames and byte arrays only. */
-    static ObjectInputFilter envelopeFilter(int maxBytes) {
-        return ENVELOPE_FILTERS.computeIfAbsent(maxBytes, ProcessPoolProtocol::newEnvelopeFilter);
-    }
-
-    private static final Map<Integer, ObjectInputFilter> ENVELOPE_FILTERS = new ConcurrentHashMap<>();
-
-    private static ObjectInputFilter newEnvelopeFilter(int maxBytes) {
-        return ObjectInputFilter.Config.createFilter(String.join(";",
-                ProcessPoolProtocol.class.getName() + "$*",
-                "java.lang.String", "java.lang.StackTraceElement",
-                "maxdepth=10;maxrefs=100000;maxarray=" + maxBytes + ";maxbytes=" + ((long) maxBytes + 4096),
-                "!*"));
-    }
-
-    /** A serialized object and every class that its stream names. */
-    record Serialized(byte[] bytes, Set<Class<?>> classes) {}
+    // ---- writing ---------------------------------------------------------------------------
 
     /**
-     * Serializes {@code object}, recording the classes written, so that the reading side can allow
-     * exactly those. Fails with {@link MessageTooLargeException} above {@code maxBytes}.
+     * A frame being written: a growable buffer with room for the header, plain-field writers,
+     * and an {@link OutputStream} view to serialize an object straight into the body. It
+     * refuses to grow past the body limit ({@link MessageTooLargeException}).
      */
-    static Serialized serialize(Object object, int maxBytes) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    static final class FrameWriter extends OutputStream {
+        private byte[] buf;
+        private int count;
+        private final long maxBody;
+
+        FrameWriter(int initialCapacity, long maxBody) {
+            this.buf = new byte[Math.max(initialCapacity, HEADER_BYTES + 16)];
+            this.maxBody = maxBody;
+            reset();
+        }
+
+        /** Starts a new frame in the same buffer. */
+        FrameWriter reset() {
+            count = HEADER_BYTES;
+            return this;
+        }
+
+        int bodyLength() {
+            return count - HEADER_BYTES;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            ensure(1);
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            ensure(len);
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        private void ensure(int more) throws MessageTooLargeException {
+            long needed = (long) count + more;
+            if (needed - HEADER_BYTES > maxBody) {
+                throw new MessageTooLargeException(maxBody);
+            }
+            if (needed > buf.length) {
+                long grown = Math.max(needed, Math.min((long) buf.length * 2, maxBody + HEADER_BYTES));
+                buf = java.util.Arrays.copyOf(buf, (int) Math.min(grown, Integer.MAX_VALUE - 8));
+            }
+        }
+
+        void writeByte(int v) throws IOException {
+            write(v);
+        }
+
+        void writeInt(int v) throws IOException {
+            ensure(4);
+            putInt(buf, count, v);
+            count += 4;
+        }
+
+        void writeLong(long v) throws IOException {
+            writeInt((int) (v >>> 32));
+            writeInt((int) v);
+        }
+
+        /** A length (or -1 for null) and the bytes. */
+        void writeBytes(byte[] b) throws IOException {
+            if (b == null) {
+                writeInt(-1);
+            } else {
+                writeInt(b.length);
+                write(b, 0, b.length);
+            }
+        }
+
+        /** A string as UTF-8, length first (-1 for null). */
+        void writeString(String s) throws IOException {
+            writeBytes(s == null ? null : s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Reserves a length field; {@link #endLength} fills it with what was written since. */
+        int beginLength() throws IOException {
+            int at = count;
+            writeInt(0);
+            return at;
+        }
+
+        void endLength(int at) {
+            putInt(buf, at, count - at - 4);
+        }
+
+        /** Serializes {@code o} into the body, length first; returns the classes it names. */
+        Set<Class<?>> writeObject(Object o) throws IOException {
+            int at = beginLength();
+            Set<Class<?>> classes = serializeInto(this, o);
+            endLength(at);
+            return classes;
+        }
+
+        /** Fills in the header; the frame is then {@link #bytes()}[0, {@link #length()}). */
+        FrameWriter finish(Kind kind, int task) {
+            putInt(buf, 0, MAGIC);
+            buf[4] = (byte) kind.ordinal();
+            putInt(buf, 5, task);
+            putInt(buf, 9, count - HEADER_BYTES);
+            return this;
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
+
+        int length() {
+            return count;
+        }
+
+        /** The finished frame, in an array of its own. */
+        byte[] toFrame(Kind kind, int task) {
+            finish(kind, task);
+            return java.util.Arrays.copyOf(buf, count);
+        }
+    }
+
+    /** A frame with no body. */
+    static byte[] emptyFrame(Kind kind, int task) {
+        return new FrameWriter(HEADER_BYTES, 0).toFrame(kind, task);
+    }
+
+    /** Serializes {@code o} (the stream header included) into {@code out}, recording its classes. */
+    static Set<Class<?>> serializeInto(OutputStream out, Object o) throws IOException {
         Set<Class<?>> classes = new LinkedHashSet<>();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes) {
+        ObjectOutputStream oos = new ObjectOutputStream(out) {
             @Override
             protected void annotateClass(Class<?> cl) {
                 Class<?> c = cl;
@@ -128,183 +218,494 @@ final class ProcessPoolProtocol {
                     classes.add(c);
                 }
             }
-        }) {
-            out.writeObject(object);
-        }
-        if (bytes.size() > maxBytes) {
-            throw new MessageTooLargeException(bytes.size(), maxBytes);
-        }
-        return new Serialized(bytes.toByteArray(), classes);
+        };
+        oos.writeObject(o);
+        oos.flush();
+        return classes;
     }
 
+    // ---- reading ---------------------------------------------------------------------------
+
+    /** A frame just read: its kind, task number and body, valid until the next read from the same reader. */
+    record Frame(Kind kind, int task, Body body) {}
+
     /**
-     * The filter a worker reads a task (or the initializer) with: exactly the classes the parent
-     * wrote, plus the user's extra patterns, with limits; everything else is refused.
+     * Reads frames from a stream. Keeps the bytes of a following frame that arrived with this
+     * one. Remembers when the current frame began arriving and when its last bytes came, so that
+     * a watchdog can tell a frame that stalled half-way.
      */
-    static String taskFilter(Collection<Class<?>> written, List<String> extraPatterns, int maxBytes) {
-        List<String> parts = new ArrayList<>();
-        Set<String> names = new TreeSet<>();
-        for (Class<?> c : written) {
-            names.add(c.getName());
-            if (!isJdkPackage(c.getPackageName())) {
-                // A serializable lambda resolves to a hidden class named after its capturing class.
-                names.add(c.getName() + "$$Lambda*");
+    static final class FrameReader {
+        private final InputStream in;
+        private final int maxBody;
+        /**
+         * Ask the stream for exactly the bytes still missing, not for all the room there is: a
+         * {@link java.io.BufferedInputStream} (a {@code Process}'s streams are) asks the pipe
+         * how much is available after every short read, two more system calls per frame.
+         */
+        private final boolean exact;
+        private byte[] buf = new byte[16 * 1024];
+        private int start;
+        private int end;
+        /** When the last bytes of an unfinished frame arrived; 0 between frames. */
+        private volatile long partialSince;
+
+        FrameReader(InputStream in, int maxBody) {
+            this(in, maxBody, false);
+        }
+
+        FrameReader(InputStream in, int maxBody, boolean exact) {
+            this.in = in;
+            this.maxBody = maxBody;
+            this.exact = exact;
+        }
+
+        /** When the frame being read last made progress, or 0 if none is half-read. */
+        long partialSince() {
+            return partialSince;
+        }
+
+        /**
+         * The next frame. Throws {@link EOFException} at a clean end of the stream,
+         * {@link TruncatedFrameException} if it ends inside a frame, {@link ProtocolException}
+         * for a wrong magic number, kind or length (nothing of the body is read then).
+         */
+        Frame read() throws IOException {
+            if (start == end) {
+                start = 0;
+                end = 0;
+            } else if (start > 0 && buf.length - start < HEADER_BYTES) {
+                compact();
             }
-        }
-        parts.addAll(names);
-        // Collections check the arrays they allocate while reading (ArrayList: Object[], HashMap and
-        // HashSet: Map.Entry[]) although those arrays are never written: allow them.
-        parts.add("java.lang.Object");
-        parts.add("java.util.Map$Entry");
-        parts.addAll(extraPatterns);
-        parts.add(LIMITS + ";maxarray=" + maxBytes + ";maxbytes=" + maxBytes);
-        parts.add("!*");
-        return String.join(";", parts);
-    }
-
-    /**
-     * The filter the parent reads a task's result or exception with: {@link #BASICS}, the
-     * packages of the task's own (non-JDK) classes, the user's extra patterns, with limits.
-     */
-    static String resultFilter(Collection<Class<?>> written, List<String> extraPatterns, int maxBytes) {
-        List<String> parts = new ArrayList<>();
-        parts.add(BASICS);
-        Set<String> packages = new TreeSet<>();
-        for (Class<?> c : written) {
-            String p = c.getPackageName();
-            if (!p.isEmpty() && !isJdkPackage(p)) {
-                packages.add(p + ".*");
+            fill(HEADER_BYTES, -1);
+            int magic = getInt(buf, start);
+            if (magic != MAGIC) {
+                partialSince = 0;
+                throw new ProtocolException(String.format(
+                        "expected a frame, read the bytes %08x (\"%s\")", magic, printable(buf, start, 4)));
             }
+            Kind kind = Kind.of(buf[start + 4]);
+            int task = getInt(buf, start + 5);
+            int length = getInt(buf, start + 9);
+            if (length < 0 || length > maxBody) {
+                partialSince = 0;
+                throw length < 0 ? new ProtocolException("a frame announced a negative length")
+                        : new MessageTooLargeException(length, maxBody);
+            }
+            fill(HEADER_BYTES + length, length);
+            Body body = new Body(buf, start + HEADER_BYTES, length);
+            start += HEADER_BYTES + length;
+            partialSince = start == end ? 0 : System.nanoTime();
+            return new Frame(kind, task, body);
         }
-        parts.addAll(packages);
-        parts.addAll(extraPatterns);
-        parts.add(LIMITS + ";maxarray=" + maxBytes + ";maxbytes=" + maxBytes);
-        parts.add("!*");
-        return String.join(";", parts);
-    }
 
-    private static boolean isJdkPackage(String p) {
-        return p.startsWith("java.") || p.startsWith("javax.") || p.startsWith("jdk.") || p.startsWith("sun.")
-                || p.startsWith("com.sun.");
-    }
-
-    /** Reads one object from {@code bytes} under {@code filter}. */
-    static Object deserialize(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-            in.setObjectInputFilter(filter);
-            return in.readObject();
-        }
-    }
-
-    /** Reads one object from {@code bytes} under a filter given as a pattern. */
-    static Object deserialize(byte[] bytes, String filterPattern) throws IOException, ClassNotFoundException {
-        return deserialize(bytes, filter(filterPattern));
-    }
-
-    /**
-     * The filter for {@code pattern}. A pattern fully decides its filter, and a pool sends the
-     * same few patterns again and again (one per task class), so the parsed filters are kept
-     * (a bounded number) instead of being parsed for each task.
-     */
-    static ObjectInputFilter filter(String pattern) {
-        return FILTERS.get(pattern, ObjectInputFilter.Config::createFilter);
-    }
-
-    private static final Lru<String, ObjectInputFilter> FILTERS = new Lru<>(256);
-
-    /** A small least-recently-used cache. */
-    static final class Lru<K, V> {
-        private final Map<K, V> map;
-
-        Lru(int capacity) {
-            this.map = new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                    return size() > capacity;
+        /** Reads until {@code n} bytes from {@code start} are buffered, growing only as they come. */
+        private void fill(int n, int bodyLength) throws IOException {
+            while (end - start < n) {
+                if (buf.length - end == 0) {
+                    if (start > 0) {
+                        compact();
+                    } else {
+                        buf = java.util.Arrays.copyOf(buf, (int) Math.min((long) buf.length * 2, (long) n));
+                    }
                 }
-            };
+                int want = exact ? Math.min(buf.length - end, n - (end - start)) : buf.length - end;
+                int r = in.read(buf, end, want);
+                if (r < 0) {
+                    int got = end - start;
+                    partialSince = 0;
+                    if (got == 0) {
+                        throw new EOFException("the channel ended");
+                    }
+                    throw new TruncatedFrameException(
+                            bodyLength < 0 ? got : got - HEADER_BYTES, bodyLength, bodyLength < 0);
+                }
+                end += r;
+                partialSince = System.nanoTime();
+            }
         }
 
-        synchronized V get(K key, Function<? super K, ? extends V> create) {
-            V v = map.get(key);
-            if (v == null) {
-                v = create.apply(key);
-                map.put(key, v);
+        private void compact() {
+            System.arraycopy(buf, start, buf, 0, end - start);
+            end -= start;
+            start = 0;
+        }
+    }
+
+    /** A frame's body: bounds-checked plain-field readers. */
+    static final class Body {
+        private final byte[] buf;
+        private int pos;
+        private final int limit;
+
+        Body(byte[] buf, int off, int len) {
+            this.buf = buf;
+            this.pos = off;
+            this.limit = off + len;
+        }
+
+        int remaining() {
+            return limit - pos;
+        }
+
+        private void need(long n) throws ProtocolException {
+            if (n < 0 || n > limit - pos) {
+                throw new ProtocolException("a frame's body ends before its fields do");
             }
+        }
+
+        int readByte() throws ProtocolException {
+            need(1);
+            return buf[pos++];
+        }
+
+        int readInt() throws ProtocolException {
+            need(4);
+            int v = getInt(buf, pos);
+            pos += 4;
             return v;
         }
+
+        long readLong() throws ProtocolException {
+            return ((long) readInt() << 32) | (readInt() & 0xFFFFFFFFL);
+        }
+
+        /** A length-prefixed byte array (null for -1), copied out. */
+        byte[] readBytes() throws ProtocolException {
+            int n = readInt();
+            if (n == -1) {
+                return null;
+            }
+            need(n);
+            byte[] b = java.util.Arrays.copyOfRange(buf, pos, pos + n);
+            pos += n;
+            return b;
+        }
+
+        /** A length-prefixed region, not copied: {@code [offset(), offset() + length)} of {@link #array()}. */
+        Body readRegion() throws ProtocolException {
+            int n = readInt();
+            need(n);
+            Body region = new Body(buf, pos, n);
+            pos += n;
+            return region;
+        }
+
+        String readString() throws ProtocolException {
+            int n = readInt();
+            if (n == -1) {
+                return null;
+            }
+            need(n);
+            String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+            pos += n;
+            return s;
+        }
+
+        /** The rest of the body, copied out. */
+        byte[] rest() {
+            byte[] b = java.util.Arrays.copyOfRange(buf, pos, limit);
+            pos = limit;
+            return b;
+        }
+
+        byte[] array() {
+            return buf;
+        }
+
+        int offset() {
+            return pos;
+        }
+
+        void skip(int n) throws ProtocolException {
+            need(n);
+            pos += n;
+        }
+
+        /** Fails unless the body was read to its end exactly. */
+        void end() throws ProtocolException {
+            if (pos != limit) {
+                throw new ProtocolException("a frame's body has " + (limit - pos) + " bytes more than its fields");
+            }
+        }
     }
+
+    // ---- failures --------------------------------------------------------------------------
 
     /**
-     * Writes one message as a frame and flushes. The message is serialized straight behind room
-     * for the frame header, so the frame leaves in one write, without further copies.
+     * A task's exception: its type, message and stack as plain data, and the exception itself
+     * serialized (or null if it could not be), so that the parent can rebuild it if its policy
+     * allows, and otherwise report a {@link RemoteTaskException}.
      */
-    static void write(DataOutputStream out, Message message, int maxBytes) throws IOException {
-        FrameBuffer frame = new FrameBuffer();
-        try (ObjectOutputStream oos = new ObjectOutputStream(frame)) {
-            oos.writeObject(message);
+    record Failure(String type, String message, StackTraceElement[] stack, byte[] exception) {
+
+        void writeTo(FrameWriter w) throws IOException {
+            w.writeString(type);
+            w.writeString(message);
+            w.writeInt(stack.length);
+            for (StackTraceElement e : stack) {
+                w.writeString(e.getClassLoaderName());
+                w.writeString(e.getModuleName());
+                w.writeString(e.getModuleVersion());
+                w.writeString(e.getClassName());
+                w.writeString(e.getMethodName());
+                w.writeString(e.getFileName());
+                w.writeInt(e.getLineNumber());
+            }
+            w.writeBytes(exception);
         }
-        int length = frame.size() - 8;
-        if (length > maxBytes + 4096) {
-            throw new MessageTooLargeException(length, maxBytes + 4096);
+
+        static Failure readFrom(Body b) throws ProtocolException {
+            String type = b.readString();
+            String message = b.readString();
+            int n = b.readInt();
+            // Each element takes at least 28 bytes (six lengths and a line number).
+            if (n < 0 || n > b.remaining() / 28) {
+                throw new ProtocolException("a failure announced " + n + " stack frames");
+            }
+            StackTraceElement[] stack = new StackTraceElement[n];
+            for (int i = 0; i < n; i++) {
+                String loader = b.readString();
+                String module = b.readString();
+                String version = b.readString();
+                String cls = b.readString();
+                String method = b.readString();
+                String file = b.readString();
+                int line = b.readInt();
+                if (cls == null || method == null) {
+                    throw new ProtocolException("a stack frame without class or method");
+                }
+                stack[i] = new StackTraceElement(loader, module, version, cls, method, file, line);
+            }
+            byte[] exception = b.readBytes();
+            if (type == null) {
+                throw new ProtocolException("a failure without a type");
+            }
+            return new Failure(type, message, stack, exception);
         }
-        frame.writeTo(out, length);
-        out.flush();
     }
 
-    /** A byte buffer that starts with 8 bytes reserved for the frame's magic number and length. */
-    private static final class FrameBuffer extends ByteArrayOutputStream {
-        FrameBuffer() {
-            super(512);
-            count = 8;
-        }
+    // ---- values ----------------------------------------------------------------------------
 
-        void writeTo(DataOutputStream out, int length) throws IOException {
-            putInt(0, MAGIC);
-            putInt(4, length);
-            out.write(buf, 0, count);
-        }
-
-        private void putInt(int at, int v) {
-            buf[at] = (byte) (v >>> 24);
-            buf[at + 1] = (byte) (v >>> 16);
-            buf[at + 2] = (byte) (v >>> 8);
-            buf[at + 3] = (byte) v;
-        }
-    }
+    private static final int INTS = 1;
+    private static final int LONGS = 2;
+    private static final int DOUBLES = 3;
+    private static final int STRINGS = 4;
+    private static final int SERIALIZED = 5;
 
     /**
-     * Reads one frame and its message. Throws {@link EOFException} at the end of the stream,
-     * {@link StreamCorruptedException} for a wrong magic number, {@link MessageTooLargeException}
-     * for an oversized frame (nothing of it is read) and {@link InvalidClassException} if the
-     * envelope filter refuses a class.
+     * Writes {@code values[0, n)}: a tag, the count, then the values, compactly when all are of
+     * one of the types Integer, Long, Double and String (no nulls), or as one serialized
+     * {@code Object[]}. Returns the classes serialized (empty for a compact form).
      */
-    static Message read(DataInputStream in, int maxBytes) throws IOException {
-        int magic = in.readInt();
-        if (magic != MAGIC) {
-            throw new StreamCorruptedException(String.format(
-                    "channel corrupted: expected frame magic %08x, read %08x", MAGIC, magic));
+    static Set<Class<?>> writeValues(FrameWriter w, Object[] values, int n) throws IOException {
+        int tag = compactTag(values, n);
+        w.writeByte(tag);
+        w.writeInt(n);
+        switch (tag) {
+            case INTS -> {
+                for (int i = 0; i < n; i++) {
+                    w.writeInt((Integer) values[i]);
+                }
+            }
+            case LONGS -> {
+                for (int i = 0; i < n; i++) {
+                    w.writeLong((Long) values[i]);
+                }
+            }
+            case DOUBLES -> {
+                for (int i = 0; i < n; i++) {
+                    w.writeLong(Double.doubleToRawLongBits((Double) values[i]));
+                }
+            }
+            case STRINGS -> {
+                for (int i = 0; i < n; i++) {
+                    w.writeString((String) values[i]);
+                }
+            }
+            default -> {
+                return w.writeObject(n == values.length ? values : java.util.Arrays.copyOf(values, n));
+            }
         }
-        int length = in.readInt();
-        if (length < 0 || length > maxBytes + 4096) {
-            throw new MessageTooLargeException(length, maxBytes);
+        return Set.of();
+    }
+
+    private static int compactTag(Object[] values, int n) {
+        if (n == 0) {
+            return INTS;
         }
-        byte[] bytes = new byte[length];
-        in.readFully(bytes);
-        try {
-            return (Message) deserialize(bytes, envelopeFilter(maxBytes));
-        } catch (ClassNotFoundException | ClassCastException e) {
-            throw new StreamCorruptedException("not a pool message: " + e);
+        Class<?> first = values[0] == null ? null : values[0].getClass();
+        int tag = first == Integer.class ? INTS : first == Long.class ? LONGS : first == Double.class ? DOUBLES
+                : first == String.class ? STRINGS : SERIALIZED;
+        if (tag != SERIALIZED) {
+            for (int i = 1; i < n; i++) {
+                if (values[i] == null || values[i].getClass() != first) {
+                    return SERIALIZED;
+                }
+            }
+        }
+        return tag;
+    }
+
+    /** Reads values written by {@link #writeValues}; serialized ones under {@code policy}. */
+    static Object[] readValues(Body b, ClassPolicy.Reader policy) throws IOException, ClassNotFoundException {
+        int tag = b.readByte();
+        int n = b.readInt();
+        int size = switch (tag) {
+            case INTS -> 4;
+            case LONGS, DOUBLES -> 8;
+            case STRINGS -> 4;
+            case SERIALIZED -> 0;
+            default -> throw new ProtocolException("unknown values tag " + tag);
+        };
+        if (n < 0 || (size > 0 && n > b.remaining() / size)) {
+            throw new ProtocolException("values announced " + n + " elements");
+        }
+        Object[] values = new Object[n];
+        switch (tag) {
+            case INTS -> {
+                for (int i = 0; i < n; i++) {
+                    values[i] = b.readInt();
+                }
+            }
+            case LONGS -> {
+                for (int i = 0; i < n; i++) {
+                    values[i] = b.readLong();
+                }
+            }
+            case DOUBLES -> {
+                for (int i = 0; i < n; i++) {
+                    values[i] = Double.longBitsToDouble(b.readLong());
+                }
+            }
+            case STRINGS -> {
+                for (int i = 0; i < n; i++) {
+                    String s = b.readString();
+                    if (s == null) {
+                        throw new ProtocolException("a null among compact strings");
+                    }
+                    values[i] = s;
+                }
+            }
+            default -> {
+                Body region = b.readRegion();
+                Object o = policy.read(region.array(), region.offset(), region.remaining());
+                if (!(o instanceof Object[] array) || array.length != n) {
+                    throw new ProtocolException("serialized values are not the " + n + " announced");
+                }
+                return array;
+            }
+        }
+        return values;
+    }
+
+    // ---- deserialization -------------------------------------------------------------------
+
+    /**
+     * An object stream that resolves classes with one given loader, rather than walking the
+     * stack for the latest user-defined loader on every class (a cost a profile showed).
+     */
+    static final class PolicyInputStream extends ObjectInputStream {
+        private final ClassLoader loader;
+        private final Set<Class<?>> resolved;
+
+        PolicyInputStream(InputStream in, ClassLoader loader, Set<Class<?>> resolved) throws IOException {
+            super(in);
+            this.loader = loader;
+            this.resolved = resolved;
+        }
+
+        @Override
+        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            Class<?> c;
+            try {
+                c = Class.forName(desc.getName(), false, loader);
+            } catch (ClassNotFoundException e) {
+                c = super.resolveClass(desc); // primitive types
+            }
+            if (resolved != null) {
+                Class<?> k = c;
+                while (k.isArray()) {
+                    k = k.getComponentType();
+                }
+                if (!k.isPrimitive()) {
+                    resolved.add(k);
+                }
+            }
+            return c;
+        }
+    }
+
+    // ---- errors ----------------------------------------------------------------------------
+
+    /** The other side broke the protocol: the channel cannot be trusted any more. */
+    static class ProtocolException extends IOException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        ProtocolException(String message) {
+            super(message);
+        }
+    }
+
+    /** The stream ended inside a frame. */
+    static final class TruncatedFrameException extends ProtocolException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        TruncatedFrameException(int received, int expected, boolean inHeader) {
+            super(inHeader
+                    ? String.format("its channel ended inside a frame header (%d of %d bytes)", received, HEADER_BYTES)
+                    : String.format("its channel ended inside a frame (%,d of %,d bytes arrived)", received, expected));
         }
     }
 
     /** A message above the size limit; nothing of it was sent or read. */
-    static final class MessageTooLargeException extends IOException {
+    static final class MessageTooLargeException extends ProtocolException {
+        @Serial
         private static final long serialVersionUID = 1L;
 
-        MessageTooLargeException(long size, int maxBytes) {
-            super("message of " + size + " bytes refused: the limit is " + maxBytes
-                    + " bytes (ProcessPool.Builder.maxMessageBytes)");
+        MessageTooLargeException(long limit) {
+            super(String.format("it is larger than the limit of %,d bytes (ProcessPool.Builder.maxMessageBytes)", limit));
         }
+
+        MessageTooLargeException(long size, long limit) {
+            super(String.format("a message of %,d bytes is larger than the limit of %,d bytes"
+                    + " (ProcessPool.Builder.maxMessageBytes)", size, limit));
+        }
+    }
+
+    /** A payload that a {@link ClassPolicy} refused to read; the message says why. */
+    static final class RefusedException extends IOException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        /** A limit no legitimate stream can reach was crossed: its writer is broken or hostile. */
+        final boolean malformed;
+
+        RefusedException(String why, boolean malformed, Throwable cause) {
+            super(why, cause);
+            this.malformed = malformed;
+        }
+    }
+
+    // ---- bytes -----------------------------------------------------------------------------
+
+    static int getInt(byte[] b, int at) {
+        return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | (b[at + 3] & 0xFF);
+    }
+
+    static void putInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+
+    private static String printable(byte[] b, int off, int len) {
+        StringBuilder s = new StringBuilder();
+        for (int i = off; i < off + len; i++) {
+            char c = (char) (b[i] & 0xFF);
+            s.append(c >= 0x20 && c < 0x7F ? c : '.');
+        }
+        return s.toString();
     }
 }

@@ -1,10 +1,13 @@
 package dev.loomcookbook.pooling;
 
+import dev.loomcookbook.common.ChildJvm;
 import java.util.Map;
 
 /**
  * The worker process running a task ended before answering: killed, {@code System.exit} in the
- * task, out of memory, a crash. Only that task fails; the pool starts a new worker.
+ * task, out of memory, a crash, or stopped and then killed by the pool because it no longer
+ * read or answered. Only the tasks it held fail (one task, or one chunk of a map); the pool
+ * starts a new worker.
  */
 public final class WorkerDiedException extends RuntimeException {
 
@@ -17,8 +20,12 @@ public final class WorkerDiedException extends RuntimeException {
     private final long pid;
     private final int exitCode;
 
-    WorkerDiedException(long pid, int exitCode, String lastOutput) {
+    /**
+     * @param detail what else is known (the pool killed it and why, or an answer cut short), or null
+     */
+    WorkerDiedException(long pid, int exitCode, String lastOutput, String detail) {
         super("worker pid " + pid + " died while running the task: " + describe(exitCode)
+                + (detail == null ? "" : "; " + detail)
                 + (lastOutput == null || lastOutput.isBlank() ? "" : "; its last output: " + lastOutput.strip()));
         this.pid = pid;
         this.exitCode = exitCode;
@@ -34,7 +41,7 @@ public final class WorkerDiedException extends RuntimeException {
         return exitCode;
     }
 
-    /** How an exit code reads: {@code exited with code 3} or {@code killed by signal 9 (SIGKILL)}. */
+    /** How an exit code reads: {@code exited with code 3 (...)} or {@code killed by signal 9 (SIGKILL)}. */
     public static String describe(int exitCode) {
         if (exitCode > 128 && exitCode < 160) {
             int signal = exitCode - 128;
@@ -43,6 +50,10 @@ public final class WorkerDiedException extends RuntimeException {
         }
         if (exitCode == 3) {
             return "exited with code 3 (the code of -XX:+ExitOnOutOfMemoryError: out of memory, or System.exit(3))";
+        }
+        if (exitCode == ChildJvm.PARENT_GONE) {
+            return "exited with code " + exitCode + " (a worker's code when it finds its parent gone, or System.exit("
+                    + exitCode + "))";
         }
         return "exited with code " + exitCode;
     }

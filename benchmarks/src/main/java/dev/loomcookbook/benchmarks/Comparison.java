@@ -61,6 +61,13 @@ final class Comparison {
         cases.add(new Case("overhead-process-pool", "round trip, process pool (cores)",
                 List.of("overhead-process-pool", smoke ? "200" : "10000", inner),
                 List.of("task_overhead.py", "process-pool", smoke ? "200" : "10000", inner)));
+        for (int chunksize : new int[] {1, 100, 1000}) {
+            String n = smoke ? "2000" : "100000";
+            cases.add(new Case("map-" + chunksize, String.format("map of %s trivial items, chunksize %d, per item",
+                    smoke ? "2,000" : "100,000", chunksize),
+                    List.of("map", "" + chunksize, n, inner),
+                    List.of("pool_map.py", "" + chunksize, n, inner)));
+        }
         cases.add(new Case("overhead-task", "create_task + await (Java: start + join a virtual thread, in a virtual thread)",
                 List.of("overhead-task", smoke ? "1000" : "100000", inner),
                 List.of("task_overhead.py", "task", smoke ? "1000" : "100000", inner)));

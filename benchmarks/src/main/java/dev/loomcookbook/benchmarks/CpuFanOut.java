@@ -42,13 +42,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * warmup iterations); creating a pool is not part of the measured time.
  *
  * <p>Run: {@code ./mvnw -q test-compile exec:exec@benchmarks} (everything), or with JMH's own
- * options, e.g. {@code java --enable-preview -cp ... org.openjdk.jmh.Main CpuFanOut -p iterations=1000000}.
+ * options, e.g. {@code ./mvnw -q test-compile exec:exec@benchmarks -Dbenchmarks.args="jmh CpuFanOut -p iterations=1000000"}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--enable-preview", "--sun-misc-unsafe-memory-access=allow"})
+@Fork(JmhSettings.FORKS) // JVM flags: JmhSettings.JVM_ARGS
 @State(Scope.Benchmark)
 public class CpuFanOut {
 

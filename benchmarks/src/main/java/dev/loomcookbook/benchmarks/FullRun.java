@@ -13,7 +13,8 @@ import org.openjdk.jmh.runner.Runner;
  * The full run, one command: {@code ./mvnw -q test-compile exec:exec@benchmarks}. Runs the JMH
  * suite (JSON, with {@code -prof gc}), then Java against CPython ({@link Comparison}) and the echo
  * servers ({@link EchoServers}), then renders
- * {@code docs/benchmarks.md} and its charts ({@link Report}). 18 minutes on 2 (busy) cores.
+ * {@code docs/benchmarks.md} and its charts ({@link Report}). With {@value JmhSettings#FORKS} forks of each
+ * benchmark, about an hour on 2 cores.
  *
  * <p>{@code -Dbenchmarks.args=smoke} runs the same pipeline with tiny settings in a few minutes, to
  * check that it works; its report says in its first line that its numbers mean nothing.
@@ -28,7 +29,7 @@ public final class FullRun {
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "full";
         if (mode.equals("jmh")) {
-            org.openjdk.jmh.Main.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            new Runner(JmhSettings.commandLine(java.util.Arrays.copyOfRange(args, 1, args.length))).run();
             return;
         }
         if (mode.equals("race")) {

@@ -13,6 +13,14 @@ final class JmhSettings {
 
     static final String ALL = "dev\\.loomcookbook\\.benchmarks\\..*";
 
+    /** The JVM flags every benchmark fork needs: the preview API, and no warning about JMH's Unsafe. */
+    static final String PREVIEW = "--enable-preview";
+    static final String UNSAFE_ACCESS = "--sun-misc-unsafe-memory-access=allow";
+    /** The flags, in one place: every run here prepends them to each fork's command line. */
+    static final String[] JVM_ARGS = {PREVIEW, UNSAFE_ACCESS};
+    /** Forks of the published run: enough to see run-to-run variance (each fork its own JIT and GC). */
+    static final int FORKS = 3;
+
     private JmhSettings() {}
 
     /**
@@ -22,6 +30,7 @@ final class JmhSettings {
     static ChainedOptionsBuilder quick() {
         return new OptionsBuilder()
                 .include(ALL)
+                .jvmArgsPrepend(JVM_ARGS)
                 .forks(1)
                 .warmupIterations(0)
                 .measurementIterations(1)
@@ -35,18 +44,31 @@ final class JmhSettings {
                 .param("callbacks", "10000")
                 .param("members", "1")
                 .param("stepsPerItem", "200000")
+                .param("mapItems", "2000")
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT);
     }
 
-    /** The full suite with each class's own annotations, allocation per operation, JSON out. */
+    /**
+     * The full suite with each class's own warm-up and measurement, {@value #FORKS} forks of
+     * each benchmark, allocation per operation, JSON out.
+     */
     static ChainedOptionsBuilder full(Path json) {
         return new OptionsBuilder()
                 .include(ALL)
+                .jvmArgsPrepend(JVM_ARGS)
+                .forks(FORKS)
                 .addProfiler(GCProfiler.class)
                 .shouldFailOnError(true)
                 .resultFormat(ResultFormatType.JSON)
                 .result(json.toString());
+    }
+
+    /** JMH's own command line ({@code FullRun jmh ...}), with the flags above prepended to each fork's. */
+    static org.openjdk.jmh.runner.options.Options commandLine(String... args)
+            throws org.openjdk.jmh.runner.options.CommandLineOptionException {
+        return new OptionsBuilder().parent(new org.openjdk.jmh.runner.options.CommandLineOptions(args))
+                .jvmArgsPrepend(JVM_ARGS).build();
     }
 
     /** The full pipeline's JMH part with quick settings: checks the pipeline, not the numbers. */

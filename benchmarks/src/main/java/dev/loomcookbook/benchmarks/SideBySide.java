@@ -1,6 +1,7 @@
 package dev.loomcookbook.benchmarks;
 
 import dev.loomcookbook.common.CpuWork;
+import dev.loomcookbook.pooling.ProcessPool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,11 +60,31 @@ public final class SideBySide {
                 int ops = Integer.parseInt(args[1]);
                 int rounds = Integer.parseInt(args[2]);
                 try (ExecutorService executor = roundTripExecutor(kind)) {
-                    roundTrips(executor, ops); // warm-up: one round (the workers' JIT too)
+                    if (kind.equals("overhead-process-pool")) {
+                        warmUp(() -> roundTrips(executor, ops)); // the workers' JIT needs more than a round
+                    } else {
+                        roundTrips(executor, ops); // warm-up: one round
+                    }
                     for (int i = 0; i < rounds; i++) {
                         values.add(roundTrips(executor, ops));
                     }
                 }
+            }
+            case "map" -> {
+                unit = "us";
+                int chunksize = Integer.parseInt(args[1]);
+                int n = Integer.parseInt(args[2]);
+                int rounds = Integer.parseInt(args[3]);
+                List<Integer> items = ProcessPools.items(n);
+                try (ProcessPool pool = ProcessPools.create(Runtime.getRuntime().availableProcessors())) {
+                    warmUp(() -> ProcessPools.mapSum(pool, items, chunksize));
+                    for (int i = 0; i < rounds; i++) {
+                        long start = System.nanoTime();
+                        ProcessPools.mapSum(pool, items, chunksize);
+                        values.add((System.nanoTime() - start) / 1e3 / n);
+                    }
+                }
+                kind = "map-" + chunksize;
             }
             case "overhead-task" -> {
                 unit = "us";
@@ -104,6 +125,21 @@ public final class SideBySide {
             default -> throw new IllegalArgumentException("unknown case: " + kind);
         }
         System.out.println(json(kind, unit, values));
+    }
+
+    /** Untimed warm-up, as {@code common.warm_up} on the Python side. */
+    static final long WARM_UP_NANOS = 5_000_000_000L;
+
+    /**
+     * Runs {@code once} until {@link #WARM_UP_NANOS} have passed (at least once): a process
+     * pool's worker JVMs compile their code only after some thousands of tasks. The Python side
+     * of the same case warms up by the same rule.
+     */
+    static void warmUp(Callable<?> once) throws Exception {
+        long start = System.nanoTime();
+        do {
+            once.call();
+        } while (System.nanoTime() - start < WARM_UP_NANOS);
     }
 
     /** A pool for a cpu-* case; null for sequential. */

@@ -45,7 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--enable-preview", "--sun-misc-unsafe-memory-access=allow"})
+@Fork(JmhSettings.FORKS) // JVM flags: JmhSettings.JVM_ARGS
 @State(Scope.Benchmark)
 public class TaskOverhead {
 

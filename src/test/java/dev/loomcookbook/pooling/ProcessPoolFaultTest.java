@@ -1,0 +1,312 @@
+package dev.loomcookbook.pooling;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults a pool must survive without losing a task or hanging: replies that cannot be read,
+ * results the parent must not rebuild, workers that stop, tasks that damage their worker.
+ */
+class ProcessPoolFaultTest {
+
+    private static ProcessPool.Builder pool(int workers) {
+        return ProcessPoolTest.pool(workers);
+    }
+
+    /** A direct-sent task whose reply throws while being read fails alone; the pool keeps serving. */
+    @Test
+    void replyThatThrowsWhileReadFailsOnlyItsTask() throws Exception {
+        byte[] forged = Hostile.replyThatThrowsWhenRead();
+        ProcessPool p = pool(1).build();
+        try {
+            p.awaitWorkersStarted();
+            Future<Object> f = p.submit(() -> {
+                Hostile.writeToChannel(forged);
+                Runtime.getRuntime().halt(0);
+                return null;
+            });
+            assertThatThrownBy(() -> f.get(15, SECONDS)).isInstanceOf(ExecutionException.class);
+            assertThat(p.isTerminated()).as("terminated while running").isFalse();
+            assertThat(p.submit(() -> "still serving").get(15, SECONDS)).isEqualTo("still serving");
+        } finally {
+            closeWithin(p);
+        }
+    }
+
+    /** A result whose rebuilding takes exponential time (shared nested hash sets) fails alone, quickly. */
+    @Test
+    void resultThatTakesForeverToRebuildFailsAlone() throws Exception {
+        ProcessPool p = pool(1).build();
+        try {
+            Future<Object> f = p.submit(() -> Hostile.hashBomb(60));
+            assertThatThrownBy(() -> f.get(15, SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().hasMessageContaining("rebuild");
+            assertThat(p.submit(() -> "still serving").get(15, SECONDS)).isEqualTo("still serving");
+        } finally {
+            closeWithin(p);
+        }
+    }
+
+    /** A 1 KB reply claiming nested arrays of 64 Mi elements is refused before anything big is allocated. */
+    @Test
+    void arrayBombInAReplyIsRefused() throws Exception {
+        byte[] forged = Hostile.arrayBombReply();
+        assertThat(forged.length).isLessThan(2048);
+        ProcessPool p = pool(1).build();
+        try {
+            Future<Object> f = p.submit(() -> {
+                Hostile.writeToChannel(forged);
+                Runtime.getRuntime().halt(0);
+                return null;
+            });
+            assertThatThrownBy(() -> f.get(15, SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().hasMessageContaining("array");
+            assertThat(p.submit(() -> "still serving").get(15, SECONDS)).isEqualTo("still serving");
+        } finally {
+            closeWithin(p);
+        }
+    }
+
+    /** close() with an idle worker also ends the processes its tasks started. */
+    @Test
+    void closeEndsTheProcessesAnIdleWorkersTasksStarted() throws Exception {
+        long child;
+        ProcessPool p = pool(1).build();
+        try {
+            child = p.submit(() -> new ProcessBuilder("sleep", "60")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().pid()).get(15, SECONDS);
+        } finally {
+            closeWithin(p);
+        }
+        try {
+            // Its end may take a moment to be seen (a process that is not this JVM's child is polled).
+            Optional<ProcessHandle> h = ProcessHandle.of(child);
+            if (h.isPresent()) {
+                try {
+                    h.get().onExit().get(10, SECONDS);
+                } catch (java.util.concurrent.TimeoutException stillAlive) {
+                    // the assertion below says so
+                }
+            }
+            assertThat(ProcessHandle.of(child).filter(ProcessHandle::isAlive)).as("process " + child).isEmpty();
+        } finally {
+            ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** A queued task that never ran stays queued through two failed worker starts, and runs on the next worker. */
+    @Test
+    void queuedTaskSurvivesTwoFailedStartsInARow(@TempDir Path dir) throws Exception {
+        String attempts = dir.resolve("starts").toString();
+        String tasks = dir.resolve("tasks").toString();
+        ProcessPool p = pool(1).maxTasksPerWorker(1).initializer(() -> {
+            int n = claimAttempt(attempts);
+            if (n == 2 || n == 3) {
+                throw new IllegalStateException("start " + n + " fails");
+            }
+        }).build();
+        try {
+            p.awaitWorkersStarted();
+            Future<Integer> first = p.submit(() -> claimAttempt(tasks));
+            Future<Integer> queued = p.submit(() -> claimAttempt(tasks));
+            assertThat(first.get(15, SECONDS)).isEqualTo(1);
+            assertThat(queued.get(15, SECONDS)).isEqualTo(2);
+        } finally {
+            closeWithin(p);
+        }
+        try (var files = Files.list(Path.of(attempts))) {
+            assertThat(files.count()).as("worker starts").isGreaterThanOrEqualTo(4);
+        }
+    }
+
+    /** Claims the next number in a folder of files (1, 2, ...): how often something ran, across processes. */
+    static int claimAttempt(String folder) {
+        try {
+            Path dir = Files.createDirectories(Path.of(folder));
+            for (int n = 1; ; n++) {
+                try {
+                    Files.createFile(dir.resolve(Integer.toString(n)));
+                    return n;
+                } catch (java.nio.file.FileAlreadyExistsException taken) {
+                    // try the next number
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A task that closes FileDescriptor.in succeeds, and the next tasks on that worker run normally. */
+    @Test
+    void closingStandardInputHarmsNoTask() throws Exception {
+        ProcessPool p = pool(1).build();
+        try {
+            long pid = p.submit(() -> {
+                new FileInputStream(FileDescriptor.in).close();
+                return ProcessHandle.current().pid();
+            }).get(15, SECONDS);
+            for (int i = 0; i < 3; i++) {
+                assertThat(p.submit(() -> ProcessHandle.current().pid()).get(15, SECONDS)).isEqualTo(pid);
+            }
+        } finally {
+            closeWithin(p);
+        }
+    }
+
+    /** submit() of a large task to a worker that stopped reading (SIGSTOP) returns at once; the task still runs. */
+    @Test
+    void workerThatStopsReadingCannotBlockSubmit() throws Exception {
+        ProcessPool p = pool(1).channelTimeout(Duration.ofMillis(300)).build();
+        long pid = -1;
+        try {
+            p.awaitWorkersStarted();
+            pid = p.workerPids().getFirst();
+            signal("STOP", pid);
+            byte[] big = new byte[1 << 20];
+            AtomicReference<Future<Integer>> submitted = new AtomicReference<>();
+            Thread submitter = Thread.ofPlatform().start(() -> submitted.set(p.submit(() -> big.length)));
+            submitter.join(10_000);
+            assertThat(submitter.isAlive()).as("submit() still blocked after 10 s").isFalse();
+            assertThat(submitted.get().get(15, SECONDS)).isEqualTo(1 << 20);
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            closeWithin(p);
+        }
+    }
+
+    /** Stray bytes on the worker's file descriptor 1 that look like a frame header harm no task. */
+    @Test
+    void strayFrameHeaderOnFd1HarmsNoTask() throws Exception {
+        byte[] header = Hostile.truncatedFrame(1000, 3);
+        ProcessPool p = pool(1).build();
+        List<Long> pids = new ArrayList<>();
+        try {
+            p.awaitWorkersStarted();
+            pids.addAll(p.workerPids());
+            Future<Integer> f = p.submit(() -> {
+                Hostile.writeToFd1(header);
+                return 7;
+            });
+            assertThat(f.get(15, SECONDS)).isEqualTo(7);
+            assertThat(p.submit(() -> 8).get(15, SECONDS)).isEqualTo(8);
+        } finally {
+            pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            closeWithin(p);
+        }
+    }
+
+    /** A worker that dies while a child it started with inheritIO lives on fails its task at once. */
+    @Test
+    void deathIsNoticedWhileAnInheritingChildLives(@TempDir Path dir) throws Exception {
+        Path pidFile = dir.resolve("child.pid");
+        String pidPath = pidFile.toString();
+        ProcessPool p = pool(1).build();
+        try {
+            Future<Object> f = p.submit(() -> {
+                Process child = new ProcessBuilder("sleep", "60").inheritIO().start();
+                Files.writeString(Path.of(pidPath), Long.toString(child.pid()));
+                Runtime.getRuntime().halt(0);
+                return null;
+            });
+            try {
+                assertThatThrownBy(() -> f.get(10, SECONDS)).isInstanceOf(ExecutionException.class)
+                        .cause().isInstanceOf(WorkerDiedException.class);
+            } finally {
+                if (Files.exists(pidFile)) {
+                    ProcessHandle.of(Long.parseLong(Files.readString(pidFile))).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+        } finally {
+            closeWithin(p);
+        }
+    }
+
+    /** A result nested deeper than the limit is refused with a message about depth, not about classes. */
+    @Test
+    void tooDeepAResultIsReportedAsTooDeep() throws Exception {
+        ProcessPool p = pool(1).build();
+        try {
+            Future<Link> f = p.submit(() -> Link.chain(150));
+            assertThatThrownBy(() -> f.get(15, SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().hasMessageContaining("deep").hasMessageNotContaining("Builder.allow");
+        } finally {
+            closeWithin(p);
+        }
+    }
+
+    /** A reply cut short and then the worker's exit says that the reply was cut short. */
+    @Test
+    void truncatedReplyIsReportedAsTruncated() throws Exception {
+        byte[] truncated = Hostile.truncatedFrame(1000, 100);
+        ProcessPool p = pool(1).build();
+        try {
+            Future<Object> f = p.submit(() -> {
+                Hostile.writeToChannel(truncated);
+                Runtime.getRuntime().halt(0);
+                return null;
+            });
+            assertThatThrownBy(() -> f.get(15, SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(WorkerDiedException.class).hasMessageContaining("100 of 1,000 bytes");
+        } finally {
+            closeWithin(p);
+        }
+    }
+
+    /** A result above the message limit fails its task with a size error, not as a task exception. */
+    @Test
+    void oversizedResultIsASizeError() throws Exception {
+        ProcessPool p = pool(1).maxMessageBytes(64 * 1024).build();
+        try {
+            Future<byte[]> f = p.submit(() -> new byte[100_000]);
+            assertThatThrownBy(() -> f.get(15, SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isNotInstanceOf(RemoteTaskException.class)
+                    .hasMessageContaining("65,536 bytes");
+        } finally {
+            closeWithin(p);
+        }
+    }
+
+    /** A chain of records, as deep as it is long. */
+    record Link(int n, Link next) implements Serializable {
+        static Link chain(int length) {
+            Link l = null;
+            for (int i = 0; i < length; i++) {
+                l = new Link(i, l);
+            }
+            return l;
+        }
+    }
+
+    /** Closes {@code p}, failing the test if it does not terminate within 30 s (a hang is a defect, too). */
+    static void closeWithin(ProcessPool p) throws InterruptedException {
+        p.shutdown();
+        if (!p.awaitTermination(30, SECONDS)) {
+            p.shutdownNow();
+            throw new AssertionError(p + " did not terminate within 30 s of shutdown()");
+        }
+    }
+
+    private static void signal(String name, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
+    }
+}
