@@ -569,7 +569,9 @@ final class Slot implements Runnable {
                 w.awaitExit(Duration.ofSeconds(5));
             }
             String detail = killed != null ? "the pool killed it: " + killed
-                    : e instanceof TruncatedFrameException ? e.getMessage() : null;
+                    : e instanceof TruncatedFrameException ? e.getMessage()
+                    : e instanceof EOFException ? null
+                    : "reading its answer failed: " + e; // the worker had ended by then
             failure = new WorkerDiedException(w.pid, w.process.isAlive() ? -1 : w.process.exitValue(),
                     w.lastOutput(), detail);
         } else if (e instanceof IOException) {

@@ -34,8 +34,7 @@ import java.util.function.LongSupplier;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "asyncio.start_server / open_connection: an echo server and a chat room, a virtual"
-                    + " thread per connection.",
+            "An echo server and a chat room on 127.0.0.1, a virtual thread per connection.",
             "Starts the servers on 127.0.0.1 (ephemeral ports) and drives them with its own"
                     + " clients: no network needed.",
             "--serve PORT runs one server alone, to talk to with: nc 127.0.0.1 PORT (Ctrl-C stops"
