@@ -24,8 +24,9 @@ public final class NeverRetrieved {
 
     static void run(PrintStream out) throws Exception {
         // @start region="never-retrieved"
-        Thread.UncaughtExceptionHandler handler = (thread, e) ->     // loop's exception handler
-                out.println("handler: " + thread.getName() + " failed: " + describe(e));
+        Thread.UncaughtExceptionHandler handler = (thread, e) -> {   // loop's exception handler
+            out.println("handler: " + thread.getName() + " failed: " + describe(e));
+        };
         Thread task = Thread.ofVirtual().name("fire-and-forget").uncaughtExceptionHandler(handler)
                 .start(() -> Steps.fail("boom"));   // without a handler: a trace on System.err
         task.join();                                // (for the recipe's order of lines)
