@@ -38,8 +38,7 @@ public final class Demos {
             PoolingDemo::new,
             ClusterDemo::new,
             PinningDemo::new,
-            PsTreeCommand::new
-    );
+            PsTreeCommand::new);
 
     /** Fresh instances of every demo, in tour order. */
     public static List<Demo> all() {

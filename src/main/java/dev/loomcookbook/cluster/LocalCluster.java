@@ -72,7 +72,7 @@ public final class LocalCluster implements AutoCloseable {
             throw new IllegalArgumentException("count must be at least 1, but was " + count);
         }
         HazelcastLogging.install();
-        for (int attempt = 1; ; attempt++) {
+        for (int attempt = 1;; attempt++) {
             String name = ClusterConfig.newClusterName();
             List<MemberAddress> addresses = ClusterConfig.freeLoopbackPorts(count).stream()
                     .map(MemberAddress::loopback).toList();

@@ -21,7 +21,8 @@ public final class Table {
     /** Adds a row; it must have one cell per header. */
     public Table row(Object... cells) {
         if (cells.length != headers.length) {
-            throw new IllegalArgumentException("expected " + headers.length + " cells, got " + cells.length);
+            throw new IllegalArgumentException(
+                    "expected " + headers.length + " cells, got " + cells.length);
         }
         rows.add(Arrays.stream(cells).map(String::valueOf).toArray(String[]::new));
         return this;

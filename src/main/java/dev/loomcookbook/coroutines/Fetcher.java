@@ -341,8 +341,8 @@ public final class Fetcher implements AutoCloseable {
                         case SUCCESS -> s.get();
                         case FAILED -> failed(i, uris.get(i), s.exception());
                         case UNAVAILABLE ->
-                                cancelled(
-                                        i, uris.get(i), "cancelled: another request failed first");
+                            cancelled(
+                                    i, uris.get(i), "cancelled: another request failed first");
                     });
         }
         return results;
@@ -527,7 +527,7 @@ public final class Fetcher implements AutoCloseable {
             return "failed with no message";
         }
         return message.replaceAll(
-                        "\\b(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error):?\\s*", "")
+                "\\b(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error):?\\s*", "")
                 .replaceAll("\\s+on oej\\S*@.*$", "") // Jetty appends its connection's state
                 .strip();
     }
@@ -565,7 +565,8 @@ public final class Fetcher implements AutoCloseable {
                 public void handshakeFailed(Event event, Throwable failure) {
                     if (failure instanceof SSLException ssl) {
                         var engine = event.getSSLEngine();
-                        failedHandshakes.put(engine.getPeerHost() + ":" + engine.getPeerPort(), ssl);
+                        failedHandshakes.put(engine.getPeerHost() + ":" + engine.getPeerPort(),
+                                ssl);
                     }
                 }
             });
@@ -646,8 +647,7 @@ public final class Fetcher implements AutoCloseable {
                             .executor(
                                     executor) // the client's own async work on virtual threads too
                             .version(
-                                    HttpClient.Version
-                                            .HTTP_1_1) // no h2c upgrade offer on every request
+                                    HttpClient.Version.HTTP_1_1) // no h2c upgrade offer on every request
                             .connectTimeout(config.connect())
                             .followRedirects(HttpClient.Redirect.NORMAL)
                             .build();

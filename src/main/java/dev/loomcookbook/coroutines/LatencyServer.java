@@ -244,11 +244,8 @@ public final class LatencyServer implements AutoCloseable {
             }
         }
         return ("%d from %s after %d ms on a %s thread%n"
-                        .formatted(
-                                status,
-                                path,
-                                latency.toMillis(),
-                                Thread.currentThread().isVirtual() ? "virtual" : "platform"))
+                .formatted(status, path, latency.toMillis(),
+                        Thread.currentThread().isVirtual() ? "virtual" : "platform"))
                 .getBytes(StandardCharsets.UTF_8);
     }
 
@@ -299,10 +296,10 @@ public final class LatencyServer implements AutoCloseable {
     }
 
     private static long maxFileDescriptors() {
-        return ManagementFactory.getOperatingSystemMXBean()
-                        instanceof UnixOperatingSystemMXBean unix
-                ? unix.getMaxFileDescriptorCount()
-                : 20_000;
+        return ManagementFactory
+                .getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+                        ? unix.getMaxFileDescriptorCount()
+                        : 20_000;
     }
 
     /**

@@ -76,7 +76,8 @@ public final class EventLoop implements AutoCloseable {
     static final String ANOTHER_RUNNING = "Cannot run the event loop while another loop is running";
     static final String CLOSE_RUNNING = "Cannot close a running event loop";
     static final String CLOSED = "Event loop is closed";
-    static final String WRONG_THREAD = "Non-thread-safe operation invoked on an event loop other than the current one";
+    static final String WRONG_THREAD =
+            "Non-thread-safe operation invoked on an event loop other than the current one";
     static final String STOPPED_EARLY = "Event loop stopped before Future completed.";
 
     private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
@@ -174,7 +175,8 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalArgumentException("when must be a number, but was NaN");
         }
         double nanos = when * 1e9;
-        long deadline = nanos >= Long.MAX_VALUE ? Long.MAX_VALUE : nanos <= Long.MIN_VALUE ? Long.MIN_VALUE : Math.round(nanos);
+        long deadline = nanos >= Long.MAX_VALUE ? Long.MAX_VALUE
+                : nanos <= Long.MIN_VALUE ? Long.MIN_VALUE : Math.round(nanos);
         return schedule(deadline, callback);
     }
 
@@ -421,13 +423,15 @@ public final class EventLoop implements AutoCloseable {
         try {
             handler.handle(this, context);
         } catch (Exception e) {
-            defaultExceptionHandler(new ExceptionContext("Unhandled error in exception handler", e, context.handle()));
+            defaultExceptionHandler(new ExceptionContext("Unhandled error in exception handler", e,
+                    context.handle()));
         }
     }
 
     /** The default handler: logs the message and the exception at ERROR level, as asyncio logs them. */
     public void defaultExceptionHandler(ExceptionContext context) {
-        String message = context.handle() == null ? context.message() : context.message() + "\nhandle: " + context.handle();
+        String message = context.handle() == null ? context.message()
+                : context.message() + "\nhandle: " + context.handle();
         LOG.log(System.Logger.Level.ERROR, message, context.exception());
     }
 

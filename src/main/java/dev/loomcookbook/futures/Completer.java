@@ -23,7 +23,8 @@ public final class Completer {
      *
      * @return the started thread, so that the caller can join it
      */
-    public static <T> Thread start(ThreadFactory factory, CompletableFuture<T> future, Callable<? extends T> body) {
+    public static <T> Thread start(ThreadFactory factory, CompletableFuture<T> future,
+            Callable<? extends T> body) {
         Thread thread = factory.newThread(() -> {
             try {
                 future.complete(body.call());

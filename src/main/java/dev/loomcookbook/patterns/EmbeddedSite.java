@@ -158,7 +158,7 @@ public final class EmbeddedSite implements AutoCloseable {
                 .backlog(1000)
                 .limit(HEAD_LIMIT)
                 .name("site-" + name)
-                .onClose(closed -> { })                  // a client gone is counted, not logged
+                .onClose(closed -> {})                  // a client gone is counted, not logged
                 .start();
     }
 

@@ -26,8 +26,8 @@ public final class LimitedCrawler {
 
     /** This recipe: {@code recipes crawler}. */
     public static final Recipe RECIPE = Recipe.of("crawler",
-                    "asyncio.Semaphore: a crawler, a limit per host and one in all",
-                    LimitedCrawler.class, LimitedCrawler::run)
+            "asyncio.Semaphore: a crawler, a limit per host and one in all",
+            LimitedCrawler.class, LimitedCrawler::run)
             .differs("tasks run in parallel here: seen must be a concurrent set, and add() the"
                     + " check")
             .normalise("\\bTrue\\b", "true");
@@ -116,7 +116,7 @@ public final class LimitedCrawler {
             host.release();
         }
         List<URI> found = new ArrayList<>();
-        for (Matcher href = HREF.matcher(body); href.find(); ) {
+        for (Matcher href = HREF.matcher(body); href.find();) {
             URI link = page.resolve(href.group(1));
             if (seen.add(link)) {
                 found.add(link);

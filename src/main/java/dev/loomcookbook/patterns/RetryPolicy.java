@@ -87,7 +87,7 @@ public final class RetryPolicy {
         }
         return new RetryPolicy(base, null, tries, null,
                 () -> ThreadLocalRandom.current().nextDouble(), e -> e instanceof IOException,
-                (n, failure, backoff) -> { }, Ticker.system());
+                (n, failure, backoff) -> {}, Ticker.system());
     }
 
     /** This policy with backoff windows no longer than {@code cap}. */
@@ -187,7 +187,7 @@ public final class RetryPolicy {
 
     private <T> T tryUntilDone(Attempt<T> attempt) throws Exception {
         List<Exception> earlier = new ArrayList<>();
-        for (int number = 1; ; number++) {
+        for (int number = 1;; number++) {
             try {
                 return attempt.run(number);
             } catch (InterruptedException e) {

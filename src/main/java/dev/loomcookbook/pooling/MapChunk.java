@@ -8,7 +8,8 @@ import java.util.function.Function;
  * message and run in one call in a worker. As a {@link Callable} it runs the same loop here (what
  * running a task that {@link ProcessPool#shutdownNow()} returned does).
  */
-record MapChunk<T, R>(Function<? super T, ? extends R> fn, Object[] items) implements Callable<MapChunk.Result> {
+record MapChunk<T, R>(Function<? super T, ? extends R> fn,
+        Object[] items) implements Callable<MapChunk.Result> {
 
     /** The results of the first items, and the exception of the next one if it threw (then the rest did not run). */
     record Result(Object[] values, Throwable failure) {}

@@ -15,7 +15,7 @@ public final class TaskDoneJoin {
 
     /** This recipe: {@code recipes queue-join}. */
     public static final Recipe RECIPE = Recipe.of("queue-join",
-                    "Queue.task_done() / await Queue.join()", TaskDoneJoin.class, TaskDoneJoin::run)
+            "Queue.task_done() / await Queue.join()", TaskDoneJoin.class, TaskDoneJoin::run)
             .differs("the JDK's queues have no task_done/join: JoinableQueue is the project's own")
             .anyOrder("^item \\d done$");
 

@@ -17,7 +17,7 @@ public final class CommunicateInput {
 
     /** This recipe: {@code recipes communicate}. */
     public static final Recipe RECIPE = Recipe.of("communicate", "await proc.communicate(input)",
-                    CommunicateInput.class, CommunicateInput::run)
+            CommunicateInput.class, CommunicateInput::run)
             .differs("no communicate() in the JDK: three virtual threads, one per pipe, do it");
 
     private CommunicateInput() {}

@@ -24,7 +24,7 @@ public final class PhaseBarrier {
 
     /** This recipe: {@code recipes barrier}. */
     public static final Recipe RECIPE = Recipe.of("barrier", "asyncio.Barrier(3)",
-                    PhaseBarrier.class, PhaseBarrier::run)
+            PhaseBarrier.class, PhaseBarrier::run)
             .differs("the barrier action runs in the last arrival; await() counts down, not up")
             .anyOrder(" finished round ");
 

@@ -26,7 +26,7 @@ public final class YieldToOthers {
 
     /** This recipe: {@code recipes sleep-zero}. */
     public static final Recipe RECIPE = Recipe.of("sleep-zero", "await asyncio.sleep(0)",
-                    YieldToOthers.class, YieldToOthers::run)
+            YieldToOthers.class, YieldToOthers::run)
             .differs("rarely needed: a busy virtual thread holds one carrier of several, not all")
             .normalise("\\bTrue\\b", "true");
 

@@ -14,8 +14,8 @@ public final class NeverRetrieved {
 
     /** This recipe: {@code recipes never-retrieved}. */
     public static final Recipe RECIPE = Recipe.of("never-retrieved",
-                    "\"Task exception was never retrieved\"", NeverRetrieved.class,
-                    NeverRetrieved::run)
+            "\"Task exception was never retrieved\"", NeverRetrieved.class,
+            NeverRetrieved::run)
             .differs("the handler runs as the thread ends; a Future never asked for is lost"
                     + " unlogged")
             .normalise("ValueError", "IllegalArgumentException");

@@ -17,7 +17,7 @@ public final class TaskGroupCancel {
 
     /** This recipe: {@code recipes task-group-cancel}. */
     public static final Recipe RECIPE = Recipe.of("task-group-cancel", "TaskGroup.cancel() (3.15)",
-                    TaskGroupCancel.class, TaskGroupCancel::run)
+            TaskGroupCancel.class, TaskGroupCancel::run)
             .differs("Joiner.allUntil decides as each subtask completes; before 3.15 Python"
                     + " raises an exception")
             .normalise("'", "")

@@ -49,7 +49,8 @@ class CliTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().lines().findFirst()).hasValue(
                 "error: unknown command 'no-such-demo' (run 'list' to see every demo)");
-        assertThat(run.err()).contains("Usage: loomcookbook").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(run.err()).contains("Usage: loomcookbook").doesNotContain("Exception")
+                .doesNotContain("\tat ");
     }
 
     /** No subcommand at all is a usage error too. */
@@ -115,8 +116,10 @@ class CliTest {
     /** The error says what is wrong: a negative duration, a count too large for an int. */
     @Test
     void errorsNameTheProblem() {
-        assertThat(CliRun.of(new SampleDemo(), "--pause", "-1s").err()).contains("must not be negative");
-        assertThat(CliRun.of(new SampleDemo(), "--count", "99999999999").err()).contains("too large");
+        assertThat(CliRun.of(new SampleDemo(), "--pause", "-1s").err())
+                .contains("must not be negative");
+        assertThat(CliRun.of(new SampleDemo(), "--count", "99999999999").err())
+                .contains("too large");
     }
 
     /** A usage error is exactly one line before the usage: no "Did you mean" second line. */

@@ -23,15 +23,15 @@ record PythonHttpServer(Process process, URI uri) implements AutoCloseable {
     static PythonHttpServer serving(Path dir) throws IOException {
         Process p =
                 new ProcessBuilder(
-                                "python3",
-                                "-u",
-                                "-m",
-                                "http.server",
-                                "0",
-                                "--bind",
-                                "127.0.0.1",
-                                "--directory",
-                                dir.toString())
+                        "python3",
+                        "-u",
+                        "-m",
+                        "http.server",
+                        "0",
+                        "--bind",
+                        "127.0.0.1",
+                        "--directory",
+                        dir.toString())
                         .redirectError(ProcessBuilder.Redirect.DISCARD)
                         .start();
         var lines =

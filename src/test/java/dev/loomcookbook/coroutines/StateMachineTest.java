@@ -33,7 +33,8 @@ class StateMachineTest {
     @Test
     void transitionTableMatchesDesignMd() {
         Map<String, List<String>> actual = new LinkedHashMap<>();
-        StateMachine.TRANSITIONS.forEach((from, to) -> actual.put(designName(from), to.stream().map(StateMachineTest::designName).toList()));
+        StateMachine.TRANSITIONS.forEach((from, to) -> actual.put(designName(from),
+                to.stream().map(StateMachineTest::designName).toList()));
         assertThat(actual).isEqualTo(parseDesignTable());
     }
 
@@ -67,12 +68,14 @@ class StateMachineTest {
         int machines = 200;
         long firstSeed = 1000;
         AtomicInteger finished = new AtomicInteger();
-        List<List<Hop>> results = StateMachine.runConcurrently(machines, firstSeed, Duration.ZERO, finished, factory);
+        List<List<Hop>> results =
+                StateMachine.runConcurrently(machines, firstSeed, Duration.ZERO, finished, factory);
         assertThat(results).hasSize(machines);
         assertThat(finished).hasValue(machines);
         for (int i = 0; i < machines; i++) {
             List<String> lines = results.get(i).stream().map(Hop::line).toList();
-            assertThat(lines).as("machine %d", i).isEqualTo(walk(parseDesignTable(), new SplittableRandom(firstSeed + i)));
+            assertThat(lines).as("machine %d", i)
+                    .isEqualTo(walk(parseDesignTable(), new SplittableRandom(firstSeed + i)));
         }
     }
 
@@ -83,7 +86,8 @@ class StateMachineTest {
     @Test
     void thousandMachinesArePausedAtOnce() throws InterruptedException {
         int machines = 1000;
-        assertThat(machines).as("more machines than carrier threads").isGreaterThan(Runtime.getRuntime().availableProcessors());
+        assertThat(machines).as("more machines than carrier threads")
+                .isGreaterThan(Runtime.getRuntime().availableProcessors());
         CountDownLatch allPaused = new CountDownLatch(machines);
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger peak = new AtomicInteger();
@@ -95,7 +99,8 @@ class StateMachineTest {
                 if (paused.add(Thread.currentThread())) {   // each machine's first pause waits for all the others
                     allPaused.countDown();
                     if (!allPaused.await(30, TimeUnit.SECONDS)) {
-                        throw new AssertionError("the machines were not all paused at once within 30 s");
+                        throw new AssertionError(
+                                "the machines were not all paused at once within 30 s");
                     }
                 }
             } finally {
@@ -130,7 +135,8 @@ class StateMachineTest {
         while (!state.equals("end")) {
             int value = random.nextInt(2);
             String next = table.get(state).get(value);
-            lines.add(scriptName(state) + " calling " + scriptName(next) + " with transition value = " + value);
+            lines.add(scriptName(state) + " calling " + scriptName(next)
+                    + " with transition value = " + value);
             state = next;
         }
         return lines;

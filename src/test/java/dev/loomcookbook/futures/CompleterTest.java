@@ -136,7 +136,8 @@ class CompleterTest {
     void callbackRunsOnTheCompletingThread(ThreadFactory factory) throws Exception {
         CompletableFuture<Long> future = new CompletableFuture<>();
         AtomicReference<Thread> ranOn = new AtomicReference<>();
-        CompletableFuture<Long> done = future.whenComplete((v, e) -> ranOn.set(Thread.currentThread()));
+        CompletableFuture<Long> done =
+                future.whenComplete((v, e) -> ranOn.set(Thread.currentThread()));
 
         Thread completer = Completer.start(factory, future, () -> 1L);
         done.get(30, SECONDS);
@@ -157,7 +158,8 @@ class CompleterTest {
     }
 
     /** Starts a task that blocks until interrupted (counting the interrupt) and returns 42 after; returns once it runs. */
-    private static Thread startBlockedTask(ThreadFactory factory, CompletableFuture<Long> future, AtomicInteger interrupted)
+    private static Thread startBlockedTask(ThreadFactory factory, CompletableFuture<Long> future,
+            AtomicInteger interrupted)
             throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch never = new CountDownLatch(1);

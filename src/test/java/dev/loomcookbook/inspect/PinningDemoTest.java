@@ -106,7 +106,8 @@ class PinningDemoTest {
     /** No printed line is wider than 100 columns. */
     @Test
     void linesFitIn100Columns() {
-        assertThat(run.out().lines()).allMatch(l -> l.length() <= PinningDemo.WIDTH, "at most 100 columns");
+        assertThat(run.out().lines()).allMatch(l -> l.length() <= PinningDemo.WIDTH,
+                "at most 100 columns");
     }
 
     /** A hold under 1 ms (which would reach the child as 0 ms) is refused with exit 2. */
@@ -114,20 +115,24 @@ class PinningDemoTest {
     void refusesAHoldUnderOneMillisecond() {
         CliRun bad = CliRun.of(new PinningDemo(), "--hold", "999us");
         assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err().lines().findFirst().orElseThrow()).contains("'--hold': must be from 1 ms to 1 min, but was 999 µs");
+        assertThat(bad.err().lines().findFirst().orElseThrow())
+                .contains("'--hold': must be from 1 ms to 1 min, but was 999 µs");
     }
 
     /** JFR's reasons are shortened for the table to the initializer's class and method, or the frame kind. */
     @Test
     void shortensPinnedReasons() {
-        assertThat(PinningDemo.shortReason("VM call to a.b.Outer$Inner.<clinit> on stack")).isEqualTo("Inner.<clinit>");
-        assertThat(PinningDemo.shortReason("Native or VM frame on stack")).isEqualTo("Native or VM frame");
+        assertThat(PinningDemo.shortReason("VM call to a.b.Outer$Inner.<clinit> on stack"))
+                .isEqualTo("Inner.<clinit>");
+        assertThat(PinningDemo.shortReason("Native or VM frame on stack"))
+                .isEqualTo("Native or VM frame");
     }
 
     /** Wrapping breaks between parts, keeps every line within the width and starts continuations with the separator. */
     @Test
     void wrapsBetweenParts() {
-        List<String> lines = PinningDemo.wrap("frames: ", List.of("aaaa", "bbbb", "cccc"), " <- ", 20);
+        List<String> lines =
+                PinningDemo.wrap("frames: ", List.of("aaaa", "bbbb", "cccc"), " <- ", 20);
         assertThat(lines).containsExactly("frames: aaaa <- bbbb", "        <- cccc");
     }
 
@@ -142,6 +147,7 @@ class PinningDemoTest {
 
     private static Result result(Pattern p) {
         assertThat(run.exitCode()).as(run.err()).isZero();
-        return demo.report.results().stream().filter(r -> r.pattern() == p).findFirst().orElseThrow();
+        return demo.report.results().stream().filter(r -> r.pattern() == p).findFirst()
+                .orElseThrow();
     }
 }

@@ -33,7 +33,8 @@ class ProcessPoolWorkerTest {
     @Test
     void workerFilterIsFixedAtStart() throws Exception {
         try (Driven worker = Driven.start()) {
-            byte[] task = Hostile.serialize(new FetchHost(URI.create("http://example.com/").toURL()));
+            byte[] task =
+                    Hostile.serialize(new FetchHost(URI.create("http://example.com/").toURL()));
             Frame reply = worker.send(Kind.CALL, task);
             assertThat(reply.kind()).isEqualTo(Kind.FAILED);
             Failure f = Failure.readFrom(reply.body());
@@ -49,9 +50,11 @@ class ProcessPoolWorkerTest {
             assertThat(bomb.length).isLessThan(300);
             Frame reply = worker.send(Kind.CALL, bomb);
             assertThat(reply.kind()).isEqualTo(Kind.FAILED);
-            assertThat(Failure.readFrom(reply.body()).message()).contains("claims arrays of 67,108,864 elements");
+            assertThat(Failure.readFrom(reply.body()).message())
+                    .contains("claims arrays of 67,108,864 elements");
             assertThat(worker.process.isAlive()).isTrue();
-            Frame next = worker.send(Kind.CALL, Hostile.serialize(new ProcessPoolTest.Greeting("again")));
+            Frame next = worker.send(Kind.CALL,
+                    Hostile.serialize(new ProcessPoolTest.Greeting("again")));
             assertThat(next.kind()).isEqualTo(Kind.DONE);
         }
     }
@@ -65,11 +68,14 @@ class ProcessPoolWorkerTest {
     }
 
     /** A worker process started as the pool starts one, with its channel in the test's hands. */
-    private record Driven(Process process, OutputStream in, FrameReader out, int[] tasks) implements AutoCloseable {
+    private record Driven(Process process, OutputStream in, FrameReader out,
+            int[] tasks) implements AutoCloseable {
         static Driven start() throws IOException {
             PoolOptions options = ProcessPoolTest.pool(1).maxMessageBytes(MAX).options();
-            Process p = new ProcessBuilder(options.workerCommand()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            Driven d = new Driven(p, p.getOutputStream(), new FrameReader(p.getInputStream(), options.maxFrameBody()),
+            Process p = new ProcessBuilder(options.workerCommand())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Driven d = new Driven(p, p.getOutputStream(),
+                    new FrameReader(p.getInputStream(), options.maxFrameBody()),
                     new int[1]);
             byte[] init = Slot.initFrame(null, options.maxFrameBody());
             d.in.write(init);

@@ -64,7 +64,8 @@ class RecipesTest {
         assertThat(lines.subList(run, lines.size())).contains("Differs: " + recipe.differs());
         List<String> after = lines.subList(lines.indexOf("Differs: " + recipe.differs()) + 1,
                 lines.size());
-        if (RecipePrinter.shownJava(recipe).stream().anyMatch(l -> l.contains("StructuredTaskScope"))) {
+        if (RecipePrinter.shownJava(recipe).stream()
+                .anyMatch(l -> l.contains("StructuredTaskScope"))) {
             assertThat(after.getFirst()).startsWith("On JDK 26: ");
             assertThat(after.getLast()).startsWith("On JDK 27: ");
             assertThat(after.subList(1, after.size() - 1)).allMatch(l -> l.startsWith("     "));

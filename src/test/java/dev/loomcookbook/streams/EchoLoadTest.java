@@ -46,11 +46,7 @@ class EchoLoadTest {
                 connection -> {
                     byte[] line;
                     while ((line = connection.reader().readline()).length > 0) {
-                        line[0] =
-                                (byte)
-                                        (line[0] == 'h'
-                                                ? 'h'
-                                                : '!'); // the handshake comes back intact
+                        line[0] = (byte) (line[0] == 'h' ? 'h' : '!'); // the handshake comes back intact
                         connection.writer().write(line);
                     }
                 };

@@ -297,10 +297,10 @@ class StreamServerTest {
                     }
                 };
         try (StreamServer server =
-                        StreamServer.builder(handler)
-                                .idleTimeout(Duration.ofMillis(100))
-                                .onClose(closes)
-                                .start();
+                StreamServer.builder(handler)
+                        .idleTimeout(Duration.ofMillis(100))
+                        .onClose(closes)
+                        .start();
                 StreamConnection busy = open(server)) {
             busy.writer().write("hold\n".getBytes(UTF_8));
             heldSent.countDown();
@@ -343,7 +343,7 @@ class StreamServerTest {
     void overLongLineClosesOnlyItsConnection() throws Exception {
         Conditions.Closes closes = new Conditions.Closes();
         try (StreamServer server =
-                        StreamServer.builder(new EchoHandler()).limit(64).onClose(closes).start();
+                StreamServer.builder(new EchoHandler()).limit(64).onClose(closes).start();
                 StreamConnection other = open(server)) {
             assertThat(echo(other, "x".repeat(64) + "\n"))
                     .as("a line of exactly the limit is fine")
@@ -413,10 +413,9 @@ class StreamServerTest {
         try (StreamServer server = StreamServer.start(firehose);
                 StreamConnection client = open(server)) {
             awaitUntil(
-                    () ->
-                            writerThread.get() != null
-                                    && inWrite.get() == 1
-                                    && writerThread.get().getState() == Thread.State.WAITING,
+                    () -> writerThread.get() != null
+                            && inWrite.get() == 1
+                            && writerThread.get().getState() == Thread.State.WAITING,
                     "the writer blocks in write");
             long stalledAt = written.get();
             assertThat(stalledAt)

@@ -42,8 +42,9 @@ class NeverRetrievedTest {
     /** A virtual thread's uncaught exception goes to its own handler; then the thread ends. */
     @Test
     void theThreadsHandlerGetsTheException() throws Exception {
-        Thread task = Thread.ofVirtual().name("fire-and-forget").uncaughtExceptionHandler(recording())
-                .start(() -> Steps.fail("boom"));
+        Thread task =
+                Thread.ofVirtual().name("fire-and-forget").uncaughtExceptionHandler(recording())
+                        .start(() -> Steps.fail("boom"));
         task.join();
         assertThat(task.getState()).isEqualTo(Thread.State.TERMINATED);
         assertThat(handled).containsExactly("fire-and-forget: boom");

@@ -131,7 +131,8 @@ final class EchoServers {
         uvloop.ifPresentOrElse(
                 p -> notes.add("uvloop: " + version(p) + ", run by the first python3 on the PATH"
                         + " that can import it."),
-                () -> notes.add("uvloop: no python3 on the PATH can import uvloop: the case is skipped."));
+                () -> notes.add(
+                        "uvloop: no python3 on the PATH can import uvloop: the case is skipped."));
         Map<String, List<JsonNode>> runs = new LinkedHashMap<>();
         for (int round = 1; round <= plan.rounds(); round++) {
             for (int n : plan.connections()) {
@@ -180,7 +181,7 @@ final class EchoServers {
                                     ? "uvloop cannot be imported"
                                     : python == null && kind.startsWith("cpython")
                                             ? "no python3"
-                                            : "not run")
+                                    : "not run")
                             : samples.getFirst().get("error").asText());
             return;
         }
@@ -207,9 +208,9 @@ final class EchoServers {
         String script = pythonDir.resolve("echo_server.py").toString();
         return switch (kind) {
             case "java-virtual" ->
-                    ChildJvm.command(List.of(), EchoServerProcess.class, List.of("virtual"));
+                ChildJvm.command(List.of(), EchoServerProcess.class, List.of("virtual"));
             case "java-platform" ->
-                    ChildJvm.command(List.of(), EchoServerProcess.class, List.of("platform"));
+                ChildJvm.command(List.of(), EchoServerProcess.class, List.of("platform"));
             case "cpython-asyncio" -> python == null ? null : List.of(python, script);
             default -> uvloop.map(p -> List.of(p, script, "--uvloop")).orElse(null);
         };
@@ -288,8 +289,8 @@ final class EchoServers {
     /** VmHWM of process {@code pid} in kB, or -1 where /proc is missing. */
     static long peakRssKb(long pid) {
         try {
-            for (String line :
-                    Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            for (String line : Files
+                    .readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
                 if (line.startsWith("VmHWM:")) {
                     return Long.parseLong(line.replaceAll("\\D", ""));
                 }
@@ -340,11 +341,11 @@ final class EchoServers {
         try {
             Process p =
                     new ProcessBuilder(
-                                    python,
-                                    "-c",
-                                    "import platform, uvloop; print('CPython',"
-                                            + " platform.python_version(), 'uvloop',"
-                                            + " uvloop.__version__)")
+                            python,
+                            "-c",
+                            "import platform, uvloop; print('CPython',"
+                                    + " platform.python_version(), 'uvloop',"
+                                    + " uvloop.__version__)")
                             .redirectErrorStream(true)
                             .start();
             String v =

@@ -152,10 +152,10 @@ final class HttpRace {
         try {
             String url =
                     new BufferedReader(
-                                            new InputStreamReader(
-                                                    server.getInputStream(),
-                                                    StandardCharsets.UTF_8))
-                                    .readLine()
+                            new InputStreamReader(
+                                    server.getInputStream(),
+                                    StandardCharsets.UTF_8))
+                            .readLine()
                             + "item";
             result.put(
                     "server",
