@@ -116,7 +116,7 @@ class ReadmeTest {
                 "contextvars", "asyncio.start_server", "asyncio.open_connection",
                 "create_subprocess_exec", "ThreadPoolExecutor.map", "max_tasks_per_child",
                 "concurrent.futures.as_completed", "add_done_callback");
-        List<String> pythonColumn = mapRows.stream().map(row -> row.split(" \\| ")[0]).toList();
+        List<String> pythonColumn = mapRows.stream().map(row -> row.split(" \\| ", -1)[0]).toList();
         List<String> missing = operations.stream()
                 .filter(op -> pythonColumn.stream().noneMatch(cell -> cell.contains(op))).toList();
         assertThat(missing).as("operations without a row").isEmpty();

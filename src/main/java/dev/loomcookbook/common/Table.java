@@ -44,7 +44,7 @@ public final class Table {
         lines.add(format(headers, width, right));
         StringBuilder rule = new StringBuilder();
         for (int c = 0; c < headers.length; c++) {
-            rule.append(c == 0 ? "  " : "  ").append("-".repeat(width[c]));
+            rule.append("  ").append("-".repeat(width[c]));
         }
         lines.add(rule.toString());
         for (String[] row : rows) {

@@ -3,7 +3,7 @@ package dev.loomcookbook.coroutines;
 import dev.loomcookbook.common.Timing;
 
 import org.eclipse.jetty.client.HttpResponseException;
-import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
@@ -464,7 +464,7 @@ public final class Fetcher implements AutoCloseable {
             outcome = Outcome.TLS;
             message = "TLS handshake failed: " + words(cause(e, SSLException.class).getMessage());
         } else if (causedBy(e, ProtocolException.class)
-                || causedBy(e, BadMessageException.class)
+                || causedBy(e, HttpException.RuntimeException.class)
                 || causedBy(e, HttpResponseException.class)) {
             outcome = Outcome.NOT_HTTP;
             message = "not HTTP: the server's answer has no valid status line";
@@ -605,7 +605,7 @@ public final class Fetcher implements AutoCloseable {
             try {
                 return new Answer(status.get(), bytes.get());
             } catch (InterruptedException e) {
-                request.abort(e); // cancelled: the exchange ends and its connection closes
+                var _ = request.abort(e); // cancelled: the exchange ends and its connection closes
                 throw e;
             } catch (ExecutionException e) {
                 throw rethrow(withHandshakeFailure(uri, e.getCause()));

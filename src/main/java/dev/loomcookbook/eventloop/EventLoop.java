@@ -230,7 +230,7 @@ public final class EventLoop implements AutoCloseable {
                 future.completeExceptionally(t);
             }
         });
-        future.whenComplete((r, e) -> {
+        var _ = future.whenComplete((r, e) -> {
             if (future.isCancelled()) {
                 handle.cancel();
             }
@@ -315,7 +315,7 @@ public final class EventLoop implements AutoCloseable {
         // CompletableFuture cannot remove a callback, as asyncio does in a finally: disarm it, in
         // the same locked step that ends the run, so a late completion cannot stop a later run.
         boolean[] armed = {true};
-        future.whenComplete((r, e) -> {
+        var _ = future.whenComplete((r, e) -> {
             lock.lock();
             try {
                 if (armed[0]) {
@@ -438,6 +438,7 @@ public final class EventLoop implements AutoCloseable {
     // ---- the loop itself --------------------------------------------------------------------
 
     /** One iteration, like asyncio's {@code _run_once}: wait, move due timers, run one batch. */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // only the loop's thread writes iterations
     private void runOnce() {
         iterations++;
         lock.lock();

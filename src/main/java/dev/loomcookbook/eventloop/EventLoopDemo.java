@@ -161,7 +161,7 @@ public final class EventLoopDemo implements Demo {
         void start() {
             double now = loop.time();
             loop.callSoon(() -> task(0, now));
-            beatAfter(now);
+            scheduleBeat();
         }
 
         /** task_A, task_B or task_C: print, block, then schedule the next or stop. */
@@ -183,7 +183,7 @@ public final class EventLoopDemo implements Demo {
         }
 
         /** The heartbeat: asks to run every --heartbeat, records its lag, prints it when a block held it up. */
-        void beatAfter(double previous) {
+        void scheduleBeat() {
             double due = loop.time() + seconds(heartbeat);
             loop.callLater(heartbeat, () -> {
                 double ran = loop.time();
@@ -198,7 +198,7 @@ public final class EventLoopDemo implements Demo {
                             ran, due, Timing.format(nanos(ran - due)), heldUpBy.name());
                     out.flush();
                 }
-                beatAfter(ran);
+                scheduleBeat();
             });
         }
     }

@@ -128,7 +128,7 @@ public final class OneCarrierJvm {
         Map<String, Long> phases = new LinkedHashMap<>();
         Map<String, String> settings = new LinkedHashMap<>();
         for (String line : lines) {
-            String[] f = line.split("\t");
+            String[] f = line.split("\t", -1);
             switch (f[0]) {
                 case "event" -> events.add(new Event(f[1], f[2], f[3], Long.parseLong(f[4]),
                         Long.parseLong(f[5]), f[6]));

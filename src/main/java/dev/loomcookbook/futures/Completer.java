@@ -35,7 +35,7 @@ public final class Completer {
         if (thread == null) {
             throw new RejectedExecutionException("the thread factory refused to create a thread");
         }
-        future.whenComplete((value, error) -> {
+        var _ = future.whenComplete((value, error) -> {
             if (future.isCancelled()) {
                 thread.interrupt();
             }

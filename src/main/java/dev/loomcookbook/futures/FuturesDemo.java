@@ -129,8 +129,8 @@ public final class FuturesDemo implements Demo {
         ThreadFactory virtualThreads = Thread.ofVirtual().name("coroutine-", 1).factory();
         CompletableFuture<Long> future1 = new CompletableFuture<>();
         CompletableFuture<BigInteger> future2 = new CompletableFuture<>();
-        Record first = new Record();
-        Record second = new Record();
+        TaskLog first = new TaskLog();
+        TaskLog second = new TaskLog();
 
         // Callbacks first, as the script does; each prints the book's line when its future is done.
         CompletableFuture<Long> printed1 = future1.whenComplete((sum, error) -> {
@@ -197,7 +197,7 @@ public final class FuturesDemo implements Demo {
     }
 
     /** What one task did: where it ran and how long it took. */
-    private static final class Record {
+    private static final class TaskLog {
         final AtomicReference<String> workThread = new AtomicReference<>("-");
         final AtomicReference<String> callbackThread = new AtomicReference<>("-");
         volatile long nanos;

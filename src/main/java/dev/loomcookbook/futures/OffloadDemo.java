@@ -304,7 +304,7 @@ public final class OffloadDemo implements Demo {
 
     /** How many times {@code threads} threads must each run count() for {@code requests} requests. */
     static long rounds(int requests, int threads) {
-        return (requests + threads - 1) / threads;
+        return ((long) requests + threads - 1) / threads;
     }
 
     /** Checks that response i is the result of {@code new CpuTask(i + 1, iterations)}. */

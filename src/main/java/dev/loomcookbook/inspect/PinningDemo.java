@@ -145,6 +145,7 @@ public final class PinningDemo implements Demo {
     private static final int LABEL_WIDTH = 26;
 
     /** A progress line of the child: {@code start PATTERN}, or {@code done PATTERN BLOCKED_NANOS ORDER}. */
+    @SuppressWarnings("EnumOrdinal") // the child runs the patterns in declaration order: i of n
     static void printProgress(PrintWriter out, String line) {
         String[] f = line.split(" ", 4);
         PinningPatterns.Pattern pattern = PinningPatterns.Pattern.valueOf(f[1]);

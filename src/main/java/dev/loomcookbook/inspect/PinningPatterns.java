@@ -305,6 +305,7 @@ public final class PinningPatterns {
     }
 
     /** The Java comparator that qsort calls: a native frame (qsort) is below it on the stack. */
+    @SuppressWarnings("UnusedMethod") // used: found by name for qsort's upcall
     private static int compare(MemorySegment x, MemorySegment y) {
         if (COMPARED.compareAndSet(false, true)) {
             Blocker.current.sleep();

@@ -211,7 +211,7 @@ public final class TaskTree {
             } else if (!frames.isEmpty()) {
                 // Too wide: the frames go on lines of their own under the thread, like a stack trace.
                 lines.add(line);
-                for (String frame : frames.strip().split(" <- ")) {
+                for (String frame : frames.strip().split(" <- ", -1)) {
                     lines.add(w.below() + (w.owned().isEmpty() ? "   " : "│  ") + "at " + frame);
                 }
             } else {

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -79,7 +80,7 @@ public final class LimitedCrawler {
     /** The pages reachable from {@code root} in at most {@code depth} links, level by level. */
     static Crawl crawl(URI root, int depth, int inAll, int perHost) throws InterruptedException {
         Semaphore all = new Semaphore(inAll);
-        Map<String, Semaphore> hosts = new ConcurrentHashMap<>();
+        Map<String, Semaphore> hosts = new HashMap<>();
         Set<URI> seen = ConcurrentHashMap.newKeySet();     // add() is the check: atomic
         seen.add(root);
         List<List<URI>> levels = new ArrayList<>();

@@ -169,10 +169,8 @@ public final class RetryPolicy {
                 return null;
             });
             scope.join();
-            switch (tried.state()) {
-                case SUCCESS -> {
-                    return tried.get();
-                }
+            return switch (tried.state()) {
+                case SUCCESS -> tried.get();
                 case FAILED -> {
                     if (tried.exception() instanceof Exception failure) {
                         throw failure;
@@ -181,10 +179,12 @@ public final class RetryPolicy {
                 }
                 default -> throw new TimeoutException("no success within the deadline of "
                         + deadline.toMillis() + " ms");
-            }
+            };
         }
     }
 
+    // The attempt's own exception is left out by identity: addSuppressed refuses it.
+    @SuppressWarnings("ReferenceEquality")
     private <T> T tryUntilDone(Attempt<T> attempt) throws Exception {
         List<Exception> earlier = new ArrayList<>();
         for (int number = 1;; number++) {

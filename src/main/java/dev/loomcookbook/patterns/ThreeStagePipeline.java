@@ -17,6 +17,8 @@ import java.util.function.BooleanSupplier;
  * A producer/consumer pipeline of three stages joined by bounded queues: back-pressure (a slow
  * stage makes the producer wait in {@code put}) and a clean shutdown that loses no item.
  */
+// END is a sentinel, compared by identity (Python's `is`): no real item can be it.
+@SuppressWarnings("ReferenceEquality")
 public final class ThreeStagePipeline {
 
     /** This recipe: {@code recipes pipeline}. */

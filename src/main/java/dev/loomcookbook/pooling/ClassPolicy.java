@@ -116,6 +116,7 @@ final class ClassPolicy {
             Pattern.compile("[\\p{L}\\p{N}_$.]+(\\.\\*\\*|\\.\\*|\\*)?");
 
     /** Whether {@code c} was loaded by the JDK itself (the boot or platform class loader). */
+    @SuppressWarnings("ReferenceEquality") // class loaders are the same loader or not: identity
     static boolean isJdk(Class<?> c) {
         ClassLoader l = c.getClassLoader();
         return l == null || l == ClassLoader.getPlatformClassLoader();

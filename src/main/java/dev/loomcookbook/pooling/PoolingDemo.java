@@ -126,6 +126,7 @@ public final class PoolingDemo implements Demo {
     }
 
     /** One strategy's outcome. */
+    @SuppressWarnings("ArrayRecordComponent") // read for the table, never compared or hashed
     private record Outcome(Strategy strategy, long nanos, long[] results, String note) {}
 
     @Override

@@ -339,7 +339,6 @@ public final class ProcessPool implements ExecutorService {
             };
     final CountDownLatch started;
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final Thread watchdog;
 
     /** A pool of {@code workers} processes with the default options. */
     public ProcessPool(int workers) {
@@ -370,7 +369,7 @@ public final class ProcessPool implements ExecutorService {
             slot.thread =
                     Thread.ofPlatform().daemon().name(name + "-worker-" + slot.number).start(slot);
         }
-        this.watchdog = Thread.ofPlatform().daemon().name(name + "-watchdog").start(this::watch);
+        Thread.ofPlatform().daemon().name(name + "-watchdog").start(this::watch);
     }
 
     // ---- submitting ------------------------------------------------------------------------
@@ -420,7 +419,7 @@ public final class ProcessPool implements ExecutorService {
         PoolTask<Object> t = newTask(runnableTask(command, null));
         t.reportFailure = true;
         t.slotReads = true;
-        enqueue(t);
+        var _ = enqueue(t); // reportFailure: the pool reports a failure, as execute() must
     }
 
     private static <T> Callable<T> runnableTask(Runnable task, T result) {

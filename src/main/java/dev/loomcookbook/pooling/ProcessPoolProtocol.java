@@ -30,6 +30,9 @@ import java.util.Set;
  * they are all {@code Integer}, {@code Long}, {@code Double} or {@code String}, and serialized
  * otherwise; see {@link #writeValues}.
  */
+// A message's arrays are its serialized payload or a copy of a stack: messages are written once
+// and read once, never compared or hashed, so array identity in equals() does not matter.
+@SuppressWarnings("ArrayRecordComponent")
 final class ProcessPoolProtocol {
 
     /** "LOOM": the first four bytes of every frame. */
@@ -177,6 +180,8 @@ final class ProcessPoolProtocol {
         }
 
         /** Fills in the header; the frame is then {@link #bytes()}[0, {@link #length()}). */
+        // The ordinal is the wire code by design: Kind.of reads it back in the same build.
+        @SuppressWarnings("EnumOrdinal")
         FrameWriter finish(Kind kind, int task) {
             putInt(buf, 0, MAGIC);
             buf[4] = (byte) kind.ordinal();

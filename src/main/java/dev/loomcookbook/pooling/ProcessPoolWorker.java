@@ -108,6 +108,7 @@ public final class ProcessPoolWorker {
     private ProcessPoolWorker() {}
 
     /** What the parent sent: a kind, the parent's task number and the fields. */
+    @SuppressWarnings("ArrayRecordComponent") // never compared: the fields as they arrived
     private record Request(Kind kind, int task, byte[] first, byte[] second) {}
 
     /**
@@ -146,10 +147,12 @@ public final class ProcessPoolWorker {
         System.setErr(console);
         System.setIn(new ByteArrayInputStream(new byte[0]));
 
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
-            endDescendants();
-            Runtime.getRuntime().halt(ChildJvm.PARENT_GONE);
-        }));
+        ProcessHandle.current().parent().ifPresent(parent -> {
+            var _ = parent.onExit().thenRun(() -> {
+                endDescendants();
+                Runtime.getRuntime().halt(ChildJvm.PARENT_GONE);
+            });
+        });
 
         Request init = readRequest();
         if (init.kind() != Kind.INIT) {
@@ -418,8 +421,7 @@ public final class ProcessPoolWorker {
 
     private static boolean declares(Class<?> c, String name, Class<?>... parameters) {
         try {
-            c.getDeclaredMethod(name, parameters);
-            return true;
+            return c.getDeclaredMethod(name, parameters) != null; // or it throws
         } catch (NoSuchMethodException e) {
             return false;
         }

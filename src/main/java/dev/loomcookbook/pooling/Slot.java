@@ -258,7 +258,7 @@ final class Slot implements Runnable {
         }
         if (w != null) {
             WorkerProcess started = w;
-            w.process.onExit().thenRun(() -> pool.workerExited(this, started));
+            var _ = w.process.onExit().thenRun(() -> pool.workerExited(this, started));
         } else {
             ProcessPool.LOG.log(Level.WARNING, pool.name + ": " + failure.getMessage());
             if (failed != null) {
@@ -503,7 +503,7 @@ final class Slot implements Runnable {
      */
     private Outcome decode(Frame f, PoolTask<?> t, WorkerProcess w) throws IOException {
         Body b = f.body();
-        switch (f.kind()) {
+        return switch (f.kind()) {
             case DONE, CHUNK_DONE -> {
                 if ((f.kind() == Kind.CHUNK_DONE) != t.chunk) {
                     throw new ProtocolException(
@@ -522,7 +522,7 @@ final class Slot implements Runnable {
                     boolean malformed = e instanceof RefusedException r ? r.malformed
                             : !(e instanceof ClassNotFoundException || e instanceof LinkageError
                                     || e instanceof java.io.InvalidClassException);
-                    return new Outcome(null, new UnreadableResultException(
+                    yield new Outcome(null, new UnreadableResultException(
                             (t.chunk ? "the results of a map chunk " : "the task's result ") + why,
                             e), malformed);
                 }
@@ -531,26 +531,26 @@ final class Slot implements Runnable {
                         throw new ProtocolException("a result of " + values.length + " values");
                     }
                     b.end();
-                    return new Outcome(values[0], null);
+                    yield new Outcome(values[0], null);
                 }
                 Throwable itemFailure = b.readByte() == 0 ? null
                         : rebuild(Failure.readFrom(b), t.results, t.loader, w.pid);
                 b.end();
-                return new Outcome(new MapChunk.Result(values, itemFailure), null);
+                yield new Outcome(new MapChunk.Result(values, itemFailure), null);
             }
             case FAILED -> {
                 Failure failure = Failure.readFrom(b);
                 b.end();
-                return new Outcome(null, rebuild(failure, t.results, t.loader, w.pid));
+                yield new Outcome(null, rebuild(failure, t.results, t.loader, w.pid));
             }
             case UNSENDABLE -> {
                 String why = b.readString();
                 b.end();
-                return new Outcome(null,
+                yield new Outcome(null,
                         new UnreadableResultException(why == null ? "(no reason given)" : why));
             }
             default -> throw new ProtocolException("answered a task with " + f.kind());
-        }
+        };
     }
 
     /** A task's exception as itself if the policy allows it, else as a {@link RemoteTaskException}. */
@@ -593,12 +593,12 @@ final class Slot implements Runnable {
             failure =
                     new WorkerDiedException(w.pid, w.process.isAlive() ? -1 : w.process.exitValue(),
                             w.lastOutput(), detail);
-        } else if (e instanceof IOException) {
+        } else if (e instanceof IOException broken) {
             w.kill("it broke the channel protocol");
             failure = new UncheckedIOException(
                     "worker pid " + w.pid + " broke the pool's channel protocol and was"
                             + " replaced: " + e.getMessage(),
-                    (IOException) e);
+                    broken);
         } else {
             w.kill("reading its answer failed");
             failure = new IllegalStateException(

@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -194,7 +195,8 @@ final class WorkerProcess {
     private void forwardOutput() {
         String prefix = "[worker pid " + pid + "] ";
         try (BufferedReader lines =
-                new BufferedReader(new InputStreamReader(process.getErrorStream()))) {
+                new BufferedReader(
+                        new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (isJdkExitNoise(line)) {
                     continue;

@@ -21,6 +21,8 @@ public final class TaskDoneJoin {
 
     private TaskDoneJoin() {}
 
+    // The workers end only by cancellation (shutdownNow): their futures hold nothing to read.
+    @SuppressWarnings("FutureReturnValueIgnored")
     static void run(PrintStream out) throws InterruptedException {
         // @start region="queue-join"
         JoinableQueue<Integer> q = JoinableQueue.fifo();             // (project), unbounded

@@ -245,7 +245,7 @@ public final class StreamsDemo implements Demo {
         int chat = Math.min(connections, MAX_CHAT_MEMBERS);
         return switch (clients) {
             case IN_PROCESS -> {
-                requireDescriptors(2 * Math.max(connections, chat), "--clients in-process");
+                requireDescriptors(2L * Math.max(connections, chat), "--clients in-process");
                 yield true;
             }
             case CHILD -> {

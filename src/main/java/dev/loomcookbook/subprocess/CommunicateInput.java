@@ -13,6 +13,8 @@ import java.util.concurrent.StructuredTaskScope.Subtask;
  * {@code proc.communicate(input)}: send the child its input while reading what it writes back,
  * then wait for it to exit; more data than a pipe holds goes both ways without a deadlock.
  */
+// Output holds bytes, as communicate() returns them; it is read, never compared or hashed.
+@SuppressWarnings("ArrayRecordComponent")
 public final class CommunicateInput {
 
     /** This recipe: {@code recipes communicate}. */

@@ -22,6 +22,7 @@ import java.util.function.BooleanSupplier;
  * belongs on a platform pool ({@code recipes to-thread}). {@code Thread.yield()} matters when
  * every carrier is busy, as on a one-carrier scheduler, where the tests prove what it does.
  */
+@SuppressWarnings("ThreadPriorityCheck") // Thread.yield() is what this recipe shows
 public final class YieldToOthers {
 
     /** This recipe: {@code recipes sleep-zero}. */

@@ -49,6 +49,8 @@ public final class Steps {
     }
 
     /** Throws {@link IllegalArgumentException}, the twins' {@code ValueError}. */
+    // It never returns: T lets a lambda that only fails stand where a Callable<T> is expected.
+    @SuppressWarnings("TypeParameterUnusedInFormals")
     public static <T> T fail(String message) {
         throw new IllegalArgumentException(message);
     }

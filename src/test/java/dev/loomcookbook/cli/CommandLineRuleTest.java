@@ -153,7 +153,7 @@ class CommandLineRuleTest {
     /** {@code list} fits in 100 columns. */
     @org.junit.jupiter.api.Test
     void listFits() {
-        CliRun list = CliRun.main("list");
+        CliRun list = CliRun.root("list");
         assertThat(list.exitCode()).isZero();
         assertThat(list.out().lines())
                 .allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(Cli.WIDTH));

@@ -179,7 +179,7 @@ class LatencyServerTest {
         }
 
         @Override
-        public void close() throws IOException, InterruptedException {
+        public void close() throws IOException {
             child.close();
         }
     }

@@ -115,12 +115,12 @@ class StateMachineTest {
     /** Parses {@link #DESIGN_MD_TABLE}: state name to its next states for 0 and 1. */
     private static Map<String, List<String>> parseDesignTable() {
         Map<String, List<String>> table = new LinkedHashMap<>();
-        for (String row : DESIGN_MD_TABLE.split(";")) {
+        for (String row : DESIGN_MD_TABLE.split(";", -1)) {
             String[] parts = row.strip().split(" ", 2);
-            String[] edges = parts[1].split(",");
+            String[] edges = parts[1].split(",", -1);
             List<String> next = new ArrayList<>(List.of("", ""));
             for (String edge : edges) {
-                String[] e = edge.strip().split("->");
+                String[] e = edge.strip().split("->", -1);
                 next.set(Integer.parseInt(e[0]), e[1]);
             }
             table.put(parts[0], next);

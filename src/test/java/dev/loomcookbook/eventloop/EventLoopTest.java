@@ -24,7 +24,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class EventLoopTest {
 
     private static final String FACTORIES = "dev.loomcookbook.testing.ThreadFactories#both";
-    private static final Runnable NOTHING = () -> {};
 
     /** call_soon callbacks run in the order they were scheduled. */
     @Test
@@ -192,10 +191,10 @@ class EventLoopTest {
         EventLoop loop = new EventLoop();
         loop.close();
         List<Runnable> uses = List.of(
-                () -> loop.callSoon(NOTHING),
-                () -> loop.callLater(Duration.ofSeconds(1), NOTHING),
-                () -> loop.callAt(1.0, NOTHING),
-                () -> loop.callSoonThreadsafe(NOTHING),
+                () -> loop.callSoon(EventLoopTest::nothing),
+                () -> loop.callLater(Duration.ofSeconds(1), EventLoopTest::nothing),
+                () -> loop.callAt(1.0, EventLoopTest::nothing),
+                () -> loop.callSoonThreadsafe(EventLoopTest::nothing),
                 loop::runForever,
                 () -> loop.runUntilComplete(CompletableFuture.completedFuture(1)));
         for (Runnable use : uses) {
@@ -300,7 +299,7 @@ class EventLoopTest {
     @MethodSource(FACTORIES)
     void idleLoopIsParkedNotSpinning(ThreadFactory factory) throws Exception {
         EventLoop loop = new EventLoop();
-        loop.callLater(Duration.ofHours(1), NOTHING);
+        loop.callLater(Duration.ofHours(1), EventLoopTest::nothing);
         try (loop; RunningLoop running = RunningLoop.start(factory, loop)) {
             Thread loopThread = running.thread();
             awaitParked(loopThread);
@@ -321,9 +320,9 @@ class EventLoopTest {
                 RunningLoop running = RunningLoop.start(Thread.ofPlatform().factory(), loop)) {
             assertThat(running.loop().isRunning()).as("the loop runs on another thread").isTrue();
             List<Runnable> uses = List.of(
-                    () -> loop.callSoon(NOTHING),
-                    () -> loop.callLater(Duration.ZERO, NOTHING),
-                    () -> loop.callAt(0.0, NOTHING));
+                    () -> loop.callSoon(EventLoopTest::nothing),
+                    () -> loop.callLater(Duration.ZERO, EventLoopTest::nothing),
+                    () -> loop.callAt(0.0, EventLoopTest::nothing));
             for (Runnable use : uses) {
                 assertThatThrownBy(use::run).isInstanceOf(WrongThreadException.class)
                         .hasMessage(
@@ -336,10 +335,10 @@ class EventLoopTest {
     @Test
     void nullOrNegativeDelayIsRejected() {
         try (EventLoop loop = new EventLoop()) {
-            assertThatThrownBy(() -> loop.callLater(null, NOTHING))
+            assertThatThrownBy(() -> loop.callLater(null, EventLoopTest::nothing))
                     .isInstanceOf(NullPointerException.class)
                     .hasMessage("delay must not be null");
-            assertThatThrownBy(() -> loop.callLater(Duration.ofMillis(-1), NOTHING))
+            assertThatThrownBy(() -> loop.callLater(Duration.ofMillis(-1), EventLoopTest::nothing))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("delay must not be negative");
         }
@@ -497,4 +496,7 @@ class EventLoopTest {
             return t;
         }
     }
+
+    /** A callback that does nothing. */
+    private static void nothing() {}
 }

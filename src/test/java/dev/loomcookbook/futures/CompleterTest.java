@@ -119,7 +119,7 @@ class CompleterTest {
     void aCancelledFutureIgnoresTheLateResult(ThreadFactory factory) throws Exception {
         CompletableFuture<Long> future = new CompletableFuture<>();
         CallbackLog<Long> log = new CallbackLog<>();
-        log.attachTo(future);
+        var _ = log.attachTo(future);
         Thread thread = startBlockedTask(factory, future, new AtomicInteger());
 
         future.cancel(true);
@@ -152,7 +152,7 @@ class CompleterTest {
         CompletableFuture<Long> future = CompletableFuture.completedFuture(1L);
         AtomicReference<Thread> ranOn = new AtomicReference<>();
 
-        future.whenComplete((v, e) -> ranOn.set(Thread.currentThread()));
+        var _ = future.whenComplete((v, e) -> ranOn.set(Thread.currentThread()));
 
         assertThat(ranOn).as("ran before whenComplete returned").hasValue(Thread.currentThread());
     }

@@ -94,8 +94,10 @@ class PinningDemoTest {
         List<String> lines = run.out().lines().toList();
         int table = indexOf(lines, "pattern ");
         int previous = -1;
-        for (Pattern p : Pattern.values()) {
-            int at = indexOf(lines, (p.ordinal() + 1) + "/4 " + p.label);
+        Pattern[] patterns = Pattern.values();
+        for (int i = 0; i < patterns.length; i++) {
+            Pattern p = patterns[i];
+            int at = indexOf(lines, (i + 1) + "/4 " + p.label);
             assertThat(at).as(p.label).isGreaterThan(previous).isLessThan(table);
             assertThat(lines.get(at)).contains("done: A blocked")
                     .contains(result(p).interleaved() ? "interleaved" : "serialized");

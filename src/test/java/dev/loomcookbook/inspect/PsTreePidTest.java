@@ -35,7 +35,7 @@ class PsTreePidTest {
             assertThat(firstLine(child)).as("the child's readiness line")
                     .isEqualTo(ScopeHolder.READY);
 
-            CliRun run = CliRun.main("pstree", String.valueOf(child.pid()));
+            CliRun run = CliRun.root("pstree", String.valueOf(child.pid()));
 
             assertThat(run.exitCode()).as(run.err()).isZero();
             assertThat(run.out()).contains("scope \"" + ScopeHolder.SCOPE + "\"");
@@ -54,7 +54,7 @@ class PsTreePidTest {
                 new ProcessBuilder("cat").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             long start = System.nanoTime();
-            CliRun run = CliRun.main("pstree", String.valueOf(cat.pid()));
+            CliRun run = CliRun.root("pstree", String.valueOf(cat.pid()));
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
             assertThat(run.exitCode()).isEqualTo(2);
@@ -83,7 +83,7 @@ class PsTreePidTest {
         try {
             assertThat(firstLine(child)).as("the child's readiness line").isEqualTo("ready");
 
-            CliRun run = CliRun.main("pstree", String.valueOf(child.pid()));
+            CliRun run = CliRun.root("pstree", String.valueOf(child.pid()));
 
             assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
             assertThat(run.err().lines().findFirst().orElseThrow())
@@ -98,7 +98,7 @@ class PsTreePidTest {
     private static Optional<Path> olderJava() throws Exception {
         Set<Path> seen = new HashSet<>();
         for (String entry : System.getenv().getOrDefault("PATH", "")
-                .split(java.io.File.pathSeparator)) {
+                .split(java.io.File.pathSeparator, -1)) {
             Path java = Path.of(entry).resolve("java");
             if (!Files.isExecutable(java) || !seen.add(java.toRealPath())) {
                 continue;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,7 +27,7 @@ class ProcessPoolOrphanTest {
             ProcessPool pool = ProcessPoolTest.pool(2).build();
             pool.awaitWorkersStarted();
             List<Long> pids = pool.workerPids();
-            pool.submit(() -> {
+            var _ = pool.submit(() -> {     // busy forever: the worker must die with its owner
                 Thread.sleep(Long.MAX_VALUE);
                 return null;
             });
@@ -48,7 +49,8 @@ class ProcessPoolOrphanTest {
                 .redirectError(ownerErr.toFile()).start();
         try (ExecutorService reader = Executors.newSingleThreadExecutor();
                 BufferedReader out =
-                        new BufferedReader(new InputStreamReader(owner.getInputStream()))) {
+                        new BufferedReader(new InputStreamReader(owner.getInputStream(),
+                                StandardCharsets.UTF_8))) {
             String line = firstLine(reader, out, owner, ownerErr);
             assertThat(line)
                     .as("the owner printed its workers' PIDs; its stderr: %s", stderrOf(ownerErr))

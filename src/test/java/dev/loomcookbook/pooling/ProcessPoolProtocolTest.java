@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -68,7 +69,8 @@ class ProcessPoolProtocolTest {
     /** Bytes that are not a frame (say, someone printing into the channel) are a protocol error. */
     @Test
     void bytesThatAreNotAFrameAreDetected() {
-        FrameReader reader = reader("[0.6s][info][jfr] Started recording\n".getBytes());
+        FrameReader reader =
+                reader("[0.6s][info][jfr] Started recording\n".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(reader::read).isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("expected a frame").hasMessageContaining("[0.6");
     }

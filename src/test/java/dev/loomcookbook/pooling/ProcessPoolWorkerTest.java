@@ -68,15 +68,24 @@ class ProcessPoolWorkerTest {
     }
 
     /** A worker process started as the pool starts one, with its channel in the test's hands. */
-    private record Driven(Process process, OutputStream in, FrameReader out,
-            int[] tasks) implements AutoCloseable {
+    private static final class Driven implements AutoCloseable {
+        final Process process;
+        final OutputStream in;
+        final FrameReader out;
+        private int tasks;
+
+        private Driven(Process process, OutputStream in, FrameReader out) {
+            this.process = process;
+            this.in = in;
+            this.out = out;
+        }
+
         static Driven start() throws IOException {
             PoolOptions options = ProcessPoolTest.pool(1).maxMessageBytes(MAX).options();
             Process p = new ProcessBuilder(options.workerCommand())
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             Driven d = new Driven(p, p.getOutputStream(),
-                    new FrameReader(p.getInputStream(), options.maxFrameBody()),
-                    new int[1]);
+                    new FrameReader(p.getInputStream(), options.maxFrameBody()));
             byte[] init = Slot.initFrame(null, options.maxFrameBody());
             d.in.write(init);
             d.in.flush();
@@ -88,21 +97,26 @@ class ProcessPoolWorkerTest {
         Frame send(Kind kind, byte[] body) throws IOException {
             FrameWriter w = new FrameWriter(body.length + 16, Integer.MAX_VALUE);
             w.write(body, 0, body.length);
-            in.write(w.toFrame(kind, ++tasks[0]));
+            in.write(w.toFrame(kind, ++tasks));
             in.flush();
             Frame f;
             do {
                 f = out.read();
             } while (f.kind() == Kind.BUSY);
-            assertThat(f.task()).as("the answer's task number").isEqualTo(tasks[0]);
+            assertThat(f.task()).as("the answer's task number").isEqualTo(tasks);
             return f;
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             in.close();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }

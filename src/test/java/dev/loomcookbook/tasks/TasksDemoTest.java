@@ -92,7 +92,7 @@ class TasksDemoTest {
     /** The root 'list' command names every example under the demo, as "--example NAME". */
     @Test
     void rootListNamesEveryExample() {
-        CliRun rootList = CliRun.main("list");
+        CliRun rootList = CliRun.root("list");
         assertThat(new TasksDemo().examples()).allSatisfy(
                 name -> assertThat(rootList.out()).containsPattern("(?m)[ ,]" + name + "(,|$)"));
     }

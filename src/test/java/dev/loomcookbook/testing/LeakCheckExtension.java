@@ -205,6 +205,7 @@ public final class LeakCheckExtension
     }
 
     /** JDK threads that start on first use and live on by design. */
+    @SuppressWarnings("ReferenceEquality") // the common pool is one instance: identity is meant
     private static boolean isJdkShared(Thread t) {
         String type = t.getClass().getName();
         // DelayScheduler: a ForkJoinPool's timer thread. The virtual-thread scheduler's outlives its

@@ -213,8 +213,7 @@ final class Comparison {
                         + "...\n" + err);
                 return skipped.put("skipped", "failed (exit " + p.exitValue() + ")");
             }
-            String[] lines = out.split("\n");
-            return JSON.readTree(lines[lines.length - 1]);
+            return JSON.readTree(out.lines().toList().getLast());
         } finally {
             Files.deleteIfExists(log);
         }

@@ -99,7 +99,7 @@ public final class FullRun {
     /** The first three fields of /proc/loadavg, or "unknown". */
     static String loadAverage() {
         try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ", -1);
             return f[0] + ", " + f[1] + ", " + f[2];
         } catch (Exception e) {
             return "unknown";

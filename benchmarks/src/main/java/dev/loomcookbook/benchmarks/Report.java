@@ -54,7 +54,6 @@ final class Report {
     private final JsonNode run;
     private final JsonNode comparison;
     private final List<Result> results = new ArrayList<>();
-    private final Path docs;
     private final Path charts;
     private final StringBuilder md = new StringBuilder();
     private final String machineLine;
@@ -66,7 +65,6 @@ final class Report {
         this.run = run;
         this.drawCharts = drawCharts;
         this.comparison = comparison;
-        this.docs = docs;
         this.charts = docs.resolve("benchmarks");
         JsonNode m = run.get("machine");
         this.cores = m.get("cores").asInt();
@@ -132,8 +130,13 @@ final class Report {
         md.append("# Benchmarks\n\n");
         if (smoke) {
             md.append(
-                    "> **SMOKE RUN: these numbers mean nothing.** This report was produced with tiny settings only to\n"
-                            + "> check the pipeline. Run the full command below on a quiet machine for real numbers.\n\n");
+                    """
+                            > **SMOKE RUN: these numbers mean nothing.** This report was produced with tiny \
+                            settings only to
+                            > check the pipeline. Run the full command below on a quiet machine for real \
+                            numbers.
+
+                            """);
         }
         md.append("Machine: **").append(machineLine).append("**, memory ")
                 .append(run.get("machine").get("memory").asText()).append(", ")
@@ -740,9 +743,11 @@ final class Report {
                                             (double) j / u)));
         }
         md.append('\n');
-        md.append(
-                "| connections | server | msgs/s | p50 | p99 | peak RSS | failed clients | rounds (msgs/s) |\n"
-                        + "|---|---|---|---|---|---|---|---|\n");
+        md.append("""
+                | connections | server | msgs/s | p50 | p99 | peak RSS | failed clients | \
+                rounds (msgs/s) |
+                |---|---|---|---|---|---|---|---|
+                """);
         DefaultCategoryDataset rate = new DefaultCategoryDataset();
         DefaultCategoryDataset memory = new DefaultCategoryDataset();
         for (int n : sizes) {

@@ -241,7 +241,7 @@ public final class SchedulerDemo implements Demo {
         return switch (step.name()) {
             case "package" ->
                 "app.jar (" + inputs.get("unit-tests") + ", " + inputs.get("lint") + ")";
-            case "publish" -> "published " + inputs.get("package").split(" ")[0];
+            case "publish" -> "published " + inputs.get("package").split(" ", -1)[0];
             default -> step.produces();
         };
     }
