@@ -60,7 +60,7 @@ import java.util.function.LongSupplier;
  *     since it costs one volatile read.
  * <li>A {@code null} or negative delay: {@link NullPointerException} or
  *     {@link IllegalArgumentException} (CPython rejects {@code None} but runs a negative delay
- *     at once; the issue asks for a rejection, which catches arithmetic mistakes).
+ *     at once; rejecting it catches arithmetic mistakes).
  * </ul>
  *
  * <p>Time: {@link #time()} is monotonic seconds, counted from the loop's creation, on the clock

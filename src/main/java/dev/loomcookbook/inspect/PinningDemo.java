@@ -60,9 +60,6 @@ public final class PinningDemo implements Demo {
             description = "How long task A blocks inside each pattern.")
     Duration hold;
 
-    /** The last report, for tests. */
-    Report report;
-
     @Override
     public String pythonConcept() {
         return "time.sleep() inside async def";
@@ -89,7 +86,7 @@ public final class PinningDemo implements Demo {
         out.println();
         out.flush();
         long start = System.nanoTime();
-        report = runChild(hold, line -> printProgress(out, line));
+        Report report = runChild(hold, line -> printProgress(out, line));
         out.printf("%n  child JVM finished in %s (JDK %s, parallelism=%s, maxPoolSize=%s)%n%n",
                 Timing.format(Timing.since(start)), report.runtimeVersion(), report.parallelism(),
                 report.maxPoolSize());

@@ -93,7 +93,7 @@ class ReportTest {
     void absentBenchmarkIsNotRun() throws Exception {
         String md = render("full", jmh(cpu("sequential", 200)), comparison());
         assertThat(md).contains(
-                "Not run: LatencyServer (branch coroutines) was not available to this build.");
+                "Not run: LatencyServer was not available to this build.");
         assertThat(md).contains(
                 "| CPU speed-up, warm processPool5 ≥ 1.85 | not measured in this run | — |");
     }

@@ -25,24 +25,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The coroutine script's state machine: its table, its seeded transitions, many machines at once. */
 class StateMachineTest {
 
-    /** The transitions exactly as design.md (section 3) states them. */
-    static final String DESIGN_MD_TABLE =
+    /** The transitions exactly as the coroutine script has them. */
+    static final String SCRIPT_TABLE =
             "start 0->state2, 1->state1; state1 0->state3, 1->state2; state2 0->state1, 1->state3; state3 0->state1, 1->end";
 
-    /** The machine's transition table is design.md's, row by row. */
+    /** The machine's transition table is the script's, row by row. */
     @Test
-    void transitionTableMatchesDesignMd() {
+    void transitionTableMatchesTheScript() {
         Map<String, List<String>> actual = new LinkedHashMap<>();
-        StateMachine.TRANSITIONS.forEach((from, to) -> actual.put(designName(from),
-                to.stream().map(StateMachineTest::designName).toList()));
-        assertThat(actual).isEqualTo(parseDesignTable());
+        StateMachine.TRANSITIONS.forEach((from, to) -> actual.put(tableName(from),
+                to.stream().map(StateMachineTest::tableName).toList()));
+        assertThat(actual).isEqualTo(parseScriptTable());
     }
 
-    /** For fixed seeds the hops equal a walk of design.md's table, computed here with the same draws. */
+    /** For fixed seeds the hops equal a walk of the script's table, computed here with the same draws. */
     @ParameterizedTest
     @ValueSource(longs = {1, 7, 42, 2024, 123_456_789})
     void seededTransitionsMatchAnIndependentWalk(long seed) throws InterruptedException {
-        List<String> expected = walk(parseDesignTable(), new SplittableRandom(seed));
+        List<String> expected = walk(parseScriptTable(), new SplittableRandom(seed));
         List<Hop> hops = StateMachine.run(StateMachine.randomFor(seed), Duration.ZERO, line -> {});
         assertThat(hops.stream().map(Hop::line).toList()).isEqualTo(expected);
     }
@@ -75,7 +75,7 @@ class StateMachineTest {
         for (int i = 0; i < machines; i++) {
             List<String> lines = results.get(i).stream().map(Hop::line).toList();
             assertThat(lines).as("machine %d", i)
-                    .isEqualTo(walk(parseDesignTable(), new SplittableRandom(firstSeed + i)));
+                    .isEqualTo(walk(parseScriptTable(), new SplittableRandom(firstSeed + i)));
         }
     }
 
@@ -112,10 +112,10 @@ class StateMachineTest {
         assertThat(finished).hasValue(machines);
     }
 
-    /** Parses {@link #DESIGN_MD_TABLE}: state name to its next states for 0 and 1. */
-    private static Map<String, List<String>> parseDesignTable() {
+    /** Parses {@link #SCRIPT_TABLE}: state name to its next states for 0 and 1. */
+    private static Map<String, List<String>> parseScriptTable() {
         Map<String, List<String>> table = new LinkedHashMap<>();
-        for (String row : DESIGN_MD_TABLE.split(";", -1)) {
+        for (String row : SCRIPT_TABLE.split(";", -1)) {
             String[] parts = row.strip().split(" ", 2);
             String[] edges = parts[1].split(",", -1);
             List<String> next = new ArrayList<>(List.of("", ""));
@@ -142,17 +142,17 @@ class StateMachineTest {
         return lines;
     }
 
-    /** design.md's name for a state: start, state1, ..., end. */
-    private static String designName(State state) {
+    /** The table's name for a state: start, state1, ..., end. */
+    private static String tableName(State state) {
         return state.name().toLowerCase(Locale.ROOT);
     }
 
-    /** The script's printed name for design.md's state name. */
-    private static String scriptName(String designName) {
-        return switch (designName) {
+    /** The script's printed name for the table's state name. */
+    private static String scriptName(String tableName) {
+        return switch (tableName) {
             case "start" -> "Start State";
             case "end" -> "End State";
-            default -> "State " + designName.substring("state".length());
+            default -> "State " + tableName.substring("state".length());
         };
     }
 }

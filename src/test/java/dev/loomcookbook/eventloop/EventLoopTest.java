@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@link EventLoop} follows asyncio's event-loop rules (design.md section 5), one rule per test. */
+/** {@link EventLoop} follows asyncio's event-loop rules, one rule per test. */
 class EventLoopTest {
 
     private static final String FACTORIES = "dev.loomcookbook.testing.ThreadFactories#both";

@@ -163,11 +163,11 @@ final class Report {
         manyWaiters();
         generic("HttpFanOut", "4. HTTP fan-out",
                 "Requests to the embedded server with a fixed latency, all at once: virtual threads, platform pools of 5 and 50, `sendAsync`.",
-                "LatencyServer (branch coroutines) was not available to this build.");
+                "LatencyServer was not available to this build.");
         cancellation();
         generic("EventLoopDispatch", "6. EventLoop.callSoon dispatch",
                 "Callbacks scheduled with `callSoon` and run by `runForever` on one thread.",
-                "EventLoop (branch eventloop) was not available to this build.");
+                "EventLoop was not available to this build.");
         cluster();
         generic("PoolMap", "8. ProcessPool.map and chunk size",
                 "One `map` of " + param("PoolMap", "mapItems")
