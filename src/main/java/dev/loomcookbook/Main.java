@@ -14,7 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** The single entry point: {@code list}, {@code tour} and one subcommand per demo. */
-@Command(name = "loomcookbook", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = "loomcookbook", mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         subcommands = {ListCommand.class, RecipesCommand.class, TourCommand.class},
         description = {
             "Python asyncio and concurrent.futures, mapped to JDK 25.",
@@ -28,7 +29,8 @@ public final class Main implements Runnable {
     /** No subcommand: a usage error, with the list of commands. */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of the commands below");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "missing command: choose one of the commands below");
     }
 
     /** The root command line with every demo registered as a subcommand. */

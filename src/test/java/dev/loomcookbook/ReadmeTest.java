@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class ReadmeTest {
 
     private static final Pattern SNIPPET =
-            Pattern.compile("<!-- snippet: ([\\w./-]+)#([\\w.-]+) -->\\n```\\w*\\n(.*?)\\n```", Pattern.DOTALL);
+            Pattern.compile("<!-- snippet: ([\\w./-]+)#([\\w.-]+) -->\\n```\\w*\\n(.*?)\\n```",
+                    Pattern.DOTALL);
     private static final Pattern TEST_NAME = Pattern.compile("`(\\w+Test)(?:\\.(\\w+))?`");
 
     private static String readme;
@@ -33,8 +34,10 @@ class ReadmeTest {
     @BeforeAll
     static void read() throws IOException {
         readme = Files.readString(Path.of("README.md"));
-        String map = readme.substring(readme.indexOf("## The concept map"), readme.indexOf("## Recipes"));
-        mapRows = map.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| Python |")).toList();
+        String map = readme.substring(readme.indexOf("## The concept map"),
+                readme.indexOf("## Recipes"));
+        mapRows =
+                map.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| Python |")).toList();
     }
 
     /** Every snippet in the README is, line for line, the region of the file it names. */
@@ -63,7 +66,8 @@ class ReadmeTest {
     void everyRecipeIsInTheConceptMap() {
         List<String> missing = Recipes.all().stream().map(Recipe::name)
                 .filter(name -> mapRows.stream().noneMatch(row -> row.contains("`recipes " + name)
-                        || row.matches(".*`recipes [^`]*\\b" + Pattern.quote(name) + "\\b[^`]*`.*")))
+                        || row.matches(
+                                ".*`recipes [^`]*\\b" + Pattern.quote(name) + "\\b[^`]*`.*")))
                 .toList();
         assertThat(missing).as("recipes without a row").isEmpty();
     }
@@ -112,7 +116,7 @@ class ReadmeTest {
                 "contextvars", "asyncio.start_server", "asyncio.open_connection",
                 "create_subprocess_exec", "ThreadPoolExecutor.map", "max_tasks_per_child",
                 "concurrent.futures.as_completed", "add_done_callback");
-        List<String> pythonColumn = mapRows.stream().map(row -> row.split(" \\| ")[0]).toList();
+        List<String> pythonColumn = mapRows.stream().map(row -> row.split(" \\| ", -1)[0]).toList();
         List<String> missing = operations.stream()
                 .filter(op -> pythonColumn.stream().noneMatch(cell -> cell.contains(op))).toList();
         assertThat(missing).as("operations without a row").isEmpty();

@@ -124,7 +124,8 @@ public final class Bounds {
         }
         BigInteger n = new BigInteger(digits);
         if (n.compareTo(BigInteger.valueOf(min)) < 0 || n.compareTo(BigInteger.valueOf(max)) > 0) {
-            throw new TypeConversionException("must be from " + range + ", but was " + value.strip());
+            throw new TypeConversionException(
+                    "must be from " + range + ", but was " + value.strip());
         }
         return n.longValueExact();
     }

@@ -78,7 +78,8 @@ public final class Cli {
             Map<String, String> codes = new LinkedHashMap<>();
             codes.put(String.valueOf(OK), "done");
             codes.put(String.valueOf(FAILED), "the work failed (one line on stderr says why)");
-            codes.put(String.valueOf(USAGE), "a usage error (one line, then this usage); nothing ran");
+            codes.put(String.valueOf(USAGE),
+                    "a usage error (one line, then this usage); nothing ran");
             usage.exitCodeList(codes);
         }
         usage.exitCodeListHeading("Exit codes:%n");
@@ -103,7 +104,8 @@ public final class Cli {
      * would ignore: {@code --crash runs only the crash demo, so it cannot be combined with
      * --items}. {@code why} says what the option does instead.
      */
-    public static void rejectIgnored(CommandSpec spec, String option, String why, String... others) {
+    public static void rejectIgnored(CommandSpec spec, String option, String why,
+            String... others) {
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         if (!parsed.hasMatchedOption(option)) {
             return;

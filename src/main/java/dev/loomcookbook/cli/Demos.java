@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 
 /**
- * Every demo, in tour order. Each demo issue adds its line here; {@code list}, {@code tour} and
+ * Every demo, in tour order. Each demo adds its line here; {@code list}, {@code tour} and
  * the subcommands all come from this one list.
  */
 public final class Demos {
@@ -38,8 +38,7 @@ public final class Demos {
             PoolingDemo::new,
             ClusterDemo::new,
             PinningDemo::new,
-            PsTreeCommand::new
-    );
+            PsTreeCommand::new);
 
     /** Fresh instances of every demo, in tour order. */
     public static List<Demo> all() {

@@ -38,13 +38,15 @@ final class HelpStyle extends CommandLine.Help {
 
     @Override
     public Comparator<OptionSpec> createDefaultOptionSort() {
-        Comparator<OptionSpec> helpLast = Comparator.comparing(o -> o.usageHelp() || o.versionHelp());
+        Comparator<OptionSpec> helpLast =
+                Comparator.comparing(o -> o.usageHelp() || o.versionHelp());
         Comparator<OptionSpec> byName = super.createDefaultOptionSort();
         return byName == null ? helpLast : helpLast.thenComparing(byName);
     }
 
     @Override
-    public Layout createDefaultLayout(List<OptionSpec> options, List<PositionalParamSpec> positionals,
+    public Layout createDefaultLayout(List<OptionSpec> options,
+            List<PositionalParamSpec> positionals,
             ColorScheme scheme) {
         Layout layout = super.createDefaultLayout(options, positionals, scheme);
         Column description = layout.textTable().columns()[4];
@@ -83,7 +85,8 @@ final class HelpStyle extends CommandLine.Help {
      */
     private Text[][] withDescription(Text[][] rows, ArgSpec arg, ColorScheme scheme) {
         List<String> lines = new ArrayList<>();
-        String[] paragraphs = String.join("%n", arg.description()).replace("%%", "%").split("%n", -1);
+        String[] paragraphs =
+                String.join("%n", arg.description()).replace("%%", "%").split("%n", -1);
         String stated = null;
         for (int i = 0; i < paragraphs.length; i++) {
             String[] textAndDefault = withoutDefault(paragraphs[i]);

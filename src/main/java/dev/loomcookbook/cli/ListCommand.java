@@ -34,8 +34,10 @@ public final class ListCommand implements Callable<Integer> {
             }
         }
         out.println();
-        out.println("Run one with:  target/loomcookbook DEMO [OPTIONS]   (DEMO --help lists its options)");
-        out.println("Recipes:       target/loomcookbook recipes          (each asyncio operation, side by side)");
+        out.println(
+                "Run one with:  target/loomcookbook DEMO [OPTIONS]   (DEMO --help lists its options)");
+        out.println(
+                "Recipes:       target/loomcookbook recipes          (each asyncio operation, side by side)");
         out.flush();
         return 0;
     }

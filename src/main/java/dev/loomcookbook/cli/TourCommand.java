@@ -32,8 +32,10 @@ public final class TourCommand implements Callable<Integer> {
             String name = Demos.nameOf(demo);
             String command = String.join(" ", name, String.join(" ", demo.tourArgs())).strip();
             out.println();
-            out.printf("=== [%d/%d] %s  --  Python: %s%n", i + 1, demos.size(), name, demo.pythonConcept());
-            List<String> shell = Text.wrap("$ target/loomcookbook " + command, Cli.WIDTH - 4 - 2, 6);
+            out.printf("=== [%d/%d] %s  --  Python: %s%n", i + 1, demos.size(), name,
+                    demo.pythonConcept());
+            List<String> shell =
+                    Text.wrap("$ target/loomcookbook " + command, Cli.WIDTH - 4 - 2, 6);
             for (int line = 0; line < shell.size(); line++) {
                 out.println("    " + shell.get(line) + (line < shell.size() - 1 ? " \\" : ""));
             }
@@ -52,7 +54,8 @@ public final class TourCommand implements Callable<Integer> {
             if (code != 0) {
                 failures++;
             }
-            summary.row(name, demo.pythonConcept(), Timing.format(System.nanoTime() - start), String.valueOf(code));
+            summary.row(name, demo.pythonConcept(), Timing.format(System.nanoTime() - start),
+                    String.valueOf(code));
         }
         out.println();
         out.printf("=== Tour summary: %d demos in %s, %d failed%n", demos.size(),

@@ -131,7 +131,7 @@ public final class ClusterConfig {
     public static List<Integer> freeLoopbackPorts(int count) {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
-            InetAddress loopback = InetAddress.getByName(MemberAddress.LOOPBACK);
+            InetAddress loopback = InetAddress.ofLiteral(MemberAddress.LOOPBACK);
             for (int i = 0; i < count; i++) {
                 sockets.add(new ServerSocket(0, 1, loopback));
             }

@@ -86,8 +86,8 @@ public final class HazelcastLogging {
 
         @Override
         public void log(Level level, String message, Throwable thrown) {
-            if (!isLoggable(level) || message != null && message.startsWith(MODULES_ADVICE)
-                    && name.endsWith(".HazelcastInstanceFactory")) {
+            if (!isLoggable(level) || (message != null && message.startsWith(MODULES_ADVICE)
+                    && name.endsWith(".HazelcastInstanceFactory"))) {
                 return;
             }
             boolean debug = Boolean.getBoolean("loomcookbook.debug");
@@ -109,6 +109,9 @@ public final class HazelcastLogging {
             }
         }
 
+        // ILogger still declares this method abstract, though deprecated for removal: a logger
+        // must implement it until Hazelcast drops it.
+        @SuppressWarnings("removal")
         @Override
         public void log(LogEvent event) {
             log(event.getLogRecord().getLevel(), event.getLogRecord().getMessage(),

@@ -34,7 +34,7 @@ import java.util.function.BiConsumer;
 public final class LocalCluster implements AutoCloseable {
 
     /** How long the members may take to start and find each other. */
-    static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     static final int ATTEMPTS = 3;
     private static final int KEPT_LINES = 20;
 
@@ -72,7 +72,7 @@ public final class LocalCluster implements AutoCloseable {
             throw new IllegalArgumentException("count must be at least 1, but was " + count);
         }
         HazelcastLogging.install();
-        for (int attempt = 1; ; attempt++) {
+        for (int attempt = 1;; attempt++) {
             String name = ClusterConfig.newClusterName();
             List<MemberAddress> addresses = ClusterConfig.freeLoopbackPorts(count).stream()
                     .map(MemberAddress::loopback).toList();
@@ -156,10 +156,17 @@ public final class LocalCluster implements AutoCloseable {
         return total;
     }
 
-    /** Ends every member JVM (SIGKILL: a member holds nothing worth a graceful goodbye here). */
+    /**
+     * Ends every member JVM (SIGKILL: a member holds nothing worth a graceful goodbye here). An
+     * interrupt stops the wait for their output readers and stays set.
+     */
     @Override
-    public void close() throws InterruptedException {
-        closeAll(children);
+    public void close() {
+        try {
+            closeAll(children);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void closeAll(List<Child> children) throws InterruptedException {
@@ -222,7 +229,7 @@ public final class LocalCluster implements AutoCloseable {
                     running.process().getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
-                    String[] words = line.split(" ");
+                    String[] words = line.split(" ", -1);
                     if (words.length == 3 && words[0].equals(ClusterMember.READY)
                             && !ready.isDone()) {
                         long pid = Long.parseLong(words[2]);

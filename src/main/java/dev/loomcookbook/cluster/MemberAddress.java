@@ -26,7 +26,7 @@ public record MemberAddress(String host, int port) {
         if (host == null || !FORM.matcher(host + ":1").matches()) {
             throw notIpv4(host);
         }
-        for (String part : host.split("\\.")) {
+        for (String part : host.split("\\.", -1)) {
             if (Integer.parseInt(part) > 255) {
                 throw notIpv4(host);
             }

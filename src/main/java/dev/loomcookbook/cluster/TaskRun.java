@@ -13,4 +13,5 @@ import java.util.UUID;
  * @param computeNanos the time {@code count(k)} took on the member
  */
 public record TaskRun(int item, long result, UUID member, long pid, long computeNanos)
-        implements Serializable {}
+        implements
+            Serializable {}

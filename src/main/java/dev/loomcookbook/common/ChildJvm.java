@@ -106,8 +106,9 @@ public final class ChildJvm {
      * starve, and halt, since the child's own work may go on for a minute.
      */
     public static void exitWithParent() {
-        ProcessHandle.current().parent().ifPresent(parent ->
-                parent.onExit().thenRun(() -> Runtime.getRuntime().halt(PARENT_GONE)));
+        ProcessHandle.current().parent().ifPresent(parent -> {
+            var _ = parent.onExit().thenRun(() -> Runtime.getRuntime().halt(PARENT_GONE));
+        });
         Thread.ofPlatform().daemon().name("parent-watch").start(() -> {
             try {
                 while (System.in.read() >= 0) {

@@ -21,7 +21,8 @@ public final class Table {
     /** Adds a row; it must have one cell per header. */
     public Table row(Object... cells) {
         if (cells.length != headers.length) {
-            throw new IllegalArgumentException("expected " + headers.length + " cells, got " + cells.length);
+            throw new IllegalArgumentException(
+                    "expected " + headers.length + " cells, got " + cells.length);
         }
         rows.add(Arrays.stream(cells).map(String::valueOf).toArray(String[]::new));
         return this;
@@ -43,7 +44,7 @@ public final class Table {
         lines.add(format(headers, width, right));
         StringBuilder rule = new StringBuilder();
         for (int c = 0; c < headers.length; c++) {
-            rule.append(c == 0 ? "  " : "  ").append("-".repeat(width[c]));
+            rule.append("  ").append("-".repeat(width[c]));
         }
         lines.add(rule.toString());
         for (String[] row : rows) {

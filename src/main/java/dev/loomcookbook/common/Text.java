@@ -19,7 +19,7 @@ public final class Text {
     public static List<String> wrap(String text, int width, int indent) {
         List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder();
-        for (String word : text.strip().split(" +")) {
+        for (String word : text.strip().split(" +", -1)) {
             int room = lines.isEmpty() ? width : width - indent;
             if (!line.isEmpty() && line.length() + 1 + word.length() > room) {
                 lines.add((lines.isEmpty() ? "" : " ".repeat(indent)) + line);

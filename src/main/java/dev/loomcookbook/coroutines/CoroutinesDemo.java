@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code coroutines}: the book's finite-state machine, its states plain methods on a virtual thread. */
-@Command(name = "coroutines", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = "coroutines", mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = {
             "A state machine whose states are plain methods on a virtual thread; then N machines at once.",
             "Each 'await' is an ordinary blocking call; one coroutine awaiting another is a method call.",
@@ -57,7 +58,8 @@ public final class CoroutinesDemo implements Demo {
                     + " Default: a random seed, printed.")
     Long seed;
 
-    @Option(names = "--pause", paramLabel = "DURATION", defaultValue = "1s", converter = Pause.class,
+    @Option(names = "--pause", paramLabel = "DURATION", defaultValue = "1s",
+            converter = Pause.class,
             description = "Pause per state, Python's 'await asyncio.sleep(1)'.")
     Duration pause;
 
@@ -81,8 +83,10 @@ public final class CoroutinesDemo implements Demo {
         long firstSeed = seed != null ? seed : new SplittableRandom().nextLong(1, 1_000_000);
 
         out.println("Finite State Machine simulation with Asyncio Coroutine");
-        out.println("  Python:  async def state1(v): ...; await asyncio.sleep(1); result = await state3(value)");
-        out.println("  Java:    List<Hop> state1() { ...; Thread.sleep(pause); return state3(); }  // a virtual thread");
+        out.println(
+                "  Python:  async def state1(v): ...; await asyncio.sleep(1); result = await state3(value)");
+        out.println(
+                "  Java:    List<Hop> state1() { ...; Thread.sleep(pause); return state3(); }  // a virtual thread");
         out.printf("  seed %d (--seed %d replays these transitions), pause %s per state%n%n",
                 firstSeed, firstSeed, Timing.format(pause));
         out.flush();
@@ -116,7 +120,8 @@ public final class CoroutinesDemo implements Demo {
         out.println();
         out.println("Resume of the Transition :");
         hops.forEach(h -> out.println(h.line()));
-        out.printf("%n%d hops in %s on one virtual thread (%d pauses of %s: the pauses are the time)%n",
+        out.printf(
+                "%n%d hops in %s on one virtual thread (%d pauses of %s: the pauses are the time)%n",
                 hops.size(), Timing.format(elapsed), hops.size(), Timing.format(pause));
         out.flush();
 
@@ -129,16 +134,21 @@ public final class CoroutinesDemo implements Demo {
     /** Many machines at once: a virtual thread each costs little, so they all pause together. */
     private void runMany(PrintWriter out, long firstSeed) throws InterruptedException {
         out.println();
-        out.printf(Locale.ROOT, "%,d machines at once, one virtual thread each, in a StructuredTaskScope%n", machines);
+        out.printf(Locale.ROOT,
+                "%,d machines at once, one virtual thread each, in a StructuredTaskScope%n",
+                machines);
         out.println("  Python:  await asyncio.gather(*(start_state() for _ in range(n)))");
-        out.println("  Java:    try (var scope = StructuredTaskScope.open(allSuccessfulOrThrow())) { fork each; join(); }");
-        out.printf(Locale.ROOT, "  machine i uses seed %d + i, pause %s per state%n", firstSeed, Timing.format(pause));
+        out.println(
+                "  Java:    try (var scope = StructuredTaskScope.open(allSuccessfulOrThrow())) { fork each; join(); }");
+        out.printf(Locale.ROOT, "  machine i uses seed %d + i, pause %s per state%n", firstSeed,
+                Timing.format(pause));
         out.flush();
 
         AtomicInteger finished = new AtomicInteger();
         long start = System.nanoTime();
         List<List<Hop>> results;
-        Thread progress = Thread.ofVirtual().name("progress").start(() -> reportProgress(out, finished));
+        Thread progress =
+                Thread.ofVirtual().name("progress").start(() -> reportProgress(out, finished));
         try {
             results = StateMachine.runConcurrently(machines, firstSeed, pause, finished);
         } finally {
@@ -157,13 +167,16 @@ public final class CoroutinesDemo implements Demo {
         long sumOfPauses = pause.toNanos() * stats.getSum();
         out.println();
         new Table("machines", "hops", "shortest", "longest", "mean", "sum of pauses", "wall time")
-                .row(String.format(Locale.ROOT, "%,d", results.size()), String.format(Locale.ROOT, "%,d", stats.getSum()),
-                        stats.getMin(), stats.getMax(), String.format(Locale.ROOT, "%.2f", stats.getAverage()),
+                .row(String.format(Locale.ROOT, "%,d", results.size()),
+                        String.format(Locale.ROOT, "%,d", stats.getSum()),
+                        stats.getMin(), stats.getMax(),
+                        String.format(Locale.ROOT, "%.2f", stats.getAverage()),
                         Timing.format(sumOfPauses), Timing.format(wall))
                 .print(out);
         out.println();
         long chainNanos = pause.toNanos() * stats.getMax();
-        out.printf(Locale.ROOT, "%,d machines finished in %s; the longest chain paused %d times, %s in all.%n",
+        out.printf(Locale.ROOT,
+                "%,d machines finished in %s; the longest chain paused %d times, %s in all.%n",
                 results.size(), Timing.format(wall), stats.getMax(), Timing.format(chainNanos));
         out.println(verdict(wall, chainNanos, results.size()));
         out.println("Unlike the book's script, whose time.sleep(1) blocks the whole event loop,");
@@ -176,7 +189,8 @@ public final class CoroutinesDemo implements Demo {
         try {
             while (true) {
                 Thread.sleep(1000);
-                out.printf(Locale.ROOT, "  ... %,d of %,d machines finished%n", finished.get(), machines);
+                out.printf(Locale.ROOT, "  ... %,d of %,d machines finished%n", finished.get(),
+                        machines);
                 out.flush();
             }
         } catch (InterruptedException done) {
@@ -192,12 +206,16 @@ public final class CoroutinesDemo implements Demo {
     static String verdict(long wallNanos, long chainNanos, int machines) {
         long overhead = Math.max(0, wallNanos - chainNanos);
         if (chainNanos > 0 && chainNanos * 2 >= wallNanos) {
-            return String.format(Locale.ROOT, "The pauses dominated: the longest chain's pauses set the wall time"
-                    + " (%s of overhead on top),%nnot the sum of all pauses.", Timing.format(overhead));
+            return String.format(Locale.ROOT,
+                    "The pauses dominated: the longest chain's pauses set the wall time"
+                            + " (%s of overhead on top),%nnot the sum of all pauses.",
+                    Timing.format(overhead));
         }
-        return String.format(Locale.ROOT, "Overhead dominated: %s of the wall time went to creating, scheduling"
-                + " and collecting%n%,d virtual threads, more than the longest chain's pauses (%s).%n"
-                + "Try a longer --pause or fewer --machines.", Timing.format(overhead), machines,
+        return String.format(Locale.ROOT,
+                "Overhead dominated: %s of the wall time went to creating, scheduling"
+                        + " and collecting%n%,d virtual threads, more than the longest chain's pauses (%s).%n"
+                        + "Try a longer --pause or fewer --machines.",
+                Timing.format(overhead), machines,
                 Timing.format(chainNanos));
     }
 
@@ -226,7 +244,8 @@ public final class CoroutinesDemo implements Demo {
         for (Hop h : hops) {
             sb.append(" -> ").append(h.to().label());
         }
-        return sb.append(" (").append(hops.size()).append(hops.size() == 1 ? " hop)" : " hops)").toString();
+        return sb.append(" (").append(hops.size()).append(hops.size() == 1 ? " hop)" : " hops)")
+                .toString();
     }
 
     public static void main(String[] args) {

@@ -3,7 +3,7 @@ package dev.loomcookbook.coroutines;
 import dev.loomcookbook.common.Timing;
 
 import org.eclipse.jetty.client.HttpResponseException;
-import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
@@ -341,8 +341,8 @@ public final class Fetcher implements AutoCloseable {
                         case SUCCESS -> s.get();
                         case FAILED -> failed(i, uris.get(i), s.exception());
                         case UNAVAILABLE ->
-                                cancelled(
-                                        i, uris.get(i), "cancelled: another request failed first");
+                            cancelled(
+                                    i, uris.get(i), "cancelled: another request failed first");
                     });
         }
         return results;
@@ -464,7 +464,7 @@ public final class Fetcher implements AutoCloseable {
             outcome = Outcome.TLS;
             message = "TLS handshake failed: " + words(cause(e, SSLException.class).getMessage());
         } else if (causedBy(e, ProtocolException.class)
-                || causedBy(e, BadMessageException.class)
+                || causedBy(e, HttpException.RuntimeException.class)
                 || causedBy(e, HttpResponseException.class)) {
             outcome = Outcome.NOT_HTTP;
             message = "not HTTP: the server's answer has no valid status line";
@@ -527,7 +527,7 @@ public final class Fetcher implements AutoCloseable {
             return "failed with no message";
         }
         return message.replaceAll(
-                        "\\b(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error):?\\s*", "")
+                "\\b(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error):?\\s*", "")
                 .replaceAll("\\s+on oej\\S*@.*$", "") // Jetty appends its connection's state
                 .strip();
     }
@@ -565,7 +565,8 @@ public final class Fetcher implements AutoCloseable {
                 public void handshakeFailed(Event event, Throwable failure) {
                     if (failure instanceof SSLException ssl) {
                         var engine = event.getSSLEngine();
-                        failedHandshakes.put(engine.getPeerHost() + ":" + engine.getPeerPort(), ssl);
+                        failedHandshakes.put(engine.getPeerHost() + ":" + engine.getPeerPort(),
+                                ssl);
                     }
                 }
             });
@@ -604,7 +605,7 @@ public final class Fetcher implements AutoCloseable {
             try {
                 return new Answer(status.get(), bytes.get());
             } catch (InterruptedException e) {
-                request.abort(e); // cancelled: the exchange ends and its connection closes
+                var _ = request.abort(e); // cancelled: the exchange ends and its connection closes
                 throw e;
             } catch (ExecutionException e) {
                 throw rethrow(withHandshakeFailure(uri, e.getCause()));
@@ -646,8 +647,7 @@ public final class Fetcher implements AutoCloseable {
                             .executor(
                                     executor) // the client's own async work on virtual threads too
                             .version(
-                                    HttpClient.Version
-                                            .HTTP_1_1) // no h2c upgrade offer on every request
+                                    HttpClient.Version.HTTP_1_1) // no h2c upgrade offer on every request
                             .connectTimeout(config.connect())
                             .followRedirects(HttpClient.Redirect.NORMAL)
                             .build();

@@ -80,95 +80,86 @@ public final class HttpDemo implements Demo {
     private static final List<String> EMBEDDED_ONLY =
             List.of("--requests", "--failures", "--latency");
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Option(
             names = "--requests",
             paramLabel = "N",
             converter = PositiveInt.class,
             defaultValue = "50",
-            description =
-                    "Requests to the embedded server, N <= 10,000 (default: ${DEFAULT-VALUE}).")
+            description = "Requests to the embedded server, N <= 10,000 (default: ${DEFAULT-VALUE}).")
     int requests;
 
     @Option(
             names = "--latency",
             paramLabel = "DURATION",
             defaultValue = "100ms",
-            description =
-                    "The embedded server's delay before each answer, at most 1m (default:"
-                        + " ${DEFAULT-VALUE}).")
+            description = "The embedded server's delay before each answer, at most 1m (default:"
+                    + " ${DEFAULT-VALUE}).")
     Duration latency;
 
     @Option(
             names = "--failures",
             paramLabel = "N",
             defaultValue = "0",
-            description =
-                    "Make the last N embedded requests fail on purpose, in turn: HTTP 500, a"
-                        + " refused connection, a timeout (no answer until --timeout); exit code 0"
-                        + " if exactly these fail (default: ${DEFAULT-VALUE}).")
+            description = "Make the last N embedded requests fail on purpose, in turn: HTTP 500, a"
+                    + " refused connection, a timeout (no answer until --timeout); exit code 0"
+                    + " if exactly these fail (default: ${DEFAULT-VALUE}).")
     int failures;
 
     @Option(
             names = "--concurrency",
             paramLabel = "N",
             converter = PositiveInt.class,
-            description =
-                    "At most N requests in flight at once, through a Semaphore (default: no"
-                        + " limit).")
+            description = "At most N requests in flight at once, through a Semaphore (default: no"
+                    + " limit).")
     Integer concurrency;
 
     @Option(
             names = "--timeout",
             paramLabel = "DURATION",
             defaultValue = "5s",
-            description =
-                    "Total time for one request, connect through the last byte of the body, as"
-                        + " aiohttp's ClientTimeout(total=...); at most 1m (default:"
-                        + " ${DEFAULT-VALUE}).")
+            description = "Total time for one request, connect through the last byte of the body, as"
+                    + " aiohttp's ClientTimeout(total=...); at most 1m (default:"
+                    + " ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Option(
             names = "--connect-timeout",
             paramLabel = "DURATION",
-            description =
-                    "Time to open a connection, as ClientTimeout(connect=...) (default: the"
-                        + " --timeout).")
+            description = "Time to open a connection, as ClientTimeout(connect=...) (default: the"
+                    + " --timeout).")
     Duration connectTimeout;
 
     @Option(
             names = "--client",
             paramLabel = "CLIENT",
             defaultValue = "jetty",
-            description =
-                    "The HTTP client: jetty (Jetty HttpClient) or jdk (java.net.http.HttpClient)"
-                            + " (default: ${DEFAULT-VALUE}, the faster one in the HTTP race"
-                            + " benchmark).")
+            description = "The HTTP client: jetty (Jetty HttpClient) or jdk (java.net.http.HttpClient)"
+                    + " (default: ${DEFAULT-VALUE}, the faster one in the HTTP race"
+                    + " benchmark).")
     Fetcher.Client client;
 
     @Option(
             names = "--fail-fast",
-            description =
-                    "Plain gather/TaskGroup: the first failure cancels the others (default:"
-                        + " gather(return_exceptions=True), every failure reported, the other"
-                        + " results kept).")
+            description = "Plain gather/TaskGroup: the first failure cancels the others (default:"
+                    + " gather(return_exceptions=True), every failure reported, the other"
+                    + " results kept).")
     boolean failFast;
 
     @Option(
             names = "--url",
             paramLabel = "URL",
-            description =
-                    "Fetch this http(s) URL (repeatable) instead of the "
-                            + "embedded server (not with --requests, --failures or --latency).")
+            description = "Fetch this http(s) URL (repeatable) instead of the "
+                    + "embedded server (not with --requests, --failures or --latency).")
     List<String> urls = new ArrayList<>();
 
     @Option(
             names = "--urls-file",
             paramLabel = "FILE",
-            description =
-                    "Fetch the URLs in FILE, a UTF-8 text file, one per line; '#' starts a comment"
-                        + " (a whole line, or after a space).")
+            description = "Fetch the URLs in FILE, a UTF-8 text file, one per line; '#' starts a comment"
+                    + " (a whole line, or after a space).")
     Path urlsFile;
 
     @Option(
@@ -178,12 +169,8 @@ public final class HttpDemo implements Demo {
 
     @Option(
             names = "--all",
-            description =
-                    "List every request (a run of more than "
-                            + LIST_LIMIT
-                            + " lists only the first "
-                            + LISTED_OK
-                            + " successes and every failure).")
+            description = "List every request (a run of more than " + LIST_LIMIT
+                    + " lists only the first " + LISTED_OK + " successes and every failure).")
     boolean all;
 
     @Override
@@ -297,7 +284,7 @@ public final class HttpDemo implements Demo {
                 // The server answers /warm-up at once and leaves it out of its in-flight count.
                 out.print(
                         "Warm-up: one request the server answers at once (uncounted), to load the"
-                            + " client ... ");
+                                + " client ... ");
                 out.flush();
                 long start = System.nanoTime();
                 fetcher.fetchSequentially(List.of(server.uri().resolve("warm-up")), mode);
@@ -350,20 +337,20 @@ public final class HttpDemo implements Demo {
             Fetcher.Config config) {
         out.println(
                 "HTTP requests, many at once: one virtual thread per request, in a"
-                    + " StructuredTaskScope");
+                        + " StructuredTaskScope");
         if (mode == Mode.GATHER) {
             out.println("  Python:  results = await asyncio.gather(*(fetch(s, u) for u in urls),");
             out.println("                                          return_exceptions=True)");
             out.println(
                     "  Java:    StructuredTaskScope.open(Joiner.awaitAll()): fork(() -> get(url))"
-                        + " per URL; join()");
+                            + " per URL; join()");
         } else {
             out.println(
                     "  Python:  async with asyncio.TaskGroup() as tg: ...   (or gather(*aws)"
-                        + " without return_exceptions)");
+                            + " without return_exceptions)");
             out.println(
                     "  Java:    StructuredTaskScope.open(Joiner.allSuccessfulOrThrow()): the first"
-                        + " failure cancels the rest");
+                            + " failure cancels the rest");
         }
         if (concurrency != null) {
             out.println(
@@ -391,7 +378,7 @@ public final class HttpDemo implements Demo {
         if (server != null && latency.compareTo(timeout) >= 0) {
             out.printf(
                     "Note: --latency %s is not shorter than --timeout %s, so every request will"
-                        + " time out.%n",
+                            + " time out.%n",
                     Timing.format(latency), Timing.format(timeout));
         }
         out.println();
@@ -526,7 +513,8 @@ public final class HttpDemo implements Demo {
         for (Object[] row : rows) {
             row[1] = cut((String) row[1], urlRoom);
             String result = (String) row[2];
-            row[2] = result.length() <= resultRoom ? result : result.substring(0, resultRoom - 3) + "...";
+            row[2] = result.length() <= resultRoom ? result
+                    : result.substring(0, resultRoom - 3) + "...";
             table.row(row);
         }
         if (!rows.isEmpty()) {
@@ -616,8 +604,8 @@ public final class HttpDemo implements Demo {
         return String.format(
                 Locale.ROOT,
                 "No speed-up: the runs did not both succeed (sequential %,d of %,d ok, concurrent"
-                    + " %,d of %,d ok),%nso their times measure failures and cancellations, not the"
-                    + " same work.",
+                        + " %,d of %,d ok),%nso their times measure failures and cancellations, not the"
+                        + " same work.",
                 sequentialOk,
                 sequential.size(),
                 concurrentOk,
@@ -778,7 +766,7 @@ public final class HttpDemo implements Demo {
             text =
                     text.substring(
                             1); // a byte-order mark, as some editors write: not part of the first
-                                // URL
+                                                     // URL
         }
         return text.lines().toList();
     }

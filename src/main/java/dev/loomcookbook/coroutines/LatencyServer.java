@@ -17,6 +17,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -97,7 +98,7 @@ public final class LatencyServer implements AutoCloseable {
         // The first answer loads the time-zone data for its Date header: load it now, while
         // descriptors are free, not at a moment when a flood of connections may hold them all.
         TimeZone.getTimeZone("GMT");
-        DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
+        var _ = DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.EPOCH.atZone(ZoneOffset.UTC));
     }
 
     private final HttpServer server;
@@ -243,12 +244,9 @@ public final class LatencyServer implements AutoCloseable {
                 return body;
             }
         }
-        return ("%d from %s after %d ms on a %s thread%n"
-                        .formatted(
-                                status,
-                                path,
-                                latency.toMillis(),
-                                Thread.currentThread().isVirtual() ? "virtual" : "platform"))
+        return "%d from %s after %d ms on a %s thread%n"
+                .formatted(status, path, latency.toMillis(),
+                        Thread.currentThread().isVirtual() ? "virtual" : "platform")
                 .getBytes(StandardCharsets.UTF_8);
     }
 
@@ -299,10 +297,10 @@ public final class LatencyServer implements AutoCloseable {
     }
 
     private static long maxFileDescriptors() {
-        return ManagementFactory.getOperatingSystemMXBean()
-                        instanceof UnixOperatingSystemMXBean unix
-                ? unix.getMaxFileDescriptorCount()
-                : 20_000;
+        return ManagementFactory
+                .getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+                        ? unix.getMaxFileDescriptorCount()
+                        : 20_000;
     }
 
     /**

@@ -28,7 +28,11 @@ public final class StateMachine {
 
     /** The states, with the original script's names for them. */
     public enum State {
-        START("Start State"), STATE1("State 1"), STATE2("State 2"), STATE3("State 3"), END("End State");
+        START("Start State"),
+        STATE1("State 1"),
+        STATE2("State 2"),
+        STATE3("State 3"),
+        END("End State");
 
         private final String label;
 
@@ -99,26 +103,31 @@ public final class StateMachine {
      * Machine {@code i} draws from {@link #randomFor randomFor(firstSeed + i)}; the results come
      * back in machine order, and {@code finished} counts machines as they end (for progress).
      */
-    public static List<List<Hop>> runConcurrently(int machines, long firstSeed, Duration pause, AtomicInteger finished)
+    public static List<List<Hop>> runConcurrently(int machines, long firstSeed, Duration pause,
+            AtomicInteger finished)
             throws InterruptedException {
         return runConcurrently(machines, firstSeed, pause, finished, Thread.ofVirtual().factory());
     }
 
     /** As {@link #runConcurrently(int, long, Duration, AtomicInteger)}, with threads from {@code threadFactory}. */
-    public static List<List<Hop>> runConcurrently(int machines, long firstSeed, Duration pause, AtomicInteger finished,
+    public static List<List<Hop>> runConcurrently(int machines, long firstSeed, Duration pause,
+            AtomicInteger finished,
             ThreadFactory threadFactory) throws InterruptedException {
-        return runConcurrently(machines, firstSeed, () -> Thread.sleep(pause), finished, threadFactory);
+        return runConcurrently(machines, firstSeed, () -> Thread.sleep(pause), finished,
+                threadFactory);
     }
 
     /** For tests: as above, each machine pausing with {@code pause} instead of Thread.sleep. */
-    static List<List<Hop>> runConcurrently(int machines, long firstSeed, Pause pause, AtomicInteger finished,
+    static List<List<Hop>> runConcurrently(int machines, long firstSeed, Pause pause,
+            AtomicInteger finished,
             ThreadFactory threadFactory) throws InterruptedException {
         try (var scope = StructuredTaskScope.open(Joiner.<List<Hop>>allSuccessfulOrThrow(),
                 cf -> cf.withName("state-machines").withThreadFactory(threadFactory))) {
             for (int i = 0; i < machines; i++) {
                 long seed = firstSeed + i;
                 scope.fork(() -> {
-                    List<Hop> hops = new StateMachine(randomFor(seed), pause, line -> {}).startState();
+                    List<Hop> hops =
+                            new StateMachine(randomFor(seed), pause, line -> {}).startState();
                     finished.incrementAndGet();
                     return hops;
                 });

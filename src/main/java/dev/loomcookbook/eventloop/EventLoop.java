@@ -60,7 +60,7 @@ import java.util.function.LongSupplier;
  *     since it costs one volatile read.
  * <li>A {@code null} or negative delay: {@link NullPointerException} or
  *     {@link IllegalArgumentException} (CPython rejects {@code None} but runs a negative delay
- *     at once; the issue asks for a rejection, which catches arithmetic mistakes).
+ *     at once; rejecting it catches arithmetic mistakes).
  * </ul>
  *
  * <p>Time: {@link #time()} is monotonic seconds, counted from the loop's creation, on the clock
@@ -76,7 +76,8 @@ public final class EventLoop implements AutoCloseable {
     static final String ANOTHER_RUNNING = "Cannot run the event loop while another loop is running";
     static final String CLOSE_RUNNING = "Cannot close a running event loop";
     static final String CLOSED = "Event loop is closed";
-    static final String WRONG_THREAD = "Non-thread-safe operation invoked on an event loop other than the current one";
+    static final String WRONG_THREAD =
+            "Non-thread-safe operation invoked on an event loop other than the current one";
     static final String STOPPED_EARLY = "Event loop stopped before Future completed.";
 
     private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
@@ -174,7 +175,8 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalArgumentException("when must be a number, but was NaN");
         }
         double nanos = when * 1e9;
-        long deadline = nanos >= Long.MAX_VALUE ? Long.MAX_VALUE : nanos <= Long.MIN_VALUE ? Long.MIN_VALUE : Math.round(nanos);
+        long deadline = nanos >= Long.MAX_VALUE ? Long.MAX_VALUE
+                : nanos <= Long.MIN_VALUE ? Long.MIN_VALUE : Math.round(nanos);
         return schedule(deadline, callback);
     }
 
@@ -228,7 +230,7 @@ public final class EventLoop implements AutoCloseable {
                 future.completeExceptionally(t);
             }
         });
-        future.whenComplete((r, e) -> {
+        var _ = future.whenComplete((r, e) -> {
             if (future.isCancelled()) {
                 handle.cancel();
             }
@@ -313,7 +315,7 @@ public final class EventLoop implements AutoCloseable {
         // CompletableFuture cannot remove a callback, as asyncio does in a finally: disarm it, in
         // the same locked step that ends the run, so a late completion cannot stop a later run.
         boolean[] armed = {true};
-        future.whenComplete((r, e) -> {
+        var _ = future.whenComplete((r, e) -> {
             lock.lock();
             try {
                 if (armed[0]) {
@@ -421,19 +423,22 @@ public final class EventLoop implements AutoCloseable {
         try {
             handler.handle(this, context);
         } catch (Exception e) {
-            defaultExceptionHandler(new ExceptionContext("Unhandled error in exception handler", e, context.handle()));
+            defaultExceptionHandler(new ExceptionContext("Unhandled error in exception handler", e,
+                    context.handle()));
         }
     }
 
     /** The default handler: logs the message and the exception at ERROR level, as asyncio logs them. */
     public void defaultExceptionHandler(ExceptionContext context) {
-        String message = context.handle() == null ? context.message() : context.message() + "\nhandle: " + context.handle();
+        String message = context.handle() == null ? context.message()
+                : context.message() + "\nhandle: " + context.handle();
         LOG.log(System.Logger.Level.ERROR, message, context.exception());
     }
 
     // ---- the loop itself --------------------------------------------------------------------
 
     /** One iteration, like asyncio's {@code _run_once}: wait, move due timers, run one batch. */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // only the loop's thread writes iterations
     private void runOnce() {
         iterations++;
         lock.lock();

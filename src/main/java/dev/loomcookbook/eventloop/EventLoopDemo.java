@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
  * heartbeat callback that asks to run at a steady pace shows the teaching point: while one
  * callback blocks, no other callback runs.
  */
-@Command(name = "event-loop", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = "event-loop", mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = {
             "The book's A -> B -> C call_later chain on an asyncio-style loop: a blocking callback delays all others.",
             "Each call prints its time, when it was due and its lag; a heartbeat callback shows the lag"
@@ -65,20 +66,24 @@ public final class EventLoopDemo implements Demo {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--duration", defaultValue = "60s", paramLabel = "DURATION", converter = RunTime.class,
+    @Option(names = "--duration", defaultValue = "60s", paramLabel = "DURATION",
+            converter = RunTime.class,
             description = "Run the chain until this much time has passed (the original: 60 s).")
     Duration duration;
 
-    @Option(names = "--delay", defaultValue = "1s", paramLabel = "DURATION", converter = Delay.class,
+    @Option(names = "--delay", defaultValue = "1s", paramLabel = "DURATION",
+            converter = Delay.class,
             description = "call_later delay between two calls of the chain (the original: 1 s).")
     Duration delay;
 
-    @Option(names = "--max-block", defaultValue = "5s", paramLabel = "DURATION", converter = Block.class,
+    @Option(names = "--max-block", defaultValue = "5s", paramLabel = "DURATION",
+            converter = Block.class,
             description = "Longest block: each call blocks k/5 of it, k = randint(0, 5), as the"
                     + " original's time.sleep(randint(0, 5)).")
     Duration maxBlock;
 
-    @Option(names = "--heartbeat", defaultValue = "250ms", paramLabel = "DURATION", converter = Period.class,
+    @Option(names = "--heartbeat", defaultValue = "250ms", paramLabel = "DURATION",
+            converter = Period.class,
             description = "Period of the heartbeat callback that measures the lag.")
     Duration heartbeat;
 
@@ -97,8 +102,8 @@ public final class EventLoopDemo implements Demo {
 
     @Override
     public List<String> tourArgs() {
-        return List.of("--duration", "2s", "--delay", "200ms", "--max-block", "500ms", "--heartbeat", "50ms",
-                "--seed", "7");
+        return List.of("--duration", "2s", "--delay", "200ms", "--max-block", "500ms",
+                "--heartbeat", "50ms", "--seed", "7");
     }
 
     /** One call of the chain: when it was due, when it ran, how long it blocked. */
@@ -156,7 +161,7 @@ public final class EventLoopDemo implements Demo {
         void start() {
             double now = loop.time();
             loop.callSoon(() -> task(0, now));
-            beatAfter(now);
+            scheduleBeat();
         }
 
         /** task_A, task_B or task_C: print, block, then schedule the next or stop. */
@@ -178,20 +183,22 @@ public final class EventLoopDemo implements Demo {
         }
 
         /** The heartbeat: asks to run every --heartbeat, records its lag, prints it when a block held it up. */
-        void beatAfter(double previous) {
+        void scheduleBeat() {
             double due = loop.time() + seconds(heartbeat);
             loop.callLater(heartbeat, () -> {
                 double ran = loop.time();
                 Call last = calls.isEmpty() ? null : calls.getLast();
                 // Held up: it fell due while the last chain call was still blocking the loop.
-                Call heldUpBy = last != null && due < last.blockEnd() && ran >= last.blockEnd() ? last : null;
+                Call heldUpBy = last != null && due < last.blockEnd() && ran >= last.blockEnd()
+                        ? last : null;
                 beats.add(new Beat(due, ran, heldUpBy));
                 if (heldUpBy != null) {
-                    out.printf(Locale.ROOT, "  %8.3f s    heartbeat  due %8.3f s, lag %-9s  <- held up by %s%n",
+                    out.printf(Locale.ROOT,
+                            "  %8.3f s    heartbeat  due %8.3f s, lag %-9s  <- held up by %s%n",
                             ran, due, Timing.format(nanos(ran - due)), heldUpBy.name());
                     out.flush();
                 }
-                beatAfter(ran);
+                scheduleBeat();
             });
         }
     }
@@ -201,14 +208,18 @@ public final class EventLoopDemo implements Demo {
         Table code = new Table("Python (asyncio)", "JDK 25 (dev.loomcookbook.eventloop.EventLoop)");
         code.row("loop = asyncio.get_event_loop()", "try (EventLoop loop = new EventLoop()) {");
         code.row("loop.call_soon(task_A, end_loop, loop)", "loop.callSoon(() -> taskA(end));");
-        code.row("time.sleep(random.randint(0, 5))", "Thread.sleep(...)  // blocks the loop, as in Python");
-        code.row("loop.call_later(1, task_B, end_time, loop)", "loop.callLater(ofSeconds(1), () -> taskB(end));");
+        code.row("time.sleep(random.randint(0, 5))",
+                "Thread.sleep(...)  // blocks the loop, as in Python");
+        code.row("loop.call_later(1, task_B, end_time, loop)",
+                "loop.callLater(ofSeconds(1), () -> taskB(end));");
         code.row("loop.stop()", "loop.stop();");
-        code.row("loop.run_forever(); loop.close()", "loop.runForever(); }  // try-with-resources closes it");
+        code.row("loop.run_forever(); loop.close()",
+                "loop.runForever(); }  // try-with-resources closes it");
         code.print(out);
         out.println();
         out.printf("Settings: duration %s, delay %s, max block %s, heartbeat %s, seed %d%n",
-                Timing.format(duration), Timing.format(delay), Timing.format(maxBlock), Timing.format(heartbeat), usedSeed);
+                Timing.format(duration), Timing.format(delay), Timing.format(maxBlock),
+                Timing.format(heartbeat), usedSeed);
         out.println("(the original: 60 s, 1 s, blocks of 0-5 s).");
         out.println("A heartbeat callback asks to run every " + Timing.format(heartbeat)
                 + "; it is printed when a blocking call held it up.");
@@ -218,8 +229,10 @@ public final class EventLoopDemo implements Demo {
 
     private void printSummary(PrintWriter out, Run run) {
         out.println();
-        Text.paragraph(out, "", String.format(Locale.ROOT, "The loop stopped at %.3f s: the last call saw"
-                + " time() + %s >= the end (%.3f s) and called stop().", run.endedAt, Timing.format(delay), run.end));
+        Text.paragraph(out, "",
+                String.format(Locale.ROOT, "The loop stopped at %.3f s: the last call saw"
+                        + " time() + %s >= the end (%.3f s) and called stop().", run.endedAt,
+                        Timing.format(delay), run.end));
         out.println();
         List<Beat> heldUp = run.beats.stream().filter(b -> b.heldUpBy() != null).toList();
         List<Beat> free = run.beats.stream().filter(b -> b.heldUpBy() == null).toList();
@@ -235,27 +248,31 @@ public final class EventLoopDemo implements Demo {
                 maxLag(heldUp.stream().map(b -> b.ran() - b.due()).toList()));
         table.print(out);
         double blocked = run.calls.stream().mapToDouble(c -> c.blockEnd() - c.ran()).sum();
-        double longest = run.calls.stream().mapToDouble(c -> c.blockEnd() - c.ran()).max().orElse(0);
+        double longest =
+                run.calls.stream().mapToDouble(c -> c.blockEnd() - c.ran()).max().orElse(0);
         out.printf(Locale.ROOT, "%nThe chain blocked the loop for %s in all (longest block %s);%n"
-                        + "the heartbeat ran %d times where a free loop would run it about %d times.%n",
+                + "the heartbeat ran %d times where a free loop would run it about %d times.%n",
                 Timing.format(nanos(blocked)), Timing.format(nanos(longest)), run.beats.size(),
                 Math.round(Math.floor(run.endedAt / seconds(heartbeat))));
         out.println();
-        Text.paragraph(out, "", "Teaching point: a callback that blocks (time.sleep in Python, Thread.sleep"
-                + " here) holds the loop's one thread, so every other callback waits: the heartbeat's lag grows"
-                + " to the length of the block. The chain itself looks punctual only because each call"
-                + " schedules the next after its own block. In asyncio, write 'await asyncio.sleep(...)' in a"
-                + " coroutine instead; on JDK 25, give each task a virtual thread, whose Thread.sleep frees the"
-                + " carrier (see the carrier-loop demo).");
+        Text.paragraph(out, "",
+                "Teaching point: a callback that blocks (time.sleep in Python, Thread.sleep"
+                        + " here) holds the loop's one thread, so every other callback waits: the heartbeat's lag grows"
+                        + " to the length of the block. The chain itself looks punctual only because each call"
+                        + " schedules the next after its own block. In asyncio, write 'await asyncio.sleep(...)' in a"
+                        + " coroutine instead; on JDK 25, give each task a virtual thread, whose Thread.sleep frees the"
+                        + " carrier (see the carrier-loop demo).");
         out.flush();
     }
 
     private static String meanLag(List<Double> lags) {
-        return lags.isEmpty() ? "-" : Timing.format(nanos(lags.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
+        return lags.isEmpty() ? "-" : Timing
+                .format(nanos(lags.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
     }
 
     private static String maxLag(List<Double> lags) {
-        return lags.isEmpty() ? "-" : Timing.format(nanos(lags.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
+        return lags.isEmpty() ? "-" : Timing
+                .format(nanos(lags.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
     }
 
     private static double seconds(Duration d) {

@@ -44,7 +44,8 @@ public sealed class Handle permits TimerHandle {
         } catch (Exception e) {
             // asyncio's Handle._run: Exception goes to the handler, BaseException propagates.
             // Here an Error (AssertionError, OutOfMemoryError) propagates out of runForever.
-            loop.callExceptionHandler(new ExceptionContext("Exception in callback " + callback, e, this));
+            loop.callExceptionHandler(
+                    new ExceptionContext("Exception in callback " + callback, e, this));
         }
     }
 

@@ -51,7 +51,8 @@ public final class OneCarrierJvm {
      * @param dueNanos when it wanted to happen (the end of the sleep before it), or -1
      * @param carrier the carrier thread it ran on
      */
-    public record Event(String phase, String thread, String label, long atNanos, long dueNanos, String carrier) {}
+    public record Event(String phase, String thread, String label, long atNanos, long dueNanos,
+            String carrier) {}
 
     /**
      * What the child reported.
@@ -61,7 +62,8 @@ public final class OneCarrierJvm {
      * @param settings    the scheduler properties the child saw
      * @param startNanos  from launch to the child's exit, in the parent
      */
-    public record Result(List<Event> events, Map<String, Long> phaseNanos, Map<String, String> settings, long startNanos) {
+    public record Result(List<Event> events, Map<String, Long> phaseNanos,
+            Map<String, String> settings, long startNanos) {
 
         /** The events of one phase, in recorded order. */
         public List<Event> phase(String phase) {
@@ -81,31 +83,39 @@ public final class OneCarrierJvm {
     /** The command line of the child JVM: the same java, class path and preview flag as this one. */
     static List<String> command(int steps, Duration step, Duration busy) {
         return ChildJvm.command(
-                List.of("-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1"),
+                List.of("-Djdk.virtualThreadScheduler.parallelism=1",
+                        "-Djdk.virtualThreadScheduler.maxPoolSize=1"),
                 OneCarrierJvm.class,
-                List.of(String.valueOf(steps), String.valueOf(step.toNanos()), String.valueOf(busy.toNanos())));
+                List.of(String.valueOf(steps), String.valueOf(step.toNanos()),
+                        String.valueOf(busy.toNanos())));
     }
 
     /**
      * Runs the child and parses what it printed. The child's output goes to a temporary file, so
      * a stuck child cannot block the parent on a pipe; after {@link #TIMEOUT} it is destroyed.
      */
-    public static Result launch(int steps, Duration step, Duration busy) throws IOException, InterruptedException {
+    public static Result launch(int steps, Duration step, Duration busy)
+            throws IOException, InterruptedException {
         Path output = Files.createTempFile("one-carrier", ".txt");
         long start = System.nanoTime();
         // stdin stays a pipe we never write to: its EOF tells the child that we are gone.
-        try (ChildJvm.Running running = ChildJvm.start(new ProcessBuilder(command(steps, step, busy))
-                .redirectErrorStream(true).redirectOutput(output.toFile()), "one-carrier-child")) {
+        try (ChildJvm.Running running = ChildJvm.start(
+                new ProcessBuilder(command(steps, step, busy))
+                        .redirectErrorStream(true).redirectOutput(output.toFile()),
+                "one-carrier-child")) {
             Process child = running.process();
             if (!child.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("the child JVM did not finish within " + TIMEOUT.toSeconds()
-                        + " s; it was destroyed");
+                throw new IllegalStateException(
+                        "the child JVM did not finish within " + TIMEOUT.toSeconds()
+                                + " s; it was destroyed");
             }
             long elapsed = System.nanoTime() - start;
             List<String> lines = Files.readAllLines(output);
             if (child.exitValue() != 0 || !lines.contains("done")) {
-                throw new IllegalStateException("the child JVM failed (exit " + child.exitValue() + "): "
-                        + String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size())));
+                throw new IllegalStateException("the child JVM failed (exit " + child.exitValue()
+                        + "): "
+                        + String.join(" | ",
+                                lines.subList(Math.max(0, lines.size() - 5), lines.size())));
             }
             return parse(lines, elapsed);
         } finally {
@@ -118,12 +128,14 @@ public final class OneCarrierJvm {
         Map<String, Long> phases = new LinkedHashMap<>();
         Map<String, String> settings = new LinkedHashMap<>();
         for (String line : lines) {
-            String[] f = line.split("\t");
+            String[] f = line.split("\t", -1);
             switch (f[0]) {
-                case "event" -> events.add(new Event(f[1], f[2], f[3], Long.parseLong(f[4]), Long.parseLong(f[5]), f[6]));
+                case "event" -> events.add(new Event(f[1], f[2], f[3], Long.parseLong(f[4]),
+                        Long.parseLong(f[5]), f[6]));
                 case "phase" -> phases.put(f[1], Long.parseLong(f[2]));
                 case "setting" -> settings.put(f[1], f[2]);
-                default -> { } // "done", or anything the JVM itself printed
+                default -> {
+                } // "done", or anything the JVM itself printed
             }
         }
         return new Result(List.copyOf(events), phases, settings, elapsed);
@@ -138,7 +150,8 @@ public final class OneCarrierJvm {
         long stepNanos = Long.parseLong(args[1]);
         long busyNanos = Long.parseLong(args[2]);
         Recorder recorder = new Recorder(System.nanoTime());
-        for (String key : List.of("jdk.virtualThreadScheduler.parallelism", "jdk.virtualThreadScheduler.maxPoolSize")) {
+        for (String key : List.of("jdk.virtualThreadScheduler.parallelism",
+                "jdk.virtualThreadScheduler.maxPoolSize")) {
             System.out.println("setting\t" + key + "\t" + System.getProperty(key, "(default)"));
         }
 
@@ -174,7 +187,8 @@ public final class OneCarrierJvm {
     static final int PARENT_GONE = ChildJvm.PARENT_GONE;
 
     /** A or B: a step, then Thread.sleep, which unmounts the thread and frees the carrier. */
-    private static Void sleeper(Recorder recorder, String name, CountDownLatch go, int steps, long stepNanos)
+    private static Void sleeper(Recorder recorder, String name, CountDownLatch go, int steps,
+            long stepNanos)
             throws InterruptedException {
         go.await();
         long due = -1;
@@ -204,7 +218,8 @@ public final class OneCarrierJvm {
     }
 
     /** C: spins for a fixed time with no blocking point, so it never gives up the carrier. */
-    private static Long spinner(Recorder recorder, CountDownLatch ticked, long busyNanos) throws InterruptedException {
+    private static Long spinner(Recorder recorder, CountDownLatch ticked, long busyNanos)
+            throws InterruptedException {
         ticked.await();
         recorder.record(BUSY, "C", "C start", -1);
         long start = System.nanoTime();
@@ -229,7 +244,8 @@ public final class OneCarrierJvm {
         void record(String phase, String thread, String label, long due) {
             String self = Thread.currentThread().toString(); // VirtualThread[#22,A]/runnable@ForkJoinPool-1-worker-1
             String carrier = self.contains("@") ? self.substring(self.indexOf('@') + 1) : "(none)";
-            lines.add(String.join("\t", "event", phase, thread, label, String.valueOf(now()), String.valueOf(due), carrier));
+            lines.add(String.join("\t", "event", phase, thread, label, String.valueOf(now()),
+                    String.valueOf(due), carrier));
         }
     }
 }

@@ -16,8 +16,8 @@ public final class BoundedMap {
 
     /** This recipe: {@code recipes map-buffersize}. */
     public static final Recipe RECIPE = Recipe.of("map-buffersize",
-                    "executor.map(fn, items, buffersize=2) (3.14)", BoundedMap.class,
-                    BoundedMap::run)
+            "executor.map(fn, items, buffersize=2) (3.14)", BoundedMap.class,
+            BoundedMap::run)
             .differs("mapConcurrent needs no pool: each item runs on its own virtual thread")
             .normalise("\\bTrue\\b", "true");
 

@@ -14,8 +14,8 @@ public final class CompletionOrder {
 
     /** This recipe: {@code recipes futures-as-completed}. */
     public static final Recipe RECIPE = Recipe.of("futures-as-completed",
-                    "concurrent.futures.as_completed(fs)", CompletionOrder.class,
-                    CompletionOrder::run)
+            "concurrent.futures.as_completed(fs)", CompletionOrder.class,
+            CompletionOrder::run)
             .differs("take() hands out the futures in completion order, as as_completed yields")
             .anyOrder("finished after")
             .anyOrder("^as_completed gives");

@@ -16,9 +16,10 @@ public final class ExecutorMap {
 
     /** This recipe: {@code recipes executor-map}. */
     public static final Recipe RECIPE = Recipe.of("executor-map",
-                    "ThreadPoolExecutor.map(fn, items, timeout=)", ExecutorMap.class,
-                    ExecutorMap::run)
-            .differs("no map(): submit each, get() in order against one deadline; cancel interrupts");
+            "ThreadPoolExecutor.map(fn, items, timeout=)", ExecutorMap.class,
+            ExecutorMap::run)
+            .differs(
+                    "no map(): submit each, get() in order against one deadline; cancel interrupts");
 
     private ExecutorMap() {}
 

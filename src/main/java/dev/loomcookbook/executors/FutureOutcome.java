@@ -12,8 +12,8 @@ public final class FutureOutcome {
 
     /** This recipe: {@code recipes future-exception}. */
     public static final Recipe RECIPE = Recipe.of("future-exception",
-                    "Future.exception() / result() / done()", FutureOutcome.class,
-                    FutureOutcome::run)
+            "Future.exception() / result() / done()", FutureOutcome.class,
+            FutureOutcome::run)
             .differs("exceptionNow() throws for a success, where exception() returns None")
             .normalise("ValueError", "IllegalArgumentException");
 

@@ -17,8 +17,8 @@ public final class PoolInitializer {
 
     /** This recipe: {@code recipes executor-initializer}. */
     public static final Recipe RECIPE = Recipe.of("executor-initializer",
-                    "ThreadPoolExecutor(initializer=fn, initargs=...)", PoolInitializer.class,
-                    PoolInitializer::run)
+            "ThreadPoolExecutor(initializer=fn, initargs=...)", PoolInitializer.class,
+            PoolInitializer::run)
             .differs("no initializer= argument: a ThreadFactory runs it before the worker loop")
             .normalise("\\bTrue\\b", "true");
 

@@ -18,8 +18,8 @@ public final class ShutdownCancelFutures {
 
     /** This recipe: {@code recipes shutdown-cancel-futures}. */
     public static final Recipe RECIPE = Recipe.of("shutdown-cancel-futures",
-                    "executor.shutdown(cancel_futures=True)", ShutdownCancelFutures.class,
-                    ShutdownCancelFutures::run)
+            "executor.shutdown(cancel_futures=True)", ShutdownCancelFutures.class,
+            ShutdownCancelFutures::run)
             .differs("cancel(false) marks even a running task cancelled: drain the queue instead");
 
     private ShutdownCancelFutures() {}

@@ -20,8 +20,8 @@ public final class WaitModes {
 
     /** This recipe: {@code recipes futures-wait}. */
     public static final Recipe RECIPE = Recipe.of("futures-wait",
-                    "concurrent.futures.wait(fs, return_when=...)", WaitModes.class,
-                    WaitModes::run)
+            "concurrent.futures.wait(fs, return_when=...)", WaitModes.class,
+            WaitModes::run)
             .differs("no wait(): take() from an ExecutorCompletionService until the mode is met");
 
     private WaitModes() {}

@@ -23,7 +23,8 @@ public final class Completer {
      *
      * @return the started thread, so that the caller can join it
      */
-    public static <T> Thread start(ThreadFactory factory, CompletableFuture<T> future, Callable<? extends T> body) {
+    public static <T> Thread start(ThreadFactory factory, CompletableFuture<T> future,
+            Callable<? extends T> body) {
         Thread thread = factory.newThread(() -> {
             try {
                 future.complete(body.call());
@@ -34,7 +35,7 @@ public final class Completer {
         if (thread == null) {
             throw new RejectedExecutionException("the thread factory refused to create a thread");
         }
-        future.whenComplete((value, error) -> {
+        var _ = future.whenComplete((value, error) -> {
             if (future.isCancelled()) {
                 thread.interrupt();
             }

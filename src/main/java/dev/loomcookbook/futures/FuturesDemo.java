@@ -56,14 +56,16 @@ public final class FuturesDemo implements Demo {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "N1", converter = N1.class, description = "Sum the integers 1..N1.")
+    @Parameters(index = "0", paramLabel = "N1", converter = N1.class,
+            description = "Sum the integers 1..N1.")
     long n1;
 
     @Parameters(index = "1", paramLabel = "N2", converter = N2.class, description = "Compute N2!.")
     long n2;
 
-    @Option(names = "--full", description = "Print every digit of a long result (by default results "
-            + "longer than " + SHOWN_DIGITS + " digits are shortened).")
+    @Option(names = "--full",
+            description = "Print every digit of a long result (by default results "
+                    + "longer than " + SHOWN_DIGITS + " digits are shortened).")
     boolean full;
 
     @Override
@@ -108,15 +110,18 @@ public final class FuturesDemo implements Demo {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
 
-        out.println("asyncio.Future on JDK 25: each task completes its own CompletableFuture on a virtual thread,");
+        out.println(
+                "asyncio.Future on JDK 25: each task completes its own CompletableFuture on a virtual thread,");
         out.println("and a callback registered on each future prints the result when it is done.");
         out.println();
         new Table("Python (asyncio)", "JDK 25")
                 .row("future1 = asyncio.Future()", "var future1 = new CompletableFuture<Long>()")
                 .row("future1.add_done_callback(got_result)", "future1.whenComplete(gotResult)")
-                .row("first_coroutine(future1, N1)", "Completer.start(virtualThreads, future1, task1)")
+                .row("first_coroutine(future1, N1)",
+                        "Completer.start(virtualThreads, future1, task1)")
                 .row("future.set_result(count)", "future1.complete(count)   (inside Completer)")
-                .row("loop.run_until_complete(asyncio.wait(tasks))", "CompletableFuture.allOf(future1, future2).join()")
+                .row("loop.run_until_complete(asyncio.wait(tasks))",
+                        "CompletableFuture.allOf(future1, future2).join()")
                 .print(out);
         out.println();
         out.flush();
@@ -124,23 +129,26 @@ public final class FuturesDemo implements Demo {
         ThreadFactory virtualThreads = Thread.ofVirtual().name("coroutine-", 1).factory();
         CompletableFuture<Long> future1 = new CompletableFuture<>();
         CompletableFuture<BigInteger> future2 = new CompletableFuture<>();
-        Record first = new Record();
-        Record second = new Record();
+        TaskLog first = new TaskLog();
+        TaskLog second = new TaskLog();
 
         // Callbacks first, as the script does; each prints the book's line when its future is done.
         CompletableFuture<Long> printed1 = future1.whenComplete((sum, error) -> {
             first.callbackThread.set(describe(Thread.currentThread()));
-            printResult(out, error == null ? firstLine(n1, sum) : "First coroutine failed: " + error);
+            printResult(out,
+                    error == null ? firstLine(n1, sum) : "First coroutine failed: " + error);
         });
         CompletableFuture<BigInteger> printed2 = future2.whenComplete((product, error) -> {
             second.callbackThread.set(describe(Thread.currentThread()));
-            printResult(out, error == null ? secondLine(shorten(product)) : "Second coroutine failed: " + error);
+            printResult(out, error == null ? secondLine(shorten(product))
+                    : "Second coroutine failed: " + error);
         });
 
         long start = System.nanoTime();
         Callable<Long> task1 = () -> first.timed(() -> sumOfInts(n1));
         Thread t1 = Completer.start(virtualThreads, future1, task1);
-        Thread t2 = Completer.start(virtualThreads, future2, () -> second.timed(() -> factorial(n2)));
+        Thread t2 =
+                Completer.start(virtualThreads, future2, () -> second.timed(() -> factorial(n2)));
         // Wait for the callbacks, not just the futures: a future runs its dependents newest first.
         CompletableFuture.allOf(printed1, printed2).handle((ignored, error) -> null).join();
         long elapsed = Timing.since(start);
@@ -149,16 +157,21 @@ public final class FuturesDemo implements Demo {
 
         out.println();
         new Table("future", "computed on", "took", "callback ran on")
-                .row("future1 (sum)", first.workThread.get(), Timing.format(first.nanos), first.callbackThread.get())
+                .row("future1 (sum)", first.workThread.get(), Timing.format(first.nanos),
+                        first.callbackThread.get())
                 .row("future2 (factorial)", second.workThread.get(), Timing.format(second.nanos),
                         second.callbackThread.get())
                 .print(out);
         out.println();
-        out.printf("Both futures and their callbacks done in %s (wall time from starting the tasks).%n",
+        out.printf(
+                "Both futures and their callbacks done in %s (wall time from starting the tasks).%n",
                 Timing.format(elapsed));
-        out.println("Differences from asyncio: the two tasks may run in parallel, on different carriers; each callback");
-        out.println("runs on the thread that completed its future (asyncio runs callbacks on the event loop, via");
-        out.println("call_soon); a callback added to a future that is already done runs at once, on the adding thread.");
+        out.println(
+                "Differences from asyncio: the two tasks may run in parallel, on different carriers; each callback");
+        out.println(
+                "runs on the thread that completed its future (asyncio runs callbacks on the event loop, via");
+        out.println(
+                "call_soon); a callback added to a future that is already done runs at once, on the adding thread.");
         out.flush();
         return future1.isCompletedExceptionally() || future2.isCompletedExceptionally() ? 1 : 0;
     }
@@ -184,7 +197,7 @@ public final class FuturesDemo implements Demo {
     }
 
     /** What one task did: where it ran and how long it took. */
-    private static final class Record {
+    private static final class TaskLog {
         final AtomicReference<String> workThread = new AtomicReference<>("-");
         final AtomicReference<String> callbackThread = new AtomicReference<>("-");
         volatile long nanos;

@@ -29,7 +29,8 @@ public final class Offload {
      *
      * @throws ExecutionException if the task threw; its exception is the cause
      */
-    public static <T> T call(ExecutorService pool, Callable<T> task) throws InterruptedException, ExecutionException {
+    public static <T> T call(ExecutorService pool, Callable<T> task)
+            throws InterruptedException, ExecutionException {
         Future<T> future = pool.submit(task);
         try {
             return future.get();

@@ -93,11 +93,13 @@ public final class OffloadDemo implements Demo {
             description = "CPU work per request: iterations of count(item).")
     int work;
 
-    @Option(names = "--latency", defaultValue = "50ms", paramLabel = "DURATION", converter = Latency.class,
+    @Option(names = "--latency", defaultValue = "50ms", paramLabel = "DURATION",
+            converter = Latency.class,
             description = "I/O wait per request, before its CPU work.")
     Duration latency;
 
-    @Option(names = "--heartbeat", defaultValue = "5ms", paramLabel = "DURATION", converter = Period.class,
+    @Option(names = "--heartbeat", defaultValue = "5ms", paramLabel = "DURATION",
+            converter = Period.class,
             description = "Heartbeat period.")
     Duration heartbeat;
 
@@ -123,7 +125,8 @@ public final class OffloadDemo implements Demo {
     }
 
     /** One way of running the service, measured. */
-    record Result(String way, long nanos, int requests, Heartbeat.Lag lag, long expectedTicks, long countNanos,
+    record Result(String way, long nanos, int requests, Heartbeat.Lag lag, long expectedTicks,
+            long countNanos,
             long modelNanos) {}
 
     /** Adds the wall time of each count() call, measured on the thread that runs it, to {@code total}. */
@@ -147,10 +150,14 @@ public final class OffloadDemo implements Demo {
                 Runtime.getRuntime().availableProcessors());
         PrintWriter out = spec.commandLine().getOut();
 
-        out.printf(Locale.ROOT, "loop.run_in_executor on JDK 25: %,d requests, each a %s wait (its \"network call\", on a%n",
+        out.printf(Locale.ROOT,
+                "loop.run_in_executor on JDK 25: %,d requests, each a %s wait (its \"network call\", on a%n",
                 requests, Timing.format(latency));
-        out.printf(Locale.ROOT, "virtual thread) then count(item) over %,d iterations of CPU work. A heartbeat virtual%n", work);
-        out.printf("thread ticks every %s meanwhile. %d carrier threads run all virtual threads (one per core).%n",
+        out.printf(Locale.ROOT,
+                "virtual thread) then count(item) over %,d iterations of CPU work. A heartbeat virtual%n",
+                work);
+        out.printf(
+                "thread ticks every %s meanwhile. %d carrier threads run all virtual threads (one per core).%n",
                 Timing.format(heartbeat), carriers);
         out.println();
         new Table("way", "Python", "JDK 25")
@@ -160,15 +167,18 @@ public final class OffloadDemo implements Demo {
                 .row("processes", "await loop.run_in_executor(process_pool, count, item)",
                         "Offload.call(processPool, task)")
                 .print(out);
-        out.printf("  inline: on the request's virtual thread; threadPool = Executors.newFixedThreadPool(%d);%n"
-                + "  processPool = new ProcessPool(%d)%n", poolSize, poolSize);
+        out.printf(
+                "  inline: on the request's virtual thread; threadPool = Executors.newFixedThreadPool(%d);%n"
+                        + "  processPool = new ProcessPool(%d)%n",
+                poolSize, poolSize);
         out.println();
         out.flush();
 
         warmUp();
         List<Result> results = new ArrayList<>();
         results.add(measure(out, "inline", Callable::call, carriers));
-        try (ExecutorService pool = Executors.newFixedThreadPool(poolSize, Thread.ofPlatform().name("cpu-", 1).factory())) {
+        try (ExecutorService pool = Executors.newFixedThreadPool(poolSize,
+                Thread.ofPlatform().name("cpu-", 1).factory())) {
             results.add(measure(out, "threads", task -> Offload.call(pool, task), poolSize));
         }
         long poolStart = System.nanoTime();
@@ -185,8 +195,9 @@ public final class OffloadDemo implements Demo {
         }
 
         out.println();
-        Table table = new Table("way", "time", "requests/s", "count()", "model", "ticks", "~expected",
-                "max lag", "p99 lag");
+        Table table =
+                new Table("way", "time", "requests/s", "count()", "model", "ticks", "~expected",
+                        "max lag", "p99 lag");
         for (Result r : results) {
             boolean ticked = r.lag().ticks() > 0;
             table.row(r.way(), Timing.format(r.nanos()),
@@ -194,28 +205,38 @@ public final class OffloadDemo implements Demo {
                     r.countNanos() < 0 ? "-" : Timing.format(r.countNanos()),
                     r.modelNanos() < 0 ? "-" : Timing.format(r.modelNanos()),
                     r.lag().ticks(), r.expectedTicks(),
-                    ticked ? Timing.format(r.lag().maxNanos()) : "-", ticked ? Timing.format(r.lag().p99Nanos()) : "-");
+                    ticked ? Timing.format(r.lag().maxNanos()) : "-",
+                    ticked ? Timing.format(r.lag().p99Nanos()) : "-");
         }
         table.print(out);
         out.println();
-        Text.paragraph(out, "", String.format(Locale.ROOT, "count(): the mean time of one count(item) call,"
-                + " timed on the thread that ran it; ticks: the heartbeat's. All requests wait at once, so time"
-                + " ~ model = latency + rounds x count(), rounds = ceil(requests / computing threads: %d"
-                + " carriers inline, %d pool threads): when one way takes longer, its count() calls took"
-                + " longer, while the I/O waits still overlapped (latency counts once). Processes: count() runs"
-                + " in the child JVMs, not timed.", carriers, poolSize));
+        Text.paragraph(out, "",
+                String.format(Locale.ROOT, "count(): the mean time of one count(item) call,"
+                        + " timed on the thread that ran it; ticks: the heartbeat's. All requests wait at once, so time"
+                        + " ~ model = latency + rounds x count(), rounds = ceil(requests / computing threads: %d"
+                        + " carriers inline, %d pool threads): when one way takes longer, its count() calls took"
+                        + " longer, while the I/O waits still overlapped (latency counts once). Processes: count() runs"
+                        + " in the child JVMs, not timed.", carriers, poolSize));
         if (results.stream().anyMatch(r -> r.lag().ticks() == 0)) {
-            out.println("A '-' lag: the heartbeat never ticked (its period is longer than the run).");
+            out.println(
+                    "A '-' lag: the heartbeat never ticked (its period is longer than the run).");
         }
         out.println();
-        out.println("inline     The CPU work runs on the virtual threads themselves. They are not time-sliced, so");
-        out.println("           while every carrier computes, the heartbeat waits: the Java form of a CPU loop");
+        out.println(
+                "inline     The CPU work runs on the virtual threads themselves. They are not time-sliced, so");
+        out.println(
+                "           while every carrier computes, the heartbeat waits: the Java form of a CPU loop");
         out.println("           blocking the asyncio event loop.");
-        out.println("threads    Each request waits unmounted in Offload.call while a platform pool computes. The OS");
-        out.println("           time-slices pool threads and carriers, so the heartbeat keeps its rhythm; and unlike");
-        out.println("           Python's threads (the GIL), they compute in parallel, up to one per core.");
-        out.println("processes  As responsive, plus the cost of sending each task to a child JVM and its result");
-        out.println("           back. In Python this is how CPU work uses more cores; in Java it buys isolation.");
+        out.println(
+                "threads    Each request waits unmounted in Offload.call while a platform pool computes. The OS");
+        out.println(
+                "           time-slices pool threads and carriers, so the heartbeat keeps its rhythm; and unlike");
+        out.println(
+                "           Python's threads (the GIL), they compute in parallel, up to one per core.");
+        out.println(
+                "processes  As responsive, plus the cost of sending each task to a child JVM and its result");
+        out.println(
+                "           back. In Python this is how CPU work uses more cores; in Java it buys isolation.");
         out.flush();
         return 0;
     }
@@ -223,7 +244,8 @@ public final class OffloadDemo implements Demo {
     private void validate() {
         if ((long) requests * work > MAX_TOTAL_WORK) {
             throw new CommandLine.ParameterException(spec.commandLine(), String.format(Locale.ROOT,
-                    "--requests x --work must be at most %,d, but was %,d", MAX_TOTAL_WORK, (long) requests * work));
+                    "--requests x --work must be at most %,d, but was %,d", MAX_TOTAL_WORK,
+                    (long) requests * work));
         }
     }
 
@@ -238,7 +260,8 @@ public final class OffloadDemo implements Demo {
      * Runs every request through {@code runner}. With {@code computing > 0} (the threads that run
      * count() at once) each call is timed where it runs, and the result has a model of the time.
      */
-    private Result measure(PrintWriter out, String way, CpuRunner runner, int computing) throws InterruptedException {
+    private Result measure(PrintWriter out, String way, CpuRunner runner, int computing)
+            throws InterruptedException {
         boolean timed = computing > 0;
         LongAdder countTotal = new LongAdder();
         out.printf("  %-9s running...%n", way);
@@ -250,7 +273,8 @@ public final class OffloadDemo implements Demo {
         Heartbeat beat = Heartbeat.start(heartbeat);
         try (ExecutorService service = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 1; i <= requests; i++) {
-                Callable<Long> task = timed ? new Timed(new CpuTask(i, work), countTotal) : new CpuTask(i, work);
+                Callable<Long> task =
+                        timed ? new Timed(new CpuTask(i, work), countTotal) : new CpuTask(i, work);
                 responses.add(service.submit(() -> {
                     try {
                         Thread.sleep(latency);
@@ -261,7 +285,8 @@ public final class OffloadDemo implements Demo {
                 }));
             }
             while (!finished.await(2, TimeUnit.SECONDS)) {
-                out.printf("  %-9s %,d of %,d requests done%n", way, requests - finished.getCount(), requests);
+                out.printf("  %-9s %,d of %,d requests done%n", way, requests - finished.getCount(),
+                        requests);
                 out.flush();
             }
             nanos = Timing.since(start);
@@ -273,12 +298,13 @@ public final class OffloadDemo implements Demo {
         out.flush();
         long countNanos = timed ? countTotal.sum() / requests : -1;
         long modelNanos = timed ? latency.toNanos() + rounds(requests, computing) * countNanos : -1;
-        return new Result(way, nanos, requests, beat.lag(), nanos / heartbeat.toNanos(), countNanos, modelNanos);
+        return new Result(way, nanos, requests, beat.lag(), nanos / heartbeat.toNanos(), countNanos,
+                modelNanos);
     }
 
     /** How many times {@code threads} threads must each run count() for {@code requests} requests. */
     static long rounds(int requests, int threads) {
-        return (requests + threads - 1) / threads;
+        return ((long) requests + threads - 1) / threads;
     }
 
     /** Checks that response i is the result of {@code new CpuTask(i + 1, iterations)}. */

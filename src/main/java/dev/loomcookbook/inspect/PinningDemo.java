@@ -43,7 +43,8 @@ public final class PinningDemo implements Demo {
 
     /** The scheduler settings of the child JVM: one carrier, and no extra one when it is pinned. */
     static final List<String> ONE_CARRIER = List.of(
-            "-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1");
+            "-Djdk.virtualThreadScheduler.parallelism=1",
+            "-Djdk.virtualThreadScheduler.maxPoolSize=1");
 
     @Spec
     CommandSpec spec;
@@ -59,9 +60,6 @@ public final class PinningDemo implements Demo {
             description = "How long task A blocks inside each pattern.")
     Duration hold;
 
-    /** The last report, for tests. */
-    Report report;
-
     @Override
     public String pythonConcept() {
         return "time.sleep() inside async def";
@@ -75,9 +73,12 @@ public final class PinningDemo implements Demo {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("Pinning on JDK %s: a child JVM with ONE carrier thread runs four blocking patterns%n", Runtime.version());
+        out.printf(
+                "Pinning on JDK %s: a child JVM with ONE carrier thread runs four blocking patterns%n",
+                Runtime.version());
         out.printf("  child: java %s%n", String.join(" ", ONE_CARRIER));
-        out.printf("         ... %s %dms%n", PinningPatterns.class.getSimpleName(), hold.toMillis());
+        out.printf("         ... %s %dms%n", PinningPatterns.class.getSimpleName(),
+                hold.toMillis());
         out.println("  in each, task A blocks for " + Timing.format(hold) + " inside the pattern;");
         out.println("  then task B asks for the carrier and interrupts A.");
         out.println("  B can run before A wakes only if A gave the carrier back;");
@@ -85,12 +86,14 @@ public final class PinningDemo implements Demo {
         out.println();
         out.flush();
         long start = System.nanoTime();
-        report = runChild(hold, line -> printProgress(out, line));
+        Report report = runChild(hold, line -> printProgress(out, line));
         out.printf("%n  child JVM finished in %s (JDK %s, parallelism=%s, maxPoolSize=%s)%n%n",
-                Timing.format(Timing.since(start)), report.runtimeVersion(), report.parallelism(), report.maxPoolSize());
+                Timing.format(Timing.since(start)), report.runtimeVersion(), report.parallelism(),
+                report.maxPoolSize());
 
-        Table table = new Table("pattern", "pinned", "pinnedReason (short)", "pinned for", "A blocked",
-                "A and B");
+        Table table =
+                new Table("pattern", "pinned", "pinnedReason (short)", "pinned for", "A blocked",
+                        "A and B");
         for (Result r : report.results()) {
             Pin pin = r.pinned() ? r.pins().getFirst() : null;
             long pinnedNanos = r.pins().stream().mapToLong(Pin::nanos).sum();
@@ -105,7 +108,8 @@ public final class PinningDemo implements Demo {
         out.println("           serialized = B waited for A.");
 
         out.println();
-        out.println("  each pattern's Java, its event order and, for a pin, JFR's reason, blocking operation");
+        out.println(
+                "  each pattern's Java, its event order and, for a pin, JFR's reason, blocking operation");
         out.println("  and the frames that matter:");
         String indent = " ".repeat(2 + LABEL_WIDTH + 1);
         for (Result r : report.results()) {
@@ -120,11 +124,14 @@ public final class PinningDemo implements Demo {
             }
         }
         out.println();
-        out.println("  Python: time.sleep() inside an async def stops the one event-loop thread for every task;");
+        out.println(
+                "  Python: time.sleep() inside an async def stops the one event-loop thread for every task;");
         out.println("          a pinned virtual thread does the same to its carrier.");
         out.println("          The unpinned patterns behave like 'await asyncio.sleep()'.");
-        out.println("  JDK 21-23 also pinned in synchronized and Object.wait; JEP 491 (JDK 24) fixed those.");
-        out.println("  Class initializers and native frames (JNI, FFM upcalls) still pin: find them with JFR,");
+        out.println(
+                "  JDK 21-23 also pinned in synchronized and Object.wait; JEP 491 (JDK 24) fixed those.");
+        out.println(
+                "  Class initializers and native frames (JNI, FFM upcalls) still pin: find them with JFR,");
         out.println("  as here, or 'jfr print --events jdk.VirtualThreadPinned'.");
         out.flush();
         return 0;
@@ -135,6 +142,7 @@ public final class PinningDemo implements Demo {
     private static final int LABEL_WIDTH = 26;
 
     /** A progress line of the child: {@code start PATTERN}, or {@code done PATTERN BLOCKED_NANOS ORDER}. */
+    @SuppressWarnings("EnumOrdinal") // the child runs the patterns in declaration order: i of n
     static void printProgress(PrintWriter out, String line) {
         String[] f = line.split(" ", 4);
         PinningPatterns.Pattern pattern = PinningPatterns.Pattern.valueOf(f[1]);
@@ -142,8 +150,10 @@ public final class PinningDemo implements Demo {
             out.printf("  %d/%d %-" + LABEL_WIDTH + "s running...", pattern.ordinal() + 1,
                     PinningPatterns.Pattern.values().length, pattern.label);
         } else {
-            Result r = new Result(pattern, List.of(), List.of(f[3].split("\\|")), Long.parseLong(f[2]));
-            out.printf(" done: A blocked %s, A and B %s%n", Timing.format(r.blockedNanos()), effect(r));
+            Result r = new Result(pattern, List.of(), List.of(f[3].split("\\|")),
+                    Long.parseLong(f[2]));
+            out.printf(" done: A blocked %s, A and B %s%n", Timing.format(r.blockedNanos()),
+                    effect(r));
         }
         out.flush();
     }
@@ -160,7 +170,8 @@ public final class PinningDemo implements Demo {
         if (reason == null) {
             return "-";
         }
-        String s = withoutPackages(reason).replaceFirst("^VM call to ", "").replaceFirst(" on stack$", "");
+        String s = withoutPackages(reason).replaceFirst("^VM call to ", "")
+                .replaceFirst(" on stack$", "");
         return s.replaceAll("\\b[\\w$]+\\$(\\w+\\.)", "$1");
     }
 
@@ -189,10 +200,12 @@ public final class PinningDemo implements Demo {
      * JVM: it is destroyed on every way out of here, by a shutdown hook on Ctrl-C, and it ends by
      * itself when our end of its stdin closes (this JVM died, even by SIGKILL).
      */
-    static Report runChild(Duration hold, Consumer<String> progress) throws IOException, InterruptedException {
+    static Report runChild(Duration hold, Consumer<String> progress)
+            throws IOException, InterruptedException {
         List<String> options = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED"));
         options.addAll(ONE_CARRIER);
-        List<String> command = ChildJvm.command(options, PinningPatterns.class, List.of(String.valueOf(hold.toMillis())));
+        List<String> command = ChildJvm.command(options, PinningPatterns.class,
+                List.of(String.valueOf(hold.toMillis())));
         Path dir = Files.createTempDirectory("pinning");
         Path stderr = dir.resolve("stderr.txt");
         Thread watchdog = null;
@@ -225,12 +238,14 @@ public final class PinningDemo implements Demo {
             }
             child.waitFor();
             if (timedOut.get()) {
-                throw new IllegalStateException("the child JVM did not finish within " + limitSeconds + " s");
+                throw new IllegalStateException(
+                        "the child JVM did not finish within " + limitSeconds + " s");
             }
             if (child.exitValue() != 0 || reportLine == null) {
                 List<String> err = Files.readAllLines(stderr);
-                throw new IllegalStateException("the child JVM failed (exit " + child.exitValue() + ")"
-                        + (err.isEmpty() ? "" : ": " + err.getFirst()));
+                throw new IllegalStateException(
+                        "the child JVM failed (exit " + child.exitValue() + ")"
+                                + (err.isEmpty() ? "" : ": " + err.getFirst()));
             }
             return new ObjectMapper().readValue(reportLine, Report.class);
         } finally {
@@ -266,7 +281,8 @@ public final class PinningDemo implements Demo {
         int appFrames = 0;
         for (int i = firstApp; i < frames.size() && appFrames < 4; i++) {
             String frame = frames.get(i);
-            if (TaskTree.isJdkFrame(frame) || frame.startsWith("0x") || frame.contains("$$Lambda")) {
+            if (TaskTree.isJdkFrame(frame) || frame.startsWith("0x")
+                    || frame.contains("$$Lambda")) {
                 skipped = true;
                 continue;
             }

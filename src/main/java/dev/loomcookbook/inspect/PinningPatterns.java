@@ -61,7 +61,8 @@ public final class PinningPatterns {
     }
 
     /** What one {@code jdk.VirtualThreadPinned} event said. */
-    public record Pin(String pinnedReason, String blockingOperation, long nanos, List<String> frames) {}
+    public record Pin(String pinnedReason, String blockingOperation, long nanos,
+            List<String> frames) {}
 
     /**
      * One pattern's outcome: the pin events of task A (none if it never pinned), the order of
@@ -88,7 +89,8 @@ public final class PinningPatterns {
     }
 
     /** Everything the child measured, with the scheduler settings it ran with. */
-    public record Report(String runtimeVersion, String parallelism, String maxPoolSize, List<Result> results) {}
+    public record Report(String runtimeVersion, String parallelism, String maxPoolSize,
+            List<Result> results) {}
 
     static final String A_BLOCKS = "A blocks";
     static final String B_RUNS = "B runs";
@@ -118,8 +120,11 @@ public final class PinningPatterns {
                 Pin pin = pinOf(e);
                 // Only pins in the pattern's own blocking call count: on a loaded machine task A can
                 // also meet a contended class-loading lock on its way in, which is not the pattern.
-                if (e.getThread() != null && pin.frames().stream().anyMatch(f -> f.contains("PinningPatterns$Blocker."))) {
-                    pinsByThread.computeIfAbsent(e.getThread().getJavaThreadId(), id -> new CopyOnWriteArrayList<>())
+                if (e.getThread() != null && pin.frames().stream()
+                        .anyMatch(f -> f.contains("PinningPatterns$Blocker."))) {
+                    pinsByThread
+                            .computeIfAbsent(e.getThread().getJavaThreadId(),
+                                    id -> new CopyOnWriteArrayList<>())
                             .add(pin);
                 }
             });
@@ -129,12 +134,14 @@ public final class PinningPatterns {
                 progress("start " + p.name());
                 Run r = runPattern(p, hold);
                 runs.add(r);
-                progress("done " + p.name() + " " + r.blockedNanos + " " + String.join("|", r.order));
+                progress("done " + p.name() + " " + r.blockedNanos + " "
+                        + String.join("|", r.order));
             }
             // stop() returns once every event recorded so far has been delivered to onEvent.
             jfr.stop();
             for (Run r : runs) {
-                results.add(new Result(r.pattern, List.copyOf(pinsByThread.getOrDefault(r.taskA, List.of())),
+                results.add(new Result(r.pattern,
+                        List.copyOf(pinsByThread.getOrDefault(r.taskA, List.of())),
                         r.order, r.blockedNanos));
             }
         }
@@ -159,11 +166,13 @@ public final class PinningPatterns {
     private static Run runPattern(Pattern pattern, Duration hold) throws InterruptedException {
         Blocker blocker = new Blocker(hold);
         Blocker.current = blocker;
-        Thread a = Thread.ofVirtual().name("task-A " + pattern.label).unstarted(() -> enter(pattern, blocker));
+        Thread a = Thread.ofVirtual().name("task-A " + pattern.label)
+                .unstarted(() -> enter(pattern, blocker));
         Thread b = Thread.ofVirtual().name("task-B " + pattern.label).start(() -> {
             try {
                 if (!blocker.aboutToBlock.await(1, TimeUnit.MINUTES)) {
-                    blocker.failure = new IllegalStateException("task A never reached its blocking call");
+                    blocker.failure =
+                            new IllegalStateException("task A never reached its blocking call");
                     return;
                 }
             } catch (InterruptedException e) {
@@ -176,10 +185,12 @@ public final class PinningPatterns {
         a.start();
         Duration limit = hold.multipliedBy(2).plusMinutes(1);
         if (!a.join(limit) || !b.join(limit)) {
-            throw new IllegalStateException(pattern.label + ": the tasks did not finish within " + limit);
+            throw new IllegalStateException(
+                    pattern.label + ": the tasks did not finish within " + limit);
         }
         if (blocker.failure != null) {
-            throw new IllegalStateException(pattern.label + " failed: " + blocker.failure, blocker.failure);
+            throw new IllegalStateException(pattern.label + " failed: " + blocker.failure,
+                    blocker.failure);
         }
         return new Run(pattern, a.threadId(), List.copyOf(blocker.order), blocker.blockedNanos);
     }
@@ -278,8 +289,10 @@ public final class PinningPatterns {
     private static void sortWithNativeQsort() throws Throwable {
         Linker linker = Linker.nativeLinker();
         MethodHandle qsort = linker.downcallHandle(
-                linker.defaultLookup().find("qsort").orElseThrow(() -> new IllegalStateException("no qsort in libc")),
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+                linker.defaultLookup().find("qsort")
+                        .orElseThrow(() -> new IllegalStateException("no qsort in libc")),
+                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
         MethodHandle compare = MethodHandles.lookup().findStatic(PinningPatterns.class, "compare",
                 MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class));
         var intPointer = ValueLayout.ADDRESS.withTargetLayout(ValueLayout.JAVA_INT);
@@ -292,6 +305,7 @@ public final class PinningPatterns {
     }
 
     /** The Java comparator that qsort calls: a native frame (qsort) is below it on the stack. */
+    @SuppressWarnings("UnusedMethod") // used: found by name for qsort's upcall
     private static int compare(MemorySegment x, MemorySegment y) {
         if (COMPARED.compareAndSet(false, true)) {
             Blocker.current.sleep();

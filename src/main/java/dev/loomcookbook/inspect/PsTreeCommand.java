@@ -47,7 +47,8 @@ public final class PsTreeCommand implements Demo {
         @Parameters(paramLabel = "PID", description = "A running JVM to inspect (through jcmd).")
         Long pid;
 
-        @Option(names = "--demo", description = "Open a nested, named scope tree in this JVM and show it.")
+        @Option(names = "--demo",
+                description = "Open a nested, named scope tree in this JVM and show it.")
         boolean demo;
 
         @Option(names = "--file", paramLabel = "FILE",
@@ -58,7 +59,8 @@ public final class PsTreeCommand implements Demo {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source = new Source();
 
-    @Option(names = "--all", description = "Also show the JDK's own containers (root, pools, carriers).")
+    @Option(names = "--all",
+            description = "Also show the JDK's own containers (root, pools, carriers).")
     boolean all;
 
     @Override
@@ -82,7 +84,8 @@ public final class PsTreeCommand implements Demo {
             long start = System.nanoTime();
             dump = dumpOfDemoTree();
             how = "HotSpotDiagnosticMXBean.dumpThreads(file, JSON) in this JVM ("
-                    + Timing.format(Timing.since(start)) + ")," + System.lineSeparator() + "  while a demo tree was open";
+                    + Timing.format(Timing.since(start)) + ")," + System.lineSeparator()
+                    + "  while a demo tree was open";
         } else if (file != null) {
             dump = read(file);
             how = "the file " + file;
@@ -90,12 +93,15 @@ public final class PsTreeCommand implements Demo {
             dump = dumpOf(pid);
             how = "jcmd " + pid + " Thread.dump_to_file -format=json";
         }
-        out.printf("Task tree of JVM %s (JDK %s)%n  from %s%n%n", dump.processId(), dump.runtimeVersion(), how);
+        out.printf("Task tree of JVM %s (JDK %s)%n  from %s%n%n", dump.processId(),
+                dump.runtimeVersion(), how);
         TaskTree.render(dump, all).forEach(out::println);
         out.println();
         out.println("  Python 3.14: python -m asyncio pstree PID");
-        out.println("  Java:        jcmd PID Thread.dump_to_file -format=json FILE   (what 'pstree PID' runs),");
-        out.println("               or HotSpotDiagnosticMXBean.dumpThreads(file, ThreadDumpFormat.JSON) in-process");
+        out.println(
+                "  Java:        jcmd PID Thread.dump_to_file -format=json FILE   (what 'pstree PID' runs),");
+        out.println(
+                "               or HotSpotDiagnosticMXBean.dumpThreads(file, ThreadDumpFormat.JSON) in-process");
         out.println("  A scope appears with the name given by");
         out.println("  StructuredTaskScope.open(joiner, cf -> cf.withName(...)).");
         out.println("  Unlike asyncio, the dump also shows each subtask's thread state and stack,");
@@ -118,7 +124,8 @@ public final class PsTreeCommand implements Demo {
         if (process.isEmpty() || !process.get().isAlive()) {
             throw usage("no process with PID " + target);
         }
-        Optional<String> command = process.get().info().command().map(c -> Path.of(c).getFileName().toString());
+        Optional<String> command =
+                process.get().info().command().map(c -> Path.of(c).getFileName().toString());
         String what = command.map(c -> " (" + c + ")").orElse("");
         if (!attachable(target) && command.filter(c -> c.matches("javaw?(\\.exe)?")).isEmpty()) {
             // Neither listed as a JVM nor started as one: jcmd would only time out trying to attach.
@@ -128,9 +135,11 @@ public final class PsTreeCommand implements Demo {
         Path dir = Files.createTempDirectory("pstree");
         Path dumpFile = dir.resolve("threads.json");
         try {
-            Jcmd dumped = jcmd(target, what, "Thread.dump_to_file", "-format=json", dumpFile.toString());
+            Jcmd dumped =
+                    jcmd(target, what, "Thread.dump_to_file", "-format=json", dumpFile.toString());
             if (!dumped.ok() || !Files.exists(dumpFile)) {
-                if (dumped.output().stream().anyMatch(l -> l.contains("Unknown diagnostic command"))) {
+                if (dumped.output().stream()
+                        .anyMatch(l -> l.contains("Unknown diagnostic command"))) {
                     throw usage("PID " + target + what + " is " + olderJvm(target, what)
                             + ": pstree needs JDK 21 or later (JSON thread dumps)");
                 }
@@ -140,7 +149,8 @@ public final class PsTreeCommand implements Demo {
             try {
                 return ThreadDump.read(dumpFile);
             } catch (NotAThreadDumpException e) {
-                throw usage("PID " + target + what + " wrote no usable thread dump: " + e.getMessage());
+                throw usage(
+                        "PID " + target + what + " wrote no usable thread dump: " + e.getMessage());
             }
         } finally {
             Files.deleteIfExists(dumpFile);
@@ -150,7 +160,8 @@ public final class PsTreeCommand implements Demo {
 
     /** jcmd's reason, short: the message of the exception it printed, else its last line. */
     private static String reason(List<String> jcmdOutput) {
-        String reason = jcmdOutput.stream().filter(l -> !l.isBlank()).reduce((x, y) -> y).orElse("jcmd failed")
+        String reason = jcmdOutput.stream().filter(l -> !l.isBlank()).reduce((x, y) -> y)
+                .orElse("jcmd failed")
                 .strip();
         for (String line : jcmdOutput) {
             int at = line.indexOf("Exception: ");
@@ -183,17 +194,20 @@ public final class PsTreeCommand implements Demo {
     private record Jcmd(boolean ok, List<String> output) {}
 
     /** Runs this JDK's {@code jcmd target ARGS}, for at most 30 s. */
-    private Jcmd jcmd(long target, String what, String... args) throws IOException, InterruptedException {
+    private Jcmd jcmd(long target, String what, String... args)
+            throws IOException, InterruptedException {
         boolean windows = System.getProperty("os.name").startsWith("Windows");
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", windows ? "jcmd.exe" : "jcmd");
         if (!Files.isExecutable(jcmd)) {
             throw new IllegalStateException("this JDK has no jcmd at " + jcmd);
         }
-        List<String> command = new java.util.ArrayList<>(List.of(jcmd.toString(), String.valueOf(target)));
+        List<String> command =
+                new java.util.ArrayList<>(List.of(jcmd.toString(), String.valueOf(target)));
         command.addAll(List.of(args));
         Path log = Files.createTempFile("jcmd", ".txt");
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
             try {
                 if (!p.waitFor(30, TimeUnit.SECONDS)) {
                     p.destroyForcibly().waitFor();
@@ -221,14 +235,17 @@ public final class PsTreeCommand implements Demo {
         CountDownLatch release = new CountDownLatch(1);
         Queue<Thread> waiting = new ConcurrentLinkedQueue<>();
         ThreadDump dump;
-        try (var crawl = StructuredTaskScope.open(Joiner.<Object>awaitAll(), cf -> cf.withName("crawl")
-                .withThreadFactory(Thread.ofVirtual().name("crawl-", 1).factory()))) {
+        try (var crawl =
+                StructuredTaskScope.open(Joiner.<Object>awaitAll(), cf -> cf.withName("crawl")
+                        .withThreadFactory(Thread.ofVirtual().name("crawl-", 1).factory()))) {
             try {
                 crawl.fork(() -> waitFor("fetch https://example.org/", release, waiting));
                 crawl.fork(() -> waitFor("fetch https://example.org/docs", release, waiting));
                 crawl.fork(() -> {
-                    try (var parse = StructuredTaskScope.open(Joiner.<Object>awaitAll(), cf -> cf.withName("parse")
-                            .withThreadFactory(Thread.ofVirtual().name("parse-", 1).factory()))) {
+                    try (var parse = StructuredTaskScope.open(Joiner.<Object>awaitAll(),
+                            cf -> cf.withName("parse")
+                                    .withThreadFactory(
+                                            Thread.ofVirtual().name("parse-", 1).factory()))) {
                         for (int page = 1; page <= 3; page++) {
                             String what = "parse page " + page;
                             parse.fork(() -> waitFor(what, release, waiting));
@@ -248,7 +265,8 @@ public final class PsTreeCommand implements Demo {
         return dump;
     }
 
-    private static String waitFor(String what, CountDownLatch release, Queue<Thread> waiting) throws InterruptedException {
+    private static String waitFor(String what, CountDownLatch release, Queue<Thread> waiting)
+            throws InterruptedException {
         waiting.add(Thread.currentThread());
         release.await();
         return what;
@@ -258,7 +276,8 @@ public final class PsTreeCommand implements Demo {
     private static void awaitAllWaiting(Queue<Thread> waiting, int n) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
-            if (waiting.size() == n && waiting.stream().allMatch(t -> t.getState() == Thread.State.WAITING)) {
+            if (waiting.size() == n
+                    && waiting.stream().allMatch(t -> t.getState() == Thread.State.WAITING)) {
                 return;
             }
             Thread.sleep(1);

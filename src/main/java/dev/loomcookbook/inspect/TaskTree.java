@@ -67,7 +67,8 @@ public final class TaskTree {
         if (hidden > 0) {
             int hiddenThreads = dump.containers().stream().filter(c -> !shown.contains(c.id()))
                     .mapToInt(c -> c.threads().size()).sum();
-            r.lines.add("(" + hidden + (hidden == 1 ? " more container with " : " more containers with ")
+            r.lines.add("(" + hidden
+                    + (hidden == 1 ? " more container with " : " more containers with ")
                     + hiddenThreads + (hiddenThreads == 1 ? " thread" : " threads")
                     + " not shown: the root, pools, carriers; --all shows them)");
         }
@@ -84,7 +85,8 @@ public final class TaskTree {
             List<Container> path = new ArrayList<>();
             Set<String> onPath = new HashSet<>();
             Boolean verdict = null;
-            for (Container at = start; at != null; at = at.parent() == null ? null : byId.get(at.parent())) {
+            for (Container at = start; at != null;
+                    at = at.parent() == null ? null : byId.get(at.parent())) {
                 verdict = decided.get(at.id());
                 if (verdict != null) {
                     break;
@@ -126,10 +128,11 @@ public final class TaskTree {
         /** What is left to draw: a container's subtree, or a thread with the scopes it opened. */
         private sealed interface Work {}
 
-        private record ContainerWork(Container c, String lead, String indent, boolean showOwner, int depth)
-                implements Work {}
+        private record ContainerWork(Container c, String lead, String indent, boolean showOwner,
+                int depth) implements Work {}
 
-        private record ThreadWork(DumpedThread t, String branch, String below, List<Container> owned,
+        private record ThreadWork(DumpedThread t, String branch, String below,
+                List<Container> owned,
                 int depth) implements Work {}
 
         Renderer(Map<Long, DumpedThread> threadById, Map<String, List<Container>> children) {
@@ -188,10 +191,12 @@ public final class TaskTree {
                 String branch = w.indent() + (last ? "└─ " : "├─ ");
                 String below = w.indent() + (last ? "   " : "│  ");
                 if (items.get(i) instanceof DumpedThread t) {
-                    next.add(new ThreadWork(t, branch, below, ownedBy.getOrDefault(t.tid(), List.of()),
+                    next.add(new ThreadWork(t, branch, below,
+                            ownedBy.getOrDefault(t.tid(), List.of()),
                             w.depth()));
                 } else {
-                    next.add(new ContainerWork((Container) items.get(i), branch, below, true, w.depth() + 1));
+                    next.add(new ContainerWork((Container) items.get(i), branch, below, true,
+                            w.depth() + 1));
                 }
             }
             pushInOrder(next, pending);
@@ -206,7 +211,7 @@ public final class TaskTree {
             } else if (!frames.isEmpty()) {
                 // Too wide: the frames go on lines of their own under the thread, like a stack trace.
                 lines.add(line);
-                for (String frame : frames.strip().split(" <- ")) {
+                for (String frame : frames.strip().split(" <- ", -1)) {
                     lines.add(w.below() + (w.owned().isEmpty() ? "   " : "│  ") + "at " + frame);
                 }
             } else {
@@ -215,8 +220,9 @@ public final class TaskTree {
             List<Work> next = new ArrayList<>();
             for (int j = 0; j < w.owned().size(); j++) {
                 boolean lastOwned = j == w.owned().size() - 1;
-                next.add(new ContainerWork(w.owned().get(j), w.below() + (lastOwned ? "└─ " : "├─ "),
-                        w.below() + (lastOwned ? "   " : "│  "), false, w.depth() + 1));
+                next.add(
+                        new ContainerWork(w.owned().get(j), w.below() + (lastOwned ? "└─ " : "├─ "),
+                                w.below() + (lastOwned ? "   " : "│  "), false, w.depth() + 1));
             }
             pushInOrder(next, pending);
         }
@@ -244,13 +250,15 @@ public final class TaskTree {
                     todo.push(Map.entry(n, e.getValue() + 1));
                 }
             }
-            return String.format(Locale.ROOT, "... %,d more nested (%,d %s), to level %,d", containers,
+            return String.format(Locale.ROOT, "... %,d more nested (%,d %s), to level %,d",
+                    containers,
                     threads, threads == 1 ? "thread" : "threads", deepest + 1);
         }
     }
 
     private static String label(DumpedThread t) {
-        String name = t.name().isEmpty() ? "(unnamed" + (t.virtual() ? " virtual)" : ")") : t.name();
+        String name =
+                t.name().isEmpty() ? "(unnamed" + (t.virtual() ? " virtual)" : ")") : t.name();
         return "#" + t.tid() + " " + name;
     }
 

@@ -59,7 +59,8 @@ public record ThreadDump(String processId, String runtimeVersion, List<Container
     }
 
     /** One thread: its stack is the dump's frames, top first, like {@code java.base/java.lang.Thread.sleep(Thread.java:540)}. */
-    public record DumpedThread(long tid, String name, String state, boolean virtual, List<String> stack) {}
+    public record DumpedThread(long tid, String name, String state, boolean virtual,
+            List<String> stack) {}
 
     /** The dump is not a thread dump: malformed, truncated, or some other JSON. */
     public static final class NotAThreadDumpException extends Exception {
@@ -112,8 +113,9 @@ public record ThreadDump(String processId, String runtimeVersion, List<Container
     }
 
     private static NotAThreadDumpException tooLarge(Path file, long size, long heap) {
-        return new NotAThreadDumpException(String.format(Locale.ROOT, "%s is %,d MB: too large to read"
-                + " in this JVM's %,d MB heap (a dump takes about %d times its size; raise -Xmx)",
+        return new NotAThreadDumpException(String.format(Locale.ROOT,
+                "%s is %,d MB: too large to read"
+                        + " in this JVM's %,d MB heap (a dump takes about %d times its size; raise -Xmx)",
                 file, size >> 20, heap >> 20, HEAP_PER_BYTE));
     }
 
@@ -134,7 +136,8 @@ public record ThreadDump(String processId, String runtimeVersion, List<Container
             String message = String.valueOf(e.getOriginalMessage());
             String limit;
             if (message.contains("nesting depth")) {
-                limit = String.format(Locale.ROOT, "nesting deeper than %,d levels (a thread dump nests 6)",
+                limit = String.format(Locale.ROOT,
+                        "nesting deeper than %,d levels (a thread dump nests 6)",
                         limits.getMaxNestingDepth());
             } else if (message.contains("String value length")) {
                 limit = String.format(Locale.ROOT, "a string longer than %,d characters",
@@ -148,24 +151,30 @@ public record ThreadDump(String processId, String runtimeVersion, List<Container
             } else {
                 limit = message.replaceAll("\\s*\\(.*", "");
             }
-            return new NotAThreadDumpException(source + " is not a thread dump: it goes past the JSON"
-                    + " parser's limit of " + limit);
+            return new NotAThreadDumpException(
+                    source + " is not a thread dump: it goes past the JSON"
+                            + " parser's limit of " + limit);
         }
         var where = e.getLocation();
-        String at = where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
+        String at = where == null ? ""
+                : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
         if (String.valueOf(e.getOriginalMessage()).startsWith("Invalid UTF-8")) {
-            return new NotAThreadDumpException(source + " is not a thread dump: it is not UTF-8 text" + at);
+            return new NotAThreadDumpException(
+                    source + " is not a thread dump: it is not UTF-8 text" + at);
         }
-        return new NotAThreadDumpException(source + " is not a thread dump: malformed or truncated JSON" + at);
+        return new NotAThreadDumpException(
+                source + " is not a thread dump: malformed or truncated JSON" + at);
     }
 
-    private static ThreadDump fromTree(JsonNode root, String source) throws NotAThreadDumpException {
+    private static ThreadDump fromTree(JsonNode root, String source)
+            throws NotAThreadDumpException {
         if (root == null || root.isMissingNode()) {
             throw new NotAThreadDumpException(source + " is not a thread dump: it is empty");
         }
         JsonNode dump = root.get("threadDump");
         if (dump == null || !dump.path("threadContainers").isArray()) {
-            throw new NotAThreadDumpException(source + " is JSON but not a thread dump (no threadDump.threadContainers)");
+            throw new NotAThreadDumpException(
+                    source + " is JSON but not a thread dump (no threadDump.threadContainers)");
         }
         List<Container> containers = new ArrayList<>();
         for (JsonNode c : dump.get("threadContainers")) {
@@ -174,7 +183,8 @@ public record ThreadDump(String processId, String runtimeVersion, List<Container
                 List<String> stack = new ArrayList<>();
                 t.path("stack").forEach(f -> stack.add(f.asText()));
                 threads.add(new DumpedThread(t.path("tid").asLong(), t.path("name").asText(""),
-                        t.path("state").asText("?"), t.path("virtual").asBoolean(false), List.copyOf(stack)));
+                        t.path("state").asText("?"), t.path("virtual").asBoolean(false),
+                        List.copyOf(stack)));
             }
             JsonNode owner = c.get("owner");
             JsonNode parent = c.get("parent");
@@ -190,7 +200,8 @@ public record ThreadDump(String processId, String runtimeVersion, List<Container
                     + (ids.size() == 1 ? "container '" + ids.getFirst() + "' is its own parent"
                             : "its containers' parents form a cycle: " + cycleText(ids)));
         }
-        return new ThreadDump(dump.path("processId").asText("?"), dump.path("runtimeVersion").asText("?"),
+        return new ThreadDump(dump.path("processId").asText("?"),
+                dump.path("runtimeVersion").asText("?"),
                 List.copyOf(containers));
     }
 
@@ -215,11 +226,13 @@ public record ThreadDump(String processId, String runtimeVersion, List<Container
         for (Container start : containers) {
             int current = ++walks;
             List<String> path = new ArrayList<>();
-            for (String at = start.id(); at != null && parentOf.containsKey(at); at = parentOf.get(at)) {
+            for (String at = start.id(); at != null && parentOf.containsKey(at);
+                    at = parentOf.get(at)) {
                 Integer seen = walk.putIfAbsent(at, current);
                 if (seen != null) {
                     if (seen == current) {
-                        return Optional.of(List.copyOf(path.subList(path.indexOf(at), path.size())));
+                        return Optional
+                                .of(List.copyOf(path.subList(path.indexOf(at), path.size())));
                     }
                     break; // reached a container an earlier walk cleared
                 }
@@ -236,7 +249,8 @@ public record ThreadDump(String processId, String runtimeVersion, List<Container
             Path file = dir.resolve("threads.json");
             try {
                 ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-                        .dumpThreads(file.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+                        .dumpThreads(file.toString(),
+                                HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
                 return read(file);
             } finally {
                 Files.deleteIfExists(file);
@@ -245,7 +259,8 @@ public record ThreadDump(String processId, String runtimeVersion, List<Container
         } catch (IOException e) {
             throw new UncheckedIOException("cannot take a thread dump of this JVM", e);
         } catch (NotAThreadDumpException e) {
-            throw new IllegalStateException("the JDK wrote an unreadable thread dump: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the JDK wrote an unreadable thread dump: " + e.getMessage(), e);
         }
     }
 }

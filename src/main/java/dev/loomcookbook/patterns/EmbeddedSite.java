@@ -158,7 +158,7 @@ public final class EmbeddedSite implements AutoCloseable {
                 .backlog(1000)
                 .limit(HEAD_LIMIT)
                 .name("site-" + name)
-                .onClose(closed -> { })                  // a client gone is counted, not logged
+                .onClose(closed -> {})                  // a client gone is counted, not logged
                 .start();
     }
 
@@ -312,7 +312,7 @@ public final class EmbeddedSite implements AutoCloseable {
     private void serve(StreamConnection connection) throws IOException {
         String head = new String(connection.reader().readuntil(END_OF_HEAD),
                 StandardCharsets.ISO_8859_1);
-        String[] line = head.substring(0, head.indexOf("\r\n")).split(" ");
+        String[] line = head.substring(0, head.indexOf("\r\n")).split(" ", -1);
         Answer answer;
         if (line.length != 3 || !line[1].startsWith("/") || !line[2].startsWith("HTTP/1.")) {
             answer = new Answer(400, "bad request\n");

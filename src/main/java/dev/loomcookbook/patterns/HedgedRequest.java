@@ -15,8 +15,8 @@ public final class HedgedRequest {
 
     /** This recipe: {@code recipes hedge}. */
     public static final Recipe RECIPE = Recipe.of("hedge",
-                    "hedged requests: asyncio.wait(..., timeout=, FIRST_COMPLETED)",
-                    HedgedRequest.class, HedgedRequest::run)
+            "hedged requests: asyncio.wait(..., timeout=, FIRST_COMPLETED)",
+            HedgedRequest.class, HedgedRequest::run)
             .differs("the loser's thread is interrupted, which closes its socket; Python cancels"
                     + " its task");
 

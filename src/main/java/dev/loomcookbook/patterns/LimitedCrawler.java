@@ -6,6 +6,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,8 +27,8 @@ public final class LimitedCrawler {
 
     /** This recipe: {@code recipes crawler}. */
     public static final Recipe RECIPE = Recipe.of("crawler",
-                    "asyncio.Semaphore: a crawler, a limit per host and one in all",
-                    LimitedCrawler.class, LimitedCrawler::run)
+            "asyncio.Semaphore: a crawler, a limit per host and one in all",
+            LimitedCrawler.class, LimitedCrawler::run)
             .differs("tasks run in parallel here: seen must be a concurrent set, and add() the"
                     + " check")
             .normalise("\\bTrue\\b", "true");
@@ -79,7 +80,7 @@ public final class LimitedCrawler {
     /** The pages reachable from {@code root} in at most {@code depth} links, level by level. */
     static Crawl crawl(URI root, int depth, int inAll, int perHost) throws InterruptedException {
         Semaphore all = new Semaphore(inAll);
-        Map<String, Semaphore> hosts = new ConcurrentHashMap<>();
+        Map<String, Semaphore> hosts = new HashMap<>();
         Set<URI> seen = ConcurrentHashMap.newKeySet();     // add() is the check: atomic
         seen.add(root);
         List<List<URI>> levels = new ArrayList<>();
@@ -116,7 +117,7 @@ public final class LimitedCrawler {
             host.release();
         }
         List<URI> found = new ArrayList<>();
-        for (Matcher href = HREF.matcher(body); href.find(); ) {
+        for (Matcher href = HREF.matcher(body); href.find();) {
             URI link = page.resolve(href.group(1));
             if (seen.add(link)) {
                 found.add(link);

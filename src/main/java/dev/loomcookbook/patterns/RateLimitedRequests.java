@@ -16,8 +16,8 @@ public final class RateLimitedRequests {
 
     /** This recipe: {@code recipes token-bucket}. */
     public static final Recipe RECIPE = Recipe.of("token-bucket",
-                    "a token bucket: N requests a second over asyncio.sleep",
-                    RateLimitedRequests.class, RateLimitedRequests::run)
+            "a token bucket: N requests a second over asyncio.sleep",
+            RateLimitedRequests.class, RateLimitedRequests::run)
             .differs("no rate limiter in the JDK (Guava has one); the bucket takes a lock, the"
                     + " twin needs none")
             .normalise("\\bTrue\\b", "true");

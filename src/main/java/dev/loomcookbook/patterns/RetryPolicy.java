@@ -87,7 +87,7 @@ public final class RetryPolicy {
         }
         return new RetryPolicy(base, null, tries, null,
                 () -> ThreadLocalRandom.current().nextDouble(), e -> e instanceof IOException,
-                (n, failure, backoff) -> { }, Ticker.system());
+                (n, failure, backoff) -> {}, Ticker.system());
     }
 
     /** This policy with backoff windows no longer than {@code cap}. */
@@ -169,10 +169,8 @@ public final class RetryPolicy {
                 return null;
             });
             scope.join();
-            switch (tried.state()) {
-                case SUCCESS -> {
-                    return tried.get();
-                }
+            return switch (tried.state()) {
+                case SUCCESS -> tried.get();
                 case FAILED -> {
                     if (tried.exception() instanceof Exception failure) {
                         throw failure;
@@ -181,13 +179,15 @@ public final class RetryPolicy {
                 }
                 default -> throw new TimeoutException("no success within the deadline of "
                         + deadline.toMillis() + " ms");
-            }
+            };
         }
     }
 
+    // The attempt's own exception is left out by identity: addSuppressed refuses it.
+    @SuppressWarnings("ReferenceEquality")
     private <T> T tryUntilDone(Attempt<T> attempt) throws Exception {
         List<Exception> earlier = new ArrayList<>();
-        for (int number = 1; ; number++) {
+        for (int number = 1;; number++) {
             try {
                 return attempt.run(number);
             } catch (InterruptedException e) {

@@ -17,8 +17,8 @@ public final class RetryWithBackoff {
 
     /** This recipe: {@code recipes retry}. */
     public static final Recipe RECIPE = Recipe.of("retry",
-                    "retry: exponential backoff and jitter in asyncio.timeout(t)",
-                    RetryWithBackoff.class, RetryWithBackoff::run)
+            "retry: exponential backoff and jitter in asyncio.timeout(t)",
+            RetryWithBackoff.class, RetryWithBackoff::run)
             .differs("no retry in either library; the deadline interrupts the try's thread,"
                     + " closing its socket");
 

@@ -16,8 +16,8 @@ public final class StepDeadlines {
 
     /** This recipe: {@code recipes step-timeout}. */
     public static final Recipe RECIPE = Recipe.of("step-timeout",
-                    "async with asyncio.timeout(t), nested: a step timeout in a deadline",
-                    StepDeadlines.class, StepDeadlines::run)
+            "async with asyncio.timeout(t), nested: a step timeout in a deadline",
+            StepDeadlines.class, StepDeadlines::run)
             .differs("a scope's deadline is fixed at open(); asyncio's can be moved with"
                     + " reschedule()");
 

@@ -17,12 +17,14 @@ import java.util.function.BooleanSupplier;
  * A producer/consumer pipeline of three stages joined by bounded queues: back-pressure (a slow
  * stage makes the producer wait in {@code put}) and a clean shutdown that loses no item.
  */
+// END is a sentinel, compared by identity (Python's `is`): no real item can be it.
+@SuppressWarnings("ReferenceEquality")
 public final class ThreeStagePipeline {
 
     /** This recipe: {@code recipes pipeline}. */
     public static final Recipe RECIPE = Recipe.of("pipeline",
-                    "asyncio.Queue(maxsize=2): a pipeline of three stages",
-                    ThreeStagePipeline.class, ThreeStagePipeline::run)
+            "asyncio.Queue(maxsize=2): a pipeline of three stages",
+            ThreeStagePipeline.class, ThreeStagePipeline::run)
             .differs("an end marker is passed on; 3.13's Queue.shutdown() would end the stages"
                     + " instead");
 
@@ -86,7 +88,7 @@ public final class ThreeStagePipeline {
     /** Stage 2: each item's page, fetched from {@code site}, until the end, which it passes on. */
     static Void fetch(BlockingQueue<Item> in, BlockingQueue<Item> out, EmbeddedSite site)
             throws Exception {
-        for (Item item; (item = in.take()) != END; ) {
+        for (Item item; (item = in.take()) != END;) {
             String page = HttpGet.get(site.uri("/item/" + item.id())).body();
             out.put(new Item(item.id(), page));
         }
@@ -96,7 +98,7 @@ public final class ThreeStagePipeline {
 
     /** Stage 3: keeps every item until the end. */
     static Void store(BlockingQueue<Item> in, List<Item> stored) throws InterruptedException {
-        for (Item item; (item = in.take()) != END; ) {
+        for (Item item; (item = in.take()) != END;) {
             stored.add(item);
         }
         return null;

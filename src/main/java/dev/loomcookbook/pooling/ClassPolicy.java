@@ -105,15 +105,18 @@ final class ClassPolicy {
     static String checkPattern(String pattern) {
         String p = pattern == null ? "" : pattern.strip();
         if (!CLASS_PATTERN.matcher(p).matches()) {
-            throw new IllegalArgumentException("not a class pattern: '" + pattern + "' (give a class name, pkg.*,"
-                    + " pkg.** or a prefix ending in *, one per argument)");
+            throw new IllegalArgumentException(
+                    "not a class pattern: '" + pattern + "' (give a class name, pkg.*,"
+                            + " pkg.** or a prefix ending in *, one per argument)");
         }
         return p;
     }
 
-    private static final Pattern CLASS_PATTERN = Pattern.compile("[\\p{L}\\p{N}_$.]+(\\.\\*\\*|\\.\\*|\\*)?");
+    private static final Pattern CLASS_PATTERN =
+            Pattern.compile("[\\p{L}\\p{N}_$.]+(\\.\\*\\*|\\.\\*|\\*)?");
 
     /** Whether {@code c} was loaded by the JDK itself (the boot or platform class loader). */
+    @SuppressWarnings("ReferenceEquality") // class loaders are the same loader or not: identity
     static boolean isJdk(Class<?> c) {
         ClassLoader l = c.getClassLoader();
         return l == null || l == ClassLoader.getPlatformClassLoader();
@@ -176,7 +179,8 @@ final class ClassPolicy {
     Object read(byte[] bytes, int off, int len, ClassLoader loader, Set<Class<?>> resolved)
             throws IOException, ClassNotFoundException {
         Limits limits = new Limits(len);
-        try (PolicyInputStream in = new PolicyInputStream(new ByteArrayInputStream(bytes, off, len), loader, resolved)) {
+        try (PolicyInputStream in = new PolicyInputStream(new ByteArrayInputStream(bytes, off, len),
+                loader, resolved)) {
             in.setObjectInputFilter(limits);
             return in.readObject();
         } catch (InvalidClassException e) {
@@ -212,11 +216,13 @@ final class ClassPolicy {
         @Override
         public Status checkInput(FilterInfo info) {
             if (info.depth() > MAX_DEPTH) {
-                return refuse("its objects nest more than " + MAX_DEPTH + " deep (the pool's limit)");
+                return refuse(
+                        "its objects nest more than " + MAX_DEPTH + " deep (the pool's limit)");
             }
             if (info.references() > length) {
                 malformed = true;
-                return refuse(String.format(Locale.ROOT, "it holds more objects than its %,d bytes can encode", length));
+                return refuse(String.format(Locale.ROOT,
+                        "it holds more objects than its %,d bytes can encode", length));
             }
             Class<?> c = info.serialClass();
             if (c != null) {
@@ -224,8 +230,10 @@ final class ClassPolicy {
                     elements += info.arrayLength();
                     if (elements > 2 * length + 64) {
                         malformed = true;
-                        return refuse(String.format(Locale.ROOT, "it claims arrays of %,d elements, but its %,d bytes"
-                                + " can hold at most %,d", elements, length, 2 * length + 64));
+                        return refuse(String.format(Locale.ROOT,
+                                "it claims arrays of %,d elements, but its %,d bytes"
+                                        + " can hold at most %,d",
+                                elements, length, 2 * length + 64));
                     }
                 }
                 if (!allows(c)) {

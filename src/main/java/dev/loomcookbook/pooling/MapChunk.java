@@ -8,9 +8,13 @@ import java.util.function.Function;
  * message and run in one call in a worker. As a {@link Callable} it runs the same loop here (what
  * running a task that {@link ProcessPool#shutdownNow()} returned does).
  */
-record MapChunk<T, R>(Function<? super T, ? extends R> fn, Object[] items) implements Callable<MapChunk.Result> {
+// Never compared or hashed: the arrays are the chunk's items and results as they travel.
+@SuppressWarnings("ArrayRecordComponent")
+record MapChunk<T, R>(Function<? super T, ? extends R> fn,
+        Object[] items) implements Callable<MapChunk.Result> {
 
     /** The results of the first items, and the exception of the next one if it threw (then the rest did not run). */
+    @SuppressWarnings("ArrayRecordComponent") // as above
     record Result(Object[] values, Throwable failure) {}
 
     @Override

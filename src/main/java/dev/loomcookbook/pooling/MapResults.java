@@ -31,7 +31,8 @@ public final class MapResults<R> implements AutoCloseable {
     private int delivered;
     private boolean closed;
 
-    MapResults(List<? extends Future<MapChunk.Result>> chunks, int size, long deadlineNanos, boolean timed) {
+    MapResults(List<? extends Future<MapChunk.Result>> chunks, int size, long deadlineNanos,
+            boolean timed) {
         this.chunks = chunks;
         this.size = size;
         this.deadline = deadlineNanos;
@@ -58,7 +59,9 @@ public final class MapResults<R> implements AutoCloseable {
         try {
             if (current == null) {
                 Future<MapChunk.Result> f = chunks.get(chunk);
-                current = timed ? f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS) : f.get();
+                current = timed
+                        ? f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                        : f.get();
                 inChunk = 0;
             }
             if (inChunk == current.values().length) {

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
  * The options of one pool, checked: every argument check of {@link ProcessPool.Builder} is here,
  * and so is the worker's command line.
  */
-record PoolOptions(String name, int workers, int maxTasksPerWorker, ProcessPool.Initializer initializer,
+record PoolOptions(String name, int workers, int maxTasksPerWorker,
+        ProcessPool.Initializer initializer,
         List<String> jvmOptions, List<String> allow, int maxMessageBytes, Duration channelTimeout,
         Consumer<String> workerOutput) {
 
@@ -25,14 +26,16 @@ record PoolOptions(String name, int workers, int maxTasksPerWorker, ProcessPool.
     static int checkWorkers(int workers) {
         if (workers < 1 || workers > ProcessPool.MAX_WORKERS) {
             throw new IllegalArgumentException(
-                    "workers must be between 1 and " + ProcessPool.MAX_WORKERS + ", but was " + workers);
+                    "workers must be between 1 and " + ProcessPool.MAX_WORKERS + ", but was "
+                            + workers);
         }
         return workers;
     }
 
     static int checkMaxTasksPerWorker(int tasks) {
         if (tasks < 1) {
-            throw new IllegalArgumentException("maxTasksPerWorker must be at least 1, but was " + tasks);
+            throw new IllegalArgumentException(
+                    "maxTasksPerWorker must be at least 1, but was " + tasks);
         }
         return tasks;
     }
@@ -40,7 +43,8 @@ record PoolOptions(String name, int workers, int maxTasksPerWorker, ProcessPool.
     static int checkMaxMessageBytes(int bytes) {
         if (bytes < 1024 || bytes > Integer.MAX_VALUE - 2 * ProcessPoolProtocol.OVERHEAD_BYTES) {
             throw new IllegalArgumentException("maxMessageBytes must be between 1024 and "
-                    + (Integer.MAX_VALUE - 2 * ProcessPoolProtocol.OVERHEAD_BYTES) + ", but was " + bytes);
+                    + (Integer.MAX_VALUE - 2 * ProcessPoolProtocol.OVERHEAD_BYTES) + ", but was "
+                    + bytes);
         }
         return bytes;
     }
@@ -48,8 +52,9 @@ record PoolOptions(String name, int workers, int maxTasksPerWorker, ProcessPool.
     static Duration checkChannelTimeout(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.compareTo(MIN_CHANNEL_TIMEOUT) < 0) {
-            throw new IllegalArgumentException("channelTimeout must be at least " + MIN_CHANNEL_TIMEOUT.toMillis()
-                    + " ms (a worker gets a few ms to say it is busy), but was " + timeout);
+            throw new IllegalArgumentException(
+                    "channelTimeout must be at least " + MIN_CHANNEL_TIMEOUT.toMillis()
+                            + " ms (a worker gets a few ms to say it is busy), but was " + timeout);
         }
         return timeout;
     }
@@ -58,7 +63,8 @@ record PoolOptions(String name, int workers, int maxTasksPerWorker, ProcessPool.
         List<String> list = List.of(options); // null-hostile
         for (String o : list) {
             if (!o.startsWith("-")) {
-                throw new IllegalArgumentException("not a JVM option: '" + o + "' (options start with '-')");
+                throw new IllegalArgumentException(
+                        "not a JVM option: '" + o + "' (options start with '-')");
             }
         }
         return list;
@@ -66,7 +72,8 @@ record PoolOptions(String name, int workers, int maxTasksPerWorker, ProcessPool.
 
     static int checkChunkSize(int chunkSize) {
         if (chunkSize < 1) {
-            throw new IllegalArgumentException("chunksize must be at least 1, but was " + chunkSize);
+            throw new IllegalArgumentException(
+                    "chunksize must be at least 1, but was " + chunkSize);
         }
         return chunkSize;
     }
@@ -85,7 +92,8 @@ record PoolOptions(String name, int workers, int maxTasksPerWorker, ProcessPool.
         jvm.add("-XX:+ExitOnOutOfMemoryError");
         // Where the channel is standard output (no /bin/sh), the JVM's own messages must stay off it.
         jvm.add("-XX:+DisplayVMOutputToStderr");
-        List<String> args = List.of("--max-bytes=" + maxMessageBytes, "--allow=" + String.join(";", allow));
+        List<String> args =
+                List.of("--max-bytes=" + maxMessageBytes, "--allow=" + String.join(";", allow));
         List<String> withFds = new ArrayList<>(args);
         withFds.add("--channel=fds");
         return ChildJvm.withPrivateChannel(ChildJvm.command(jvm, ProcessPoolWorker.class, withFds))

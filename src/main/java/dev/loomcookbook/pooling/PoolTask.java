@@ -60,7 +60,8 @@ final class PoolTask<T> extends FutureTask<T> {
     volatile Consumer<Future<?>> whenDone;
     volatile boolean reportFailure;
 
-    PoolTask(ProcessPool pool, int number, Callable<T> task, byte[] frame, ClassPolicy results, ClassLoader loader,
+    PoolTask(ProcessPool pool, int number, Callable<T> task, byte[] frame, ClassPolicy results,
+            ClassLoader loader,
             boolean chunk) {
         super(task);
         this.pool = pool;
@@ -82,7 +83,8 @@ final class PoolTask<T> extends FutureTask<T> {
 
     /** Waits at most {@code timeout}; the answer is read by the pool (a blocking read cannot time out). */
     @Override
-    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+    public T get(long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
         if (!isDone() && !slotReads) {
             pool.hurryAnswer(this);
         }
@@ -124,7 +126,8 @@ final class PoolTask<T> extends FutureTask<T> {
             try {
                 super.get();
             } catch (ExecutionException e) {
-                ProcessPool.LOG.log(System.Logger.Level.WARNING, "a task given to execute() failed", e.getCause());
+                ProcessPool.LOG.log(System.Logger.Level.WARNING, "a task given to execute() failed",
+                        e.getCause());
             } catch (InterruptedException | CancellationException ignored) {
                 // Not a failure of the task.
             }

@@ -43,7 +43,6 @@ import picocli.CommandLine.Spec;
         })
 public final class PoolingDemo implements Demo {
 
-
     /** The ways to run the items, in the order they run. */
     enum Strategy {
         sequential("for item in items: count(item)", "a plain loop"),
@@ -64,15 +63,19 @@ public final class PoolingDemo implements Demo {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--items", converter = ItemsConverter.class, defaultValue = "10", paramLabel = "N",
+    @Option(names = "--items", converter = ItemsConverter.class, defaultValue = "10",
+            paramLabel = "N",
             description = "Items 1..N to compute (the book: 10).")
     int items;
 
-    @Option(names = "--iterations", converter = IterationsConverter.class, defaultValue = "10000000",
-            paramLabel = "N", description = "Steps of work per item; the result is N x item (the book: 10000000).")
+    @Option(names = "--iterations", converter = IterationsConverter.class,
+            defaultValue = "10000000",
+            paramLabel = "N",
+            description = "Steps of work per item; the result is N x item (the book: 10000000).")
     long iterations;
 
-    @Option(names = "--workers", converter = WorkersConverter.class, defaultValue = "5", paramLabel = "N",
+    @Option(names = "--workers", converter = WorkersConverter.class, defaultValue = "5",
+            paramLabel = "N",
             description = "Threads of the fixed pool and JVMs of the process pool.")
     int workers;
 
@@ -123,6 +126,7 @@ public final class PoolingDemo implements Demo {
     }
 
     /** One strategy's outcome. */
+    @SuppressWarnings("ArrayRecordComponent") // read for the table, never compared or hashed
     private record Outcome(Strategy strategy, long nanos, long[] results, String note) {}
 
     @Override
@@ -134,11 +138,13 @@ public final class PoolingDemo implements Demo {
         if (crash) {
             return crashDemo(out);
         }
-        Set<Strategy> chosen = strategies.isEmpty() ? EnumSet.allOf(Strategy.class) : EnumSet.copyOf(strategies);
+        Set<Strategy> chosen =
+                strategies.isEmpty() ? EnumSet.allOf(Strategy.class) : EnumSet.copyOf(strategies);
         int cores = Runtime.getRuntime().availableProcessors();
         // Measured before the first phase, so that it says nothing about this demo's own work.
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        out.printf("Items 1..%d, each count(k) = %,d steps of work returning %,d x k.%n", items, iterations, iterations);
+        out.printf("Items 1..%d, each count(k) = %,d steps of work returning %,d x k.%n", items,
+                iterations, iterations);
         out.printf("%d cores, %s before the first phase.%n", cores, describeLoad(load));
         out.flush();
 
@@ -148,7 +154,8 @@ public final class PoolingDemo implements Demo {
         Map<Strategy, Outcome> outcomes = new LinkedHashMap<>();
         for (Strategy s : chosen) {
             out.println();
-            out.printf("== %s%n   Java:   %s%n   Python: %s%n", s, s.java.replace("W", String.valueOf(workers)),
+            out.printf("== %s%n   Java:   %s%n   Python: %s%n", s,
+                    s.java.replace("W", String.valueOf(workers)),
                     s.python.replace("W", String.valueOf(workers)));
             out.flush();
             outcomes.put(s, run(s, out));
@@ -159,17 +166,19 @@ public final class PoolingDemo implements Demo {
             expected[k - 1] = iterations * k;
         }
         List<String> wrong = outcomes.values().stream()
-                .filter(o -> !Arrays.equals(o.results(), expected)).map(o -> o.strategy().name()).toList();
+                .filter(o -> !Arrays.equals(o.results(), expected)).map(o -> o.strategy().name())
+                .toList();
 
         out.println();
-        out.printf("== Summary (%d items x %,d steps, %d cores, %s before)%n", items, iterations, cores,
-                describeLoad(load));
+        out.printf("== Summary (%d items x %,d steps, %d cores, %s before)%n", items, iterations,
+                cores, describeLoad(load));
         Outcome sequential = outcomes.get(Strategy.sequential);
         Table table = new Table("strategy", "Java", "time", "speed-up vs sequential");
         Map<Strategy, Long> times = new LinkedHashMap<>();
         for (Outcome o : outcomes.values()) {
             times.put(o.strategy(), o.nanos());
-            String speedUp = sequential == null ? "n/a" : format(speedUp(sequential.nanos(), o.nanos()));
+            String speedUp =
+                    sequential == null ? "n/a" : format(speedUp(sequential.nanos(), o.nanos()));
             table.row(o.strategy(), o.strategy().java.replace("W", String.valueOf(workers)),
                     Timing.format(o.nanos()), speedUp);
         }
@@ -184,10 +193,12 @@ public final class PoolingDemo implements Demo {
         conclusion(times, cores, load).forEach(sentence -> Text.paragraph(out, "  ", sentence));
         out.println("  (The book, CPython on 4 cores: sequential 6.81 s, thread pool 6.81 s,");
         out.println("  process pool 4.17 s: the GIL.)");
-        out.println("  Processes are for isolation in Java: a crash, System.exit or OOM kills one worker");
+        out.println(
+                "  Processes are for isolation in Java: a crash, System.exit or OOM kills one worker");
         out.println("  (pooling --crash).");
         if (!wrong.isEmpty()) {
-            spec.commandLine().getErr().println("error: wrong results from " + String.join(", ", wrong));
+            spec.commandLine().getErr()
+                    .println("error: wrong results from " + String.join(", ", wrong));
             spec.commandLine().getErr().flush();
             out.flush();
             return 1;
@@ -212,11 +223,13 @@ public final class PoolingDemo implements Demo {
      */
     private int chunksDemo(PrintWriter out) throws InterruptedException, ExecutionException {
         out.println();
-        out.printf("== map and chunks: %,d trivial items (x -> x + 1) on %d worker JVMs%n", CHUNK_DEMO_ITEMS, workers);
+        out.printf("== map and chunks: %,d trivial items (x -> x + 1) on %d worker JVMs%n",
+                CHUNK_DEMO_ITEMS, workers);
         out.println("   Java:   pool.map(x -> x + 1, items, chunksize).toList()");
         out.println("   Python: list(pool.map(plus_one, items, chunksize=N))");
         out.flush();
-        List<Integer> items = java.util.stream.IntStream.range(0, CHUNK_DEMO_ITEMS).boxed().toList();
+        List<Integer> items =
+                java.util.stream.IntStream.range(0, CHUNK_DEMO_ITEMS).boxed().toList();
         Table table = new Table("chunksize", "messages", "time", "per item");
         try (ProcessPool pool = new ProcessPool(workers)) {
             pool.awaitWorkersStarted();
@@ -230,25 +243,32 @@ public final class PoolingDemo implements Demo {
                 }
                 long nanos = System.nanoTime() - start;
                 if (!results.equals(items.stream().map(x -> x + 1).toList())) {
-                    spec.commandLine().getErr().println("error: wrong results from map at chunksize " + chunksize);
+                    spec.commandLine().getErr()
+                            .println("error: wrong results from map at chunksize " + chunksize);
                     return 1;
                 }
                 int messages = (CHUNK_DEMO_ITEMS + chunksize - 1) / chunksize;
-                table.row(chunksize, String.format(Locale.ROOT, "%,d", messages), Timing.format(nanos),
+                table.row(chunksize, String.format(Locale.ROOT, "%,d", messages),
+                        Timing.format(nanos),
                         Timing.format(nanos / CHUNK_DEMO_ITEMS));
             }
         }
         table.print(out);
-        out.println("  Each message is a round trip of tens of µs (more here: a new pool's JIT is still cold), so");
-        out.println("  trivial items need chunks of 100 or more; items that compute for milliseconds, as above, need");
-        out.println("  none. (CPython's ProcessPoolExecutor.map, warm, on this machine: about 150 µs per item at");
-        out.println("  chunksize 1, 1.5 µs at 100, 0.4 µs at 1000; the Java pool's, warm: 40, 0.7 and 0.04 µs.)");
+        out.println(
+                "  Each message is a round trip of tens of µs (more here: a new pool's JIT is still cold), so");
+        out.println(
+                "  trivial items need chunks of 100 or more; items that compute for milliseconds, as above, need");
+        out.println(
+                "  none. (CPython's ProcessPoolExecutor.map, warm, on this machine: about 150 µs per item at");
+        out.println(
+                "  chunksize 1, 1.5 µs at 100, 0.4 µs at 1000; the Java pool's, warm: 40, 0.7 and 0.04 µs.)");
         out.flush();
         return 0;
     }
 
     private static String describeLoad(double load) {
-        return load < 0 ? "load average unknown" : String.format(Locale.ROOT, "load average %.2f", load);
+        return load < 0 ? "load average unknown"
+                : String.format(Locale.ROOT, "load average %.2f", load);
     }
 
     private static double speedUp(long sequentialNanos, long nanos) {
@@ -278,7 +298,8 @@ public final class PoolingDemo implements Demo {
         List<String> lines = new ArrayList<>();
         Long sequential = nanos.get(Strategy.sequential);
         if (sequential == null) {
-            lines.add("No sequential run to compare with: add sequential to --strategy to see speed-ups.");
+            lines.add(
+                    "No sequential run to compare with: add sequential to --strategy to see speed-ups.");
             return lines;
         }
         Map<Strategy, Double> speedUps = new LinkedHashMap<>();
@@ -295,7 +316,8 @@ public final class PoolingDemo implements Demo {
                 .filter(e -> e.getValue() > cores)
                 .map(e -> e.getKey() + " at " + format(e.getValue())).toList();
         if (!noise.isEmpty()) {
-            lines.add(String.join(", ", noise) + " beats " + cores + (cores == 1 ? " core" : " cores")
+            lines.add(String.join(", ", noise) + " beats " + cores
+                    + (cores == 1 ? " core" : " cores")
                     + ", which real work cannot: that is noise (too little work per phase, or load that came"
                     + " and went); raise --iterations.");
         }
@@ -308,29 +330,35 @@ public final class PoolingDemo implements Demo {
                     + " (load average %.2f on %d cores): the times may vary.", load, cores));
         }
         // With noise in this run, no sentence about the pools rests on their numbers.
-        double bestThreads = noise.isEmpty() ? best(speedUps, cores, Strategy.threads, Strategy.forkjoin) : -1;
+        double bestThreads =
+                noise.isEmpty() ? best(speedUps, cores, Strategy.threads, Strategy.forkjoin) : -1;
         if (cores == 1) {
-            lines.add("With 1 core no pool can beat sequential: threads compute in parallel only with more cores.");
+            lines.add(
+                    "With 1 core no pool can beat sequential: threads compute in parallel only with more cores.");
         } else if (bestThreads >= 0.75 * cores) {
-            lines.add("Java threads ran on all " + cores + " cores at once (there is no GIL): the best pool"
+            lines.add("Java threads ran on all " + cores
+                    + " cores at once (there is no GIL): the best pool"
                     + " reached " + format(bestThreads) + " of a possible " + cores + "x.");
         } else if (bestThreads >= 1.2) {
-            lines.add("Java threads ran in parallel (there is no GIL), but the best pool reached only "
-                    + format(bestThreads) + " of a possible " + cores + "x.");
+            lines.add(
+                    "Java threads ran in parallel (there is no GIL), but the best pool reached only "
+                            + format(bestThreads) + " of a possible " + cores + "x.");
         } else if (bestThreads >= 0) {
             lines.add("The pools were no faster than sequential here (best " + format(bestThreads)
                     + "): not a GIL; the work was too short or the cores were busy.");
         }
         Double virtual = speedUps.get(Strategy.virtual);
         if (virtual != null && virtual <= cores) {
-            lines.add("Virtual threads (" + format(virtual) + ") are no faster than the cores: CPU work"
+            lines.add("Virtual threads (" + format(virtual)
+                    + ") are no faster than the cores: CPU work"
                     + " never blocks, they share " + cores + " carriers.");
         }
         Long processes = nanos.get(Strategy.processes);
         Long threads = nanos.get(Strategy.threads);
         if (processes != null && threads != null) {
             if (processes > threads) {
-                lines.add("Processes took " + Timing.format(processes - threads) + " longer than threads:"
+                lines.add("Processes took " + Timing.format(processes - threads)
+                        + " longer than threads:"
                         + " JVM start-ups, serialization and a cold JIT in each worker.");
             } else {
                 lines.add("Processes kept up with threads here: with this much work per item their"
@@ -400,18 +428,20 @@ public final class PoolingDemo implements Demo {
                     ? "a new worker: the pool replaced the dead one"
                     : "the same pid?! (the worker should have been replaced)");
             out.println();
-            out.println("""
-                    What it shows: in Java a worker's death fails only the task it was running; the pool starts a new
-                    worker. In CPython the same os._exit(7) in a ProcessPoolExecutor worker raises BrokenProcessPool
-                    ("A process in the process pool was terminated abruptly...") for that task and every pending one,
-                    and the pool refuses new work: you must build a new one. (sys.exit in a Python task only raises
-                    SystemExit, returned like any exception; System.exit in Java really ends the worker JVM.)""");
+            out.println(
+                    """
+                            What it shows: in Java a worker's death fails only the task it was running; the pool starts a new
+                            worker. In CPython the same os._exit(7) in a ProcessPoolExecutor worker raises BrokenProcessPool
+                            ("A process in the process pool was terminated abruptly...") for that task and every pending one,
+                            and the pool refuses new work: you must build a new one. (sys.exit in a Python task only raises
+                            SystemExit, returned like any exception; System.exit in Java really ends the worker JVM.)""");
             out.flush();
             return second != first ? 0 : 1;
         }
     }
 
-    private Outcome run(Strategy s, PrintWriter out) throws InterruptedException, ExecutionException {
+    private Outcome run(Strategy s, PrintWriter out)
+            throws InterruptedException, ExecutionException {
         long[] results = new long[items];
         long start = System.nanoTime();
         String note = null;
@@ -430,7 +460,8 @@ public final class PoolingDemo implements Demo {
             case forkjoin -> {
                 try (ForkJoinPool pool = new ForkJoinPool()) {
                     collect(submitAll(pool), results, out);
-                    note = "ForkJoinPool parallelism " + pool.getParallelism() + " (one thread per core)";
+                    note = "ForkJoinPool parallelism " + pool.getParallelism()
+                            + " (one thread per core)";
                 }
             }
             case virtual -> {
@@ -446,14 +477,16 @@ public final class PoolingDemo implements Demo {
                 try (ProcessPool pool = new ProcessPool(workers)) {
                     pool.awaitWorkersStarted();
                     long startUp = System.nanoTime() - start;
-                    out.printf("   started in %s (pids %s)%n", Timing.format(startUp), pool.workerPids());
+                    out.printf("   started in %s (pids %s)%n", Timing.format(startUp),
+                            pool.workerPids());
                     out.flush();
                     List<Future<Long>> futures = new ArrayList<>();
                     for (int k = 1; k <= items; k++) {
                         futures.add(pool.submit(new CountTask(k, iterations)));
                     }
                     collect(futures, results, out);
-                    note = "the time includes starting " + workers + " JVMs (" + Timing.format(startUp)
+                    note = "the time includes starting " + workers + " JVMs ("
+                            + Timing.format(startUp)
                             + ") and stopping them";
                 }
             }

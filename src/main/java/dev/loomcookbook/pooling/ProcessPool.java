@@ -330,15 +330,15 @@ public final class ProcessPool implements ExecutorService {
     final byte[] initFrame;
     final ClassPolicy initializerResults;
     private final ClassPolicy taskPolicy;
-    private final Map<List<Class<?>>, ClassPolicy> resultPolicies = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<List<Class<?>>, ClassPolicy> eldest) {
-            return size() > 64;
-        }
-    };
+    private final Map<List<Class<?>>, ClassPolicy> resultPolicies =
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<List<Class<?>>, ClassPolicy> eldest) {
+                    return size() > 64;
+                }
+            };
     final CountDownLatch started;
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final Thread watchdog;
 
     /** A pool of {@code workers} processes with the default options. */
     public ProcessPool(int workers) {
@@ -366,9 +366,10 @@ public final class ProcessPool implements ExecutorService {
             slots.add(new Slot(this, i + 1));
         }
         for (Slot slot : slots) {
-            slot.thread = Thread.ofPlatform().daemon().name(name + "-worker-" + slot.number).start(slot);
+            slot.thread =
+                    Thread.ofPlatform().daemon().name(name + "-worker-" + slot.number).start(slot);
         }
-        this.watchdog = Thread.ofPlatform().daemon().name(name + "-watchdog").start(this::watch);
+        Thread.ofPlatform().daemon().name(name + "-watchdog").start(this::watch);
     }
 
     // ---- submitting ------------------------------------------------------------------------
@@ -418,7 +419,7 @@ public final class ProcessPool implements ExecutorService {
         PoolTask<Object> t = newTask(runnableTask(command, null));
         t.reportFailure = true;
         t.slotReads = true;
-        enqueue(t);
+        var _ = enqueue(t); // reportFailure: the pool reports a failure, as execute() must
     }
 
     private static <T> Callable<T> runnableTask(Runnable task, T result) {
@@ -448,7 +449,8 @@ public final class ProcessPool implements ExecutorService {
      * @throws TaskNotSerializableException {@code fn} or an item cannot be sent; nothing was sent
      * @throws RejectedExecutionException the pool is shut down
      */
-    public <T, R> MapResults<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+    public <T, R> MapResults<R> map(TaskFunction<? super T, ? extends R> fn,
+            Iterable<? extends T> items,
             int chunksize, Duration timeout) {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(items, "items");
@@ -478,22 +480,26 @@ public final class ProcessPool implements ExecutorService {
     }
 
     /** {@link #map(TaskFunction, Iterable, int, Duration)} with one item to a message. */
-    public <T, R> MapResults<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, Duration timeout) {
+    public <T, R> MapResults<R> map(TaskFunction<? super T, ? extends R> fn,
+            Iterable<? extends T> items, Duration timeout) {
         return map(fn, items, 1, timeout);
     }
 
     /** {@link #map(TaskFunction, Iterable, int, Duration)} without a timeout. */
-    public <T, R> MapResults<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunksize) {
+    public <T, R> MapResults<R> map(TaskFunction<? super T, ? extends R> fn,
+            Iterable<? extends T> items, int chunksize) {
         return map(fn, items, chunksize, null);
     }
 
     /** {@link #map(TaskFunction, Iterable, int, Duration)} with one item to a message and no timeout. */
-    public <T, R> MapResults<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
+    public <T, R> MapResults<R> map(TaskFunction<? super T, ? extends R> fn,
+            Iterable<? extends T> items) {
         return map(fn, items, 1, null);
     }
 
     @Override
-    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks)
+            throws InterruptedException {
         List<Future<T>> futures = submitAll(tasks, null);
         try {
             for (Future<T> f : futures) {
@@ -507,7 +513,8 @@ public final class ProcessPool implements ExecutorService {
     }
 
     @Override
-    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout,
+            TimeUnit unit)
             throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         List<Future<T>> futures = submitAll(tasks, null);
@@ -526,7 +533,8 @@ public final class ProcessPool implements ExecutorService {
     }
 
     @Override
-    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks)
+            throws InterruptedException, ExecutionException {
         try {
             return invokeAny(tasks, false, 0);
         } catch (TimeoutException impossible) {
@@ -550,7 +558,9 @@ public final class ProcessPool implements ExecutorService {
         try {
             ExecutionException last = null;
             for (int i = 0; i < futures.size(); i++) {
-                Future<?> f = timed ? completed.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS) : completed.take();
+                Future<?> f =
+                        timed ? completed.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)
+                                : completed.take();
                 if (f == null) {
                     throw new TimeoutException("no task succeeded in time");
                 }
@@ -570,7 +580,8 @@ public final class ProcessPool implements ExecutorService {
         }
     }
 
-    private <T> List<Future<T>> submitAll(Collection<? extends Callable<T>> tasks, Consumer<Future<?>> whenDone) {
+    private <T> List<Future<T>> submitAll(Collection<? extends Callable<T>> tasks,
+            Consumer<Future<?>> whenDone) {
         List<Future<T>> futures = new ArrayList<>();
         try {
             for (Callable<T> c : tasks) {
@@ -589,7 +600,8 @@ public final class ProcessPool implements ExecutorService {
     }
 
     /** Waits for {@code f}; false if the deadline passed first. Task failures are ignored here. */
-    private static boolean awaitQuietly(Future<?> f, long deadline, boolean timed) throws InterruptedException {
+    private static boolean awaitQuietly(Future<?> f, long deadline, boolean timed)
+            throws InterruptedException {
         try {
             if (timed) {
                 f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -607,7 +619,8 @@ public final class ProcessPool implements ExecutorService {
     /** A serialized task or function, in the body of a frame being written, and the classes it names. */
     private record Serialized(FrameWriter writer, Set<Class<?>> classes) {
         byte[] bytes() {
-            return java.util.Arrays.copyOfRange(writer.bytes(), ProcessPoolProtocol.HEADER_BYTES, writer.length());
+            return java.util.Arrays.copyOfRange(writer.bytes(), ProcessPoolProtocol.HEADER_BYTES,
+                    writer.length());
         }
     }
 
@@ -627,30 +640,37 @@ public final class ProcessPool implements ExecutorService {
         checkRunning();
         Serialized s = serializeTask(task, "task");
         int number = nextTaskNumber();
-        return new PoolTask<>(this, number, task, s.writer().toFrame(Kind.CALL, number), resultPolicy(s.classes()),
+        return new PoolTask<>(this, number, task, s.writer().toFrame(Kind.CALL, number),
+                resultPolicy(s.classes()),
                 task.getClass().getClassLoader(), false);
     }
 
-    private <T, R> PoolTask<MapChunk.Result> newChunk(TaskFunction<? super T, ? extends R> fn, Serialized function,
+    private <T, R> PoolTask<MapChunk.Result> newChunk(TaskFunction<? super T, ? extends R> fn,
+            Serialized function,
             Object[] items) {
         checkRunning();
         byte[] fnBytes = function.bytes();
-        FrameWriter w = new FrameWriter(fnBytes.length + 16 + items.length * 8, options.maxMessageBytes());
+        FrameWriter w =
+                new FrameWriter(fnBytes.length + 16 + items.length * 8, options.maxMessageBytes());
         Set<Class<?>> itemClasses;
         try {
             w.writeBytes(fnBytes);
             itemClasses = ProcessPoolProtocol.writeValues(w, items, items.length);
         } catch (MessageTooLargeException e) {
-            throw new TaskNotSerializableException("a chunk of " + items.length + " items is too large, nothing was sent: "
-                    + e.getMessage() + " (use a smaller chunksize)", e);
+            throw new TaskNotSerializableException(
+                    "a chunk of " + items.length + " items is too large, nothing was sent: "
+                            + e.getMessage() + " (use a smaller chunksize)",
+                    e);
         } catch (IOException | RuntimeException e) {
-            throw new TaskNotSerializableException("the map's items cannot be serialized, nothing was sent: " + e, e);
+            throw new TaskNotSerializableException(
+                    "the map's items cannot be serialized, nothing was sent: " + e, e);
         }
         checkAccepted(itemClasses, "an item of the map");
         Set<Class<?>> classes = new java.util.LinkedHashSet<>(function.classes());
         classes.addAll(itemClasses);
         int number = nextTaskNumber();
-        return new PoolTask<>(this, number, new MapChunk<T, R>(fn, items), w.toFrame(Kind.CHUNK, number),
+        return new PoolTask<>(this, number, new MapChunk<T, R>(fn, items),
+                w.toFrame(Kind.CHUNK, number),
                 resultPolicy(classes), fn.getClass().getClassLoader(), true);
     }
 
@@ -658,7 +678,8 @@ public final class ProcessPool implements ExecutorService {
     private ClassPolicy resultPolicy(Set<Class<?>> classes) {
         List<Class<?>> key = List.copyOf(classes);
         synchronized (resultPolicies) {
-            return resultPolicies.computeIfAbsent(key, k -> ClassPolicy.forResults(k, options.allow()));
+            return resultPolicies.computeIfAbsent(key,
+                    k -> ClassPolicy.forResults(k, options.allow()));
         }
     }
 
@@ -675,7 +696,8 @@ public final class ProcessPool implements ExecutorService {
         try {
             classes = ProcessPoolProtocol.serializeInto(w, task);
         } catch (MessageTooLargeException e) {
-            throw new TaskNotSerializableException("the " + what + " is too large, nothing was sent: " + e.getMessage(), e);
+            throw new TaskNotSerializableException(
+                    "the " + what + " is too large, nothing was sent: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             throw new TaskNotSerializableException("the " + what + " " + task.getClass().getName()
                     + " cannot be serialized, nothing was sent: " + e
@@ -689,7 +711,8 @@ public final class ProcessPool implements ExecutorService {
         Class<?> refused = taskPolicy.firstRefused(classes);
         if (refused != null) {
             throw new TaskNotSerializableException(what + " holds a " + refused.getName()
-                    + ", which workers do not accept, nothing was sent (allow it with ProcessPool.Builder.allow)", null);
+                    + ", which workers do not accept, nothing was sent (allow it with ProcessPool.Builder.allow)",
+                    null);
         }
     }
 
@@ -759,7 +782,8 @@ public final class ProcessPool implements ExecutorService {
     void nudge() {
         for (Slot s : slots) {
             if (s.state == Slot.State.STARTING
-                    || (s.state == Slot.State.BUSY && s.current != null && s.current.phase == Phase.AWAITING)) {
+                    || (s.state == Slot.State.BUSY && s.current != null
+                            && s.current.phase == Phase.AWAITING)) {
                 s.wake.signal();
             }
         }
@@ -795,7 +819,8 @@ public final class ProcessPool implements ExecutorService {
         WorkerProcess worker;
         lock.lock();
         try {
-            if (t.phase != Phase.AWAITING || t.slotReads || Thread.currentThread().isInterrupted()) {
+            if (t.phase != Phase.AWAITING || t.slotReads
+                    || Thread.currentThread().isInterrupted()) {
                 return;
             }
             t.phase = Phase.READING;
@@ -986,7 +1011,8 @@ public final class ProcessPool implements ExecutorService {
     private void watch() {
         long timeout = options.channelTimeout().toNanos();
         long startTimeout = Math.max(timeout, MIN_START_TIMEOUT.toNanos());
-        long tick = Math.clamp(timeout / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
+        long tick = Math.clamp(timeout / 4, TimeUnit.MILLISECONDS.toNanos(10),
+                TimeUnit.SECONDS.toNanos(1));
         String limit = format(options.channelTimeout());
         try {
             while (true) {
@@ -1003,7 +1029,8 @@ public final class ProcessPool implements ExecutorService {
                         if (w == null && s.starting != null) {
                             w = s.starting;
                             if (!s.startAcknowledged && now - s.startingSince > startTimeout) {
-                                why = "it did not start within " + format(Duration.ofNanos(startTimeout));
+                                why = "it did not start within "
+                                        + format(Duration.ofNanos(startTimeout));
                             }
                         }
                         if (w == null) {
@@ -1011,10 +1038,14 @@ public final class ProcessPool implements ExecutorService {
                         }
                         PoolTask<?> t = s.current;
                         if (w.stalledNanos(now) > timeout) {
-                            why = w.isWriting() ? "it stopped reading its channel (a write made no progress for " + limit + ")"
-                                    : "it stopped in the middle of a frame (no progress for " + limit + ")";
+                            why = w.isWriting()
+                                    ? "it stopped reading its channel (a write made no progress for "
+                                            + limit + ")"
+                                    : "it stopped in the middle of a frame (no progress for "
+                                            + limit + ")";
                         } else if (s.state == Slot.State.BUSY && t != null && !t.acknowledged
-                                && (t.phase == Phase.AWAITING || t.phase == Phase.READING) && now - t.sentAt > timeout) {
+                                && (t.phase == Phase.AWAITING || t.phase == Phase.READING)
+                                && now - t.sentAt > timeout) {
                             why = "it neither answered nor acknowledged its task within " + limit
                                     + " (stopped, or not reading its channel?)";
                         }
@@ -1031,7 +1062,8 @@ public final class ProcessPool implements ExecutorService {
                     lock.unlock();
                 }
                 for (WorkerProcess w : kill) {
-                    LOG.log(Level.WARNING, name + ": killed worker pid " + w.pid + ": " + w.killedBecause());
+                    LOG.log(Level.WARNING,
+                            name + ": killed worker pid " + w.pid + ": " + w.killedBecause());
                     w.kill();
                 }
             }

@@ -30,6 +30,9 @@ import java.util.Set;
  * they are all {@code Integer}, {@code Long}, {@code Double} or {@code String}, and serialized
  * otherwise; see {@link #writeValues}.
  */
+// A message's arrays are its serialized payload or a copy of a stack: messages are written once
+// and read once, never compared or hashed, so array identity in equals() does not matter.
+@SuppressWarnings("ArrayRecordComponent")
 final class ProcessPoolProtocol {
 
     /** "LOOM": the first four bytes of every frame. */
@@ -121,7 +124,8 @@ final class ProcessPoolProtocol {
                 throw new MessageTooLargeException(maxBody);
             }
             if (needed > buf.length) {
-                long grown = Math.max(needed, Math.min((long) buf.length * 2, maxBody + HEADER_BYTES));
+                long grown =
+                        Math.max(needed, Math.min((long) buf.length * 2, maxBody + HEADER_BYTES));
                 buf = java.util.Arrays.copyOf(buf, (int) Math.min(grown, Integer.MAX_VALUE - 8));
             }
         }
@@ -176,6 +180,8 @@ final class ProcessPoolProtocol {
         }
 
         /** Fills in the header; the frame is then {@link #bytes()}[0, {@link #length()}). */
+        // The ordinal is the wire code by design: Kind.of reads it back in the same build.
+        @SuppressWarnings("EnumOrdinal")
         FrameWriter finish(Kind kind, int task) {
             putInt(buf, 0, MAGIC);
             buf[4] = (byte) kind.ordinal();
@@ -281,7 +287,8 @@ final class ProcessPoolProtocol {
             if (magic != MAGIC) {
                 partialSince = 0;
                 throw new ProtocolException(String.format(
-                        "expected a frame, read the bytes %08x (\"%s\")", magic, printable(buf, start, 4)));
+                        "expected a frame, read the bytes %08x (\"%s\")", magic,
+                        printable(buf, start, 4)));
             }
             Kind kind = Kind.of(buf[start + 4]);
             int task = getInt(buf, start + 5);
@@ -305,7 +312,8 @@ final class ProcessPoolProtocol {
                     if (start > 0) {
                         compact();
                     } else {
-                        buf = java.util.Arrays.copyOf(buf, (int) Math.min((long) buf.length * 2, (long) n));
+                        buf = java.util.Arrays.copyOf(buf,
+                                (int) Math.min((long) buf.length * 2, (long) n));
                     }
                 }
                 int want = exact ? Math.min(buf.length - end, n - (end - start)) : buf.length - end;
@@ -424,7 +432,8 @@ final class ProcessPoolProtocol {
         /** Fails unless the body was read to its end exactly. */
         void end() throws ProtocolException {
             if (pos != limit) {
-                throw new ProtocolException("a frame's body has " + (limit - pos) + " bytes more than its fields");
+                throw new ProtocolException(
+                        "a frame's body has " + (limit - pos) + " bytes more than its fields");
             }
         }
     }
@@ -523,7 +532,8 @@ final class ProcessPoolProtocol {
                 }
             }
             default -> {
-                return w.writeObject(n == values.length ? values : java.util.Arrays.copyOf(values, n));
+                return w.writeObject(
+                        n == values.length ? values : java.util.Arrays.copyOf(values, n));
             }
         }
         return Set.of();
@@ -534,7 +544,8 @@ final class ProcessPoolProtocol {
             return INTS;
         }
         Class<?> first = values[0] == null ? null : values[0].getClass();
-        int tag = first == Integer.class ? INTS : first == Long.class ? LONGS : first == Double.class ? DOUBLES
+        int tag = first == Integer.class ? INTS : first == Long.class ? LONGS
+                : first == Double.class ? DOUBLES
                 : first == String.class ? STRINGS : SERIALIZED;
         if (tag != SERIALIZED) {
             for (int i = 1; i < n; i++) {
@@ -547,7 +558,8 @@ final class ProcessPoolProtocol {
     }
 
     /** Reads values written by {@link #writeValues}; serialized ones under {@code policy}. */
-    static Object[] readValues(Body b, ClassPolicy.Reader policy) throws IOException, ClassNotFoundException {
+    static Object[] readValues(Body b, ClassPolicy.Reader policy)
+            throws IOException, ClassNotFoundException {
         int tag = b.readByte();
         int n = b.readInt();
         int size = switch (tag) {
@@ -590,7 +602,8 @@ final class ProcessPoolProtocol {
                 Body region = b.readRegion();
                 Object o = policy.read(region.array(), region.offset(), region.remaining());
                 if (!(o instanceof Object[] array) || array.length != n) {
-                    throw new ProtocolException("serialized values are not the " + n + " announced");
+                    throw new ProtocolException(
+                            "serialized values are not the " + n + " announced");
                 }
                 return array;
             }
@@ -608,14 +621,16 @@ final class ProcessPoolProtocol {
         private final ClassLoader loader;
         private final Set<Class<?>> resolved;
 
-        PolicyInputStream(InputStream in, ClassLoader loader, Set<Class<?>> resolved) throws IOException {
+        PolicyInputStream(InputStream in, ClassLoader loader, Set<Class<?>> resolved)
+                throws IOException {
             super(in);
             this.loader = loader;
             this.resolved = resolved;
         }
 
         @Override
-        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+        protected Class<?> resolveClass(ObjectStreamClass desc)
+                throws IOException, ClassNotFoundException {
             Class<?> c;
             try {
                 c = Class.forName(desc.getName(), false, loader);
@@ -654,8 +669,10 @@ final class ProcessPoolProtocol {
 
         TruncatedFrameException(int received, int expected, boolean inHeader) {
             super(inHeader
-                    ? String.format("its channel ended inside a frame header (%d of %d bytes)", received, HEADER_BYTES)
-                    : String.format("its channel ended inside a frame (%,d of %,d bytes arrived)", received, expected));
+                    ? String.format("its channel ended inside a frame header (%d of %d bytes)",
+                            received, HEADER_BYTES)
+                    : String.format("its channel ended inside a frame (%,d of %,d bytes arrived)",
+                            received, expected));
         }
     }
 
@@ -665,7 +682,9 @@ final class ProcessPoolProtocol {
         private static final long serialVersionUID = 1L;
 
         MessageTooLargeException(long limit) {
-            super(String.format("it is larger than the limit of %,d bytes (ProcessPool.Builder.maxMessageBytes)", limit));
+            super(String.format(
+                    "it is larger than the limit of %,d bytes (ProcessPool.Builder.maxMessageBytes)",
+                    limit));
         }
 
         MessageTooLargeException(long size, long limit) {
@@ -690,7 +709,8 @@ final class ProcessPoolProtocol {
     // ---- bytes -----------------------------------------------------------------------------
 
     static int getInt(byte[] b, int at) {
-        return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | (b[at + 3] & 0xFF);
+        return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8
+                | (b[at + 3] & 0xFF);
     }
 
     static void putInt(byte[] b, int at, int v) {

@@ -74,7 +74,8 @@ public final class ProcessPoolWorker {
 
     /** JDK classes whose reading rebuilds a hash table from the elements: their cost depends on the elements. */
     private static final Set<String> REBUILT_BY_HASHING = Set.of(
-            "java.util.HashMap", "java.util.HashSet", "java.util.LinkedHashMap", "java.util.LinkedHashSet",
+            "java.util.HashMap", "java.util.HashSet", "java.util.LinkedHashMap",
+            "java.util.LinkedHashSet",
             "java.util.Hashtable", "java.util.Properties", "java.util.concurrent.ConcurrentHashMap",
             "java.util.CollSer");
 
@@ -107,6 +108,7 @@ public final class ProcessPoolWorker {
     private ProcessPoolWorker() {}
 
     /** What the parent sent: a kind, the parent's task number and the fields. */
+    @SuppressWarnings("ArrayRecordComponent") // never compared: the fields as they arrived
     private record Request(Kind kind, int task, byte[] first, byte[] second) {}
 
     /**
@@ -126,7 +128,8 @@ public final class ProcessPoolWorker {
             }
         }
         if (maxBytes < 1 || allow == null || !("fds".equals(channel) || "stdio".equals(channel))) {
-            System.err.println("usage: ProcessPoolWorker --max-bytes=N --allow=PATTERNS --channel=fds|stdio");
+            System.err.println(
+                    "usage: ProcessPoolWorker --max-bytes=N --allow=PATTERNS --channel=fds|stdio");
             System.exit(2);
         }
         allow.forEach(ClassPolicy::checkPattern);
@@ -144,10 +147,12 @@ public final class ProcessPoolWorker {
         System.setErr(console);
         System.setIn(new ByteArrayInputStream(new byte[0]));
 
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
-            endDescendants();
-            Runtime.getRuntime().halt(ChildJvm.PARENT_GONE);
-        }));
+        ProcessHandle.current().parent().ifPresent(parent -> {
+            var _ = parent.onExit().thenRun(() -> {
+                endDescendants();
+                Runtime.getRuntime().halt(ChildJvm.PARENT_GONE);
+            });
+        });
 
         Request init = readRequest();
         if (init.kind() != Kind.INIT) {
@@ -159,7 +164,8 @@ public final class ProcessPoolWorker {
         Failure initFailure = null;
         if (init.first() != null) {
             try {
-                Runnable initializer = (Runnable) taskPolicy.read(init.first(), 0, init.first().length, LOADER, null);
+                Runnable initializer = (Runnable) taskPolicy.read(init.first(), 0,
+                        init.first().length, LOADER, null);
                 initializer.run();
             } catch (Throwable t) {
                 initFailure = failure(t, ClassPolicy.forResults(Set.of(), allow));
@@ -274,7 +280,8 @@ public final class ProcessPoolWorker {
             code = taskPolicy.read(r.first(), 0, r.first().length, LOADER, classes);
         } catch (Throwable t) {
             String why = t instanceof RefusedException ? t.getMessage() : t.toString();
-            return fail(out, r.task(), new IllegalArgumentException("the worker could not read the task: " + why),
+            return fail(out, r.task(),
+                    new IllegalArgumentException("the worker could not read the task: " + why),
                     ClassPolicy.forResults(Set.of(), allow));
         }
         ClassPolicy results = RESULT_POLICIES.get(classes, allow);
@@ -294,10 +301,12 @@ public final class ProcessPoolWorker {
         }
         Object[] items;
         try {
-            items = ProcessPoolProtocol.readValues(new Body(r.second(), 0, r.second().length), taskPolicy.reader(LOADER));
+            items = ProcessPoolProtocol.readValues(new Body(r.second(), 0, r.second().length),
+                    taskPolicy.reader(LOADER));
         } catch (Throwable t) {
             String why = t instanceof RefusedException ? t.getMessage() : t.toString();
-            return fail(out, r.task(), new IllegalArgumentException("the worker could not read the map's items: " + why), results);
+            return fail(out, r.task(), new IllegalArgumentException(
+                    "the worker could not read the map's items: " + why), results);
         }
         @SuppressWarnings("unchecked")
         Function<Object, Object> fn = (Function<Object, Object>) code;
@@ -314,7 +323,8 @@ public final class ProcessPoolWorker {
         }
         String why = writeValues(out, values, done, results);
         if (why != null) {
-            return unsendable(out, r.task(), "the results of the chunk's first " + done + " items " + why);
+            return unsendable(out, r.task(),
+                    "the results of the chunk's first " + done + " items " + why);
         }
         try {
             out.writeByte(thrown == null ? 0 : 1);
@@ -322,7 +332,8 @@ public final class ProcessPoolWorker {
                 failure(thrown, results).writeTo(out);
             }
         } catch (IOException e) {
-            return unsendable(out, r.task(), "the exception of an item cannot be sent: " + e.getMessage());
+            return unsendable(out, r.task(),
+                    "the exception of an item cannot be sent: " + e.getMessage());
         }
         out.finish(Kind.CHUNK_DONE, r.task());
         return mustExit;
@@ -355,7 +366,8 @@ public final class ProcessPoolWorker {
      * Writes {@code values[0, n)} into {@code out} and checks them as the parent will read them;
      * null if they can be sent, else why not (the rest of a sentence).
      */
-    private static String writeValues(FrameWriter out, Object[] values, int n, ClassPolicy results) {
+    private static String writeValues(FrameWriter out, Object[] values, int n,
+            ClassPolicy results) {
         long start = System.nanoTime();
         int mark = out.length();
         Set<Class<?>> classes;
@@ -370,8 +382,10 @@ public final class ProcessPoolWorker {
             return "cannot be serialized: " + e;
         }
         if (out.length() - mark > maxBytes) {
-            return String.format("cannot be sent: it is %,d bytes, larger than the limit of %,d bytes"
-                    + " (ProcessPool.Builder.maxMessageBytes)", out.length() - mark, maxBytes);
+            return String.format(
+                    "cannot be sent: it is %,d bytes, larger than the limit of %,d bytes"
+                            + " (ProcessPool.Builder.maxMessageBytes)",
+                    out.length() - mark, maxBytes);
         }
         Class<?> refused = results.firstRefused(classes);
         if (refused != null) {
@@ -395,8 +409,10 @@ public final class ProcessPoolWorker {
             if (REBUILT_BY_HASHING.contains(c.getName())) {
                 return true;
             }
-            if (!ClassPolicy.isJdk(c) && (Externalizable.class.isAssignableFrom(c) || declares(c, "readObject",
-                    ObjectInputStream.class) || declares(c, "readResolve") || declares(c, "readObjectNoData"))) {
+            if (!ClassPolicy.isJdk(c) && (Externalizable.class.isAssignableFrom(c)
+                    || declares(c, "readObject",
+                            ObjectInputStream.class)
+                    || declares(c, "readResolve") || declares(c, "readObjectNoData"))) {
                 return true;
             }
         }
@@ -405,8 +421,7 @@ public final class ProcessPoolWorker {
 
     private static boolean declares(Class<?> c, String name, Class<?>... parameters) {
         try {
-            c.getDeclaredMethod(name, parameters);
-            return true;
+            return c.getDeclaredMethod(name, parameters) != null; // or it throws
         } catch (NoSuchMethodException e) {
             return false;
         }
@@ -418,19 +433,22 @@ public final class ProcessPoolWorker {
      */
     private static String readBack(byte[] bytes, ClassPolicy results, long budgetNanos) {
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread reader = Thread.ofPlatform().daemon().name("process-pool-worker-read-back").start(() -> {
-            try {
-                results.read(bytes, 0, bytes.length, LOADER, null);
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        });
+        Thread reader =
+                Thread.ofPlatform().daemon().name("process-pool-worker-read-back").start(() -> {
+                    try {
+                        results.read(bytes, 0, bytes.length, LOADER, null);
+                    } catch (Throwable t) {
+                        failure.set(t);
+                    }
+                });
         try {
             if (!reader.join(Duration.ofNanos(budgetNanos))) {
                 mustExit = true;
-                return String.format("could not be rebuilt from its serialized form within %.1f s, so the parent"
-                        + " could not rebuild it either (nested hash-based collections that share their elements"
-                        + " rebuild in exponential time)", budgetNanos / 1e9);
+                return String.format(
+                        "could not be rebuilt from its serialized form within %.1f s, so the parent"
+                                + " could not rebuild it either (nested hash-based collections that share their elements"
+                                + " rebuild in exponential time)",
+                        budgetNanos / 1e9);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -439,7 +457,8 @@ public final class ProcessPoolWorker {
         if (t == null) {
             return null;
         }
-        return t instanceof RefusedException ? "was refused: " + t.getMessage() : "could not be read back: " + t;
+        return t instanceof RefusedException ? "was refused: " + t.getMessage()
+                : "could not be read back: " + t;
     }
 
     /** A task's exception as a {@link Failure}, with the exception itself if the parent can read it. */
@@ -448,9 +467,11 @@ public final class ProcessPoolWorker {
         try {
             FrameWriter bytes = new FrameWriter(1024, maxBytes / 2);
             Set<Class<?>> classes = ProcessPoolProtocol.serializeInto(bytes, t);
-            byte[] serialized = Arrays.copyOfRange(bytes.bytes(), ProcessPoolProtocol.HEADER_BYTES, bytes.length());
+            byte[] serialized = Arrays.copyOfRange(bytes.bytes(), ProcessPoolProtocol.HEADER_BYTES,
+                    bytes.length());
             if (results.firstRefused(classes) == null
-                    && (!needsReadBack(classes) || readBack(serialized, results, READ_BACK_MIN_NANOS) == null)) {
+                    && (!needsReadBack(classes)
+                            || readBack(serialized, results, READ_BACK_MIN_NANOS) == null)) {
                 exception = serialized;
             }
         } catch (IOException | RuntimeException notSerializable) {
@@ -508,7 +529,8 @@ public final class ProcessPoolWorker {
         private final java.util.LinkedHashMap<Set<Class<?>>, ClassPolicy> map =
                 new java.util.LinkedHashMap<>(16, 0.75f, true) {
                     @Override
-                    protected boolean removeEldestEntry(java.util.Map.Entry<Set<Class<?>>, ClassPolicy> eldest) {
+                    protected boolean removeEldestEntry(
+                            java.util.Map.Entry<Set<Class<?>>, ClassPolicy> eldest) {
                         return size() > 64;
                     }
                 };

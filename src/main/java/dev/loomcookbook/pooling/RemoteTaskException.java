@@ -12,8 +12,10 @@ public final class RemoteTaskException extends RuntimeException {
     private final String remoteType;
     private final String remoteMessage;
 
-    RemoteTaskException(String remoteType, String remoteMessage, StackTraceElement[] remoteStack, String why) {
-        super(remoteType + (remoteMessage == null ? "" : ": " + remoteMessage) + " (in a worker; " + why + ")");
+    RemoteTaskException(String remoteType, String remoteMessage, StackTraceElement[] remoteStack,
+            String why) {
+        super(remoteType + (remoteMessage == null ? "" : ": " + remoteMessage) + " (in a worker; "
+                + why + ")");
         this.remoteType = remoteType;
         this.remoteMessage = remoteMessage;
         setStackTrace(remoteStack == null ? new StackTraceElement[0] : remoteStack);

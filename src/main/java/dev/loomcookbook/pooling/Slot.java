@@ -42,7 +42,9 @@ final class Slot implements Runnable {
     enum State { STARTING, IDLE, BUSY, RETIRING, ENDED }
 
     /** What the slot's thread does next, outside the lock. */
-    private enum Step { START, SEND, READ, RETIRE, END }
+    private enum Step {
+        START, SEND, READ, RETIRE, END
+    }
 
     /** A task whose answer no caller claims within this time is read by the slot's thread. */
     static final long CLAIM_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -94,7 +96,8 @@ final class Slot implements Runnable {
                     }
                 } catch (RuntimeException | Error bug) {
                     // A bug of ours must neither end this slot nor strand its task: fail it, start afresh.
-                    ProcessPool.LOG.log(Level.ERROR, "process pool slot " + number + " failed", bug);
+                    ProcessPool.LOG.log(Level.ERROR, "process pool slot " + number + " failed",
+                            bug);
                     recover(bug);
                 }
             }
@@ -199,7 +202,8 @@ final class Slot implements Runnable {
         WorkerProcess w = null;
         RuntimeException failure = null;
         try {
-            w = WorkerProcess.start(pool.options, pool.command, pool.name + "-worker-" + number + "-output");
+            w = WorkerProcess.start(pool.options, pool.command,
+                    pool.name + "-worker-" + number + "-output");
             pool.lock.lock();
             try {
                 starting = w;
@@ -212,7 +216,8 @@ final class Slot implements Runnable {
         } catch (StartFailure e) {
             failure = e.forTask;
         } catch (IOException e) {
-            failure = new UncheckedIOException("could not start a worker JVM: " + e.getMessage(), e);
+            failure =
+                    new UncheckedIOException("could not start a worker JVM: " + e.getMessage(), e);
         }
         if (failure != null && w != null) {
             w.kill("it failed to start");
@@ -240,8 +245,10 @@ final class Slot implements Runnable {
                 }
             } else {
                 failedStarts++;
-                nextStartAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(2000, 50L << Math.min(failedStarts - 1, 6)));
-                if (!pool.queue.isEmpty() && failedStarts >= FAILED_STARTS_BEFORE_FAILING && !pool.anyWorkerUp()) {
+                nextStartAt = System.nanoTime() + TimeUnit.MILLISECONDS
+                        .toNanos(Math.min(2000, 50L << Math.min(failedStarts - 1, 6)));
+                if (!pool.queue.isEmpty() && failedStarts >= FAILED_STARTS_BEFORE_FAILING
+                        && !pool.anyWorkerUp()) {
                     failed = pool.queue.pollFirst();
                     failed.phase = Phase.DONE;
                 }
@@ -251,7 +258,7 @@ final class Slot implements Runnable {
         }
         if (w != null) {
             WorkerProcess started = w;
-            w.process.onExit().thenRun(() -> pool.workerExited(this, started));
+            var _ = w.process.onExit().thenRun(() -> pool.workerExited(this, started));
         } else {
             ProcessPool.LOG.log(Level.WARNING, pool.name + ": " + failure.getMessage());
             if (failed != null) {
@@ -282,7 +289,8 @@ final class Slot implements Runnable {
                 Failure initFailure = b.readByte() == 0 ? null : Failure.readFrom(b);
                 b.end();
                 if (initFailure != null) {
-                    Throwable cause = rebuild(initFailure, pool.initializerResults, ProcessPool.class.getClassLoader(), w.pid);
+                    Throwable cause = rebuild(initFailure, pool.initializerResults,
+                            ProcessPool.class.getClassLoader(), w.pid);
                     throw new StartFailure(new IllegalStateException(
                             "the initializer failed in worker pid " + w.pid + ": " + cause, cause));
                 }
@@ -291,11 +299,14 @@ final class Slot implements Runnable {
         } catch (IOException e) {
             String killed = w.killedBecause();
             String how = killed != null ? "it was killed: " + killed
-                    : w.awaitExit(Duration.ofSeconds(2)) ? WorkerDiedException.describe(w.process.exitValue())
+                    : w.awaitExit(Duration.ofSeconds(2))
+                            ? WorkerDiedException.describe(w.process.exitValue())
                     : e.getMessage();
             String last = w.lastOutput() == null ? "" : "; its last output: " + w.lastOutput();
-            throw new StartFailure(new IllegalStateException("worker pid " + w.pid + " failed to start: " + how + last
-                    + " (JVM options: " + pool.options.jvmOptions() + ")", e));
+            throw new StartFailure(new IllegalStateException(
+                    "worker pid " + w.pid + " failed to start: " + how + last
+                            + " (JVM options: " + pool.options.jvmOptions() + ")",
+                    e));
         }
     }
 
@@ -418,8 +429,9 @@ final class Slot implements Runnable {
             while (true) {
                 Frame f = w.read();
                 if (f.task() != t.number) {
-                    throw new ProtocolException("it answered task #" + f.task() + " while task #" + t.number
-                            + " was running (did a task write into the channel?)");
+                    throw new ProtocolException(
+                            "it answered task #" + f.task() + " while task #" + t.number
+                                    + " was running (did a task write into the channel?)");
                 }
                 if (f.kind() != Kind.BUSY) {
                     Outcome o = decode(f, t, w);
@@ -491,10 +503,11 @@ final class Slot implements Runnable {
      */
     private Outcome decode(Frame f, PoolTask<?> t, WorkerProcess w) throws IOException {
         Body b = f.body();
-        switch (f.kind()) {
+        return switch (f.kind()) {
             case DONE, CHUNK_DONE -> {
                 if ((f.kind() == Kind.CHUNK_DONE) != t.chunk) {
-                    throw new ProtocolException("answered a " + (t.chunk ? "map chunk" : "task") + " with " + f.kind());
+                    throw new ProtocolException(
+                            "answered a " + (t.chunk ? "map chunk" : "task") + " with " + f.kind());
                 }
                 Object[] values;
                 try {
@@ -509,32 +522,35 @@ final class Slot implements Runnable {
                     boolean malformed = e instanceof RefusedException r ? r.malformed
                             : !(e instanceof ClassNotFoundException || e instanceof LinkageError
                                     || e instanceof java.io.InvalidClassException);
-                    return new Outcome(null, new UnreadableResultException(
-                            (t.chunk ? "the results of a map chunk " : "the task's result ") + why, e), malformed);
+                    yield new Outcome(null, new UnreadableResultException(
+                            (t.chunk ? "the results of a map chunk " : "the task's result ") + why,
+                            e), malformed);
                 }
                 if (!t.chunk) {
                     if (values.length != 1) {
                         throw new ProtocolException("a result of " + values.length + " values");
                     }
                     b.end();
-                    return new Outcome(values[0], null);
+                    yield new Outcome(values[0], null);
                 }
-                Throwable itemFailure = b.readByte() == 0 ? null : rebuild(Failure.readFrom(b), t.results, t.loader, w.pid);
+                Throwable itemFailure = b.readByte() == 0 ? null
+                        : rebuild(Failure.readFrom(b), t.results, t.loader, w.pid);
                 b.end();
-                return new Outcome(new MapChunk.Result(values, itemFailure), null);
+                yield new Outcome(new MapChunk.Result(values, itemFailure), null);
             }
             case FAILED -> {
                 Failure failure = Failure.readFrom(b);
                 b.end();
-                return new Outcome(null, rebuild(failure, t.results, t.loader, w.pid));
+                yield new Outcome(null, rebuild(failure, t.results, t.loader, w.pid));
             }
             case UNSENDABLE -> {
                 String why = b.readString();
                 b.end();
-                return new Outcome(null, new UnreadableResultException(why == null ? "(no reason given)" : why));
+                yield new Outcome(null,
+                        new UnreadableResultException(why == null ? "(no reason given)" : why));
             }
             default -> throw new ProtocolException("answered a task with " + f.kind());
-        }
+        };
     }
 
     /** A task's exception as itself if the policy allows it, else as a {@link RemoteTaskException}. */
@@ -555,14 +571,16 @@ final class Slot implements Runnable {
                 why = "not rebuilt here: " + e;
             }
         }
-        return new RemoteTaskException(f.type(), f.message(), f.stack(), "worker pid " + pid + ", " + why);
+        return new RemoteTaskException(f.type(), f.message(), f.stack(),
+                "worker pid " + pid + ", " + why);
     }
 
     /** The worker died, broke the protocol, or reading failed: fail (or cancel) {@code t} and retire the worker. */
     private void fault(PoolTask<?> t, WorkerProcess w, Throwable e, boolean byCaller) {
         RuntimeException failure;
         String killed = w.killedBecause();
-        if (e instanceof EOFException || e instanceof TruncatedFrameException || !w.process.isAlive()) {
+        if (e instanceof EOFException || e instanceof TruncatedFrameException
+                || !w.process.isAlive()) {
             boolean exited = w.awaitExit(Duration.ofSeconds(2));
             if (!exited) {
                 w.kill("its channel ended while it kept running");
@@ -572,15 +590,19 @@ final class Slot implements Runnable {
                     : e instanceof TruncatedFrameException ? e.getMessage()
                     : e instanceof EOFException ? null
                     : "reading its answer failed: " + e; // the worker had ended by then
-            failure = new WorkerDiedException(w.pid, w.process.isAlive() ? -1 : w.process.exitValue(),
-                    w.lastOutput(), detail);
-        } else if (e instanceof IOException) {
+            failure =
+                    new WorkerDiedException(w.pid, w.process.isAlive() ? -1 : w.process.exitValue(),
+                            w.lastOutput(), detail);
+        } else if (e instanceof IOException broken) {
             w.kill("it broke the channel protocol");
-            failure = new UncheckedIOException("worker pid " + w.pid + " broke the pool's channel protocol and was"
-                    + " replaced: " + e.getMessage(), (IOException) e);
+            failure = new UncheckedIOException(
+                    "worker pid " + w.pid + " broke the pool's channel protocol and was"
+                            + " replaced: " + e.getMessage(),
+                    broken);
         } else {
             w.kill("reading its answer failed");
-            failure = new IllegalStateException("reading the answer of worker pid " + w.pid + " failed: " + e, e);
+            failure = new IllegalStateException(
+                    "reading the answer of worker pid " + w.pid + " failed: " + e, e);
         }
         boolean cancel;
         pool.lock.lock();
@@ -644,7 +666,8 @@ final class Slot implements Runnable {
         pool.lock.lock();
         try {
             worker = null;
-            state = pool.isStopping() || (pool.isShutdown() && pool.queue.isEmpty()) ? State.ENDED : State.STARTING;
+            state = pool.isStopping() || (pool.isShutdown() && pool.queue.isEmpty()) ? State.ENDED
+                    : State.STARTING;
             nextStartAt = System.nanoTime();
         } finally {
             pool.lock.unlock();
@@ -654,7 +677,8 @@ final class Slot implements Runnable {
     /** A frame of INIT: the initializer, serialized, or none. */
     static byte[] initFrame(byte[] initializer, int maxBody) {
         try {
-            FrameWriter w = new FrameWriter(64 + (initializer == null ? 0 : initializer.length), maxBody);
+            FrameWriter w =
+                    new FrameWriter(64 + (initializer == null ? 0 : initializer.length), maxBody);
             w.writeBytes(initializer);
             return w.toFrame(Kind.INIT, 0);
         } catch (IOException e) {

@@ -26,7 +26,8 @@ public final class WorkerDiedException extends RuntimeException {
     WorkerDiedException(long pid, int exitCode, String lastOutput, String detail) {
         super("worker pid " + pid + " died while running the task: " + describe(exitCode)
                 + (detail == null ? "" : "; " + detail)
-                + (lastOutput == null || lastOutput.isBlank() ? "" : "; its last output: " + lastOutput.strip()));
+                + (lastOutput == null || lastOutput.isBlank() ? ""
+                        : "; its last output: " + lastOutput.strip()));
         this.pid = pid;
         this.exitCode = exitCode;
     }
@@ -45,14 +46,16 @@ public final class WorkerDiedException extends RuntimeException {
     public static String describe(int exitCode) {
         if (exitCode > 128 && exitCode < 160) {
             int signal = exitCode - 128;
-            return "killed by signal " + signal + " (" + SIGNALS.getOrDefault(signal, "signal " + signal)
+            return "killed by signal " + signal + " ("
+                    + SIGNALS.getOrDefault(signal, "signal " + signal)
                     + "), exit code " + exitCode;
         }
         if (exitCode == 3) {
             return "exited with code 3 (the code of -XX:+ExitOnOutOfMemoryError: out of memory, or System.exit(3))";
         }
         if (exitCode == ChildJvm.PARENT_GONE) {
-            return "exited with code " + exitCode + " (a worker's code when it finds its parent gone, or System.exit("
+            return "exited with code " + exitCode
+                    + " (a worker's code when it finds its parent gone, or System.exit("
                     + exitCode + "))";
         }
         return "exited with code " + exitCode;

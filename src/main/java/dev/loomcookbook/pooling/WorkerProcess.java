@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -34,7 +35,8 @@ final class WorkerProcess {
     /** Why the pool killed it, or null. */
     private volatile String killedBecause;
 
-    private WorkerProcess(Process process, int maxFrameBody, Consumer<String> sink, String threadName) {
+    private WorkerProcess(Process process, int maxFrameBody, Consumer<String> sink,
+            String threadName) {
         this.process = process;
         this.pid = process.pid();
         this.sink = sink;
@@ -44,7 +46,8 @@ final class WorkerProcess {
     }
 
     /** Starts a worker process; its channel is then ready for the INIT frame. */
-    static WorkerProcess start(PoolOptions options, List<String> command, String threadName) throws IOException {
+    static WorkerProcess start(PoolOptions options, List<String> command, String threadName)
+            throws IOException {
         Process p = new ProcessBuilder(command).start();
         return new WorkerProcess(p, options.maxFrameBody(), options.workerOutput(), threadName);
     }
@@ -191,7 +194,9 @@ final class WorkerProcess {
 
     private void forwardOutput() {
         String prefix = "[worker pid " + pid + "] ";
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getErrorStream()))) {
+        try (BufferedReader lines =
+                new BufferedReader(
+                        new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (isJdkExitNoise(line)) {
                     continue;
@@ -220,5 +225,6 @@ final class WorkerProcess {
         return JDK_EXIT_NOISE.matcher(line).matches();
     }
 
-    private static final Pattern JDK_EXIT_NOISE = Pattern.compile("Runtime\\.exit\\(-?\\d+\\) logging failed: .*");
+    private static final Pattern JDK_EXIT_NOISE =
+            Pattern.compile("Runtime\\.exit\\(-?\\d+\\) logging failed: .*");
 }

@@ -10,7 +10,7 @@ public final class LifoOrder {
 
     /** This recipe: {@code recipes lifo-queue}. */
     public static final Recipe RECIPE = Recipe.of("lifo-queue", "asyncio.LifoQueue(maxsize=3)",
-                    LifoOrder.class, LifoOrder::run)
+            LifoOrder.class, LifoOrder::run)
             .differs("a deque used at one end; no task_done/join: JoinableQueue.lifo (project)")
             .normalise("\\bTrue\\b", "true");
 

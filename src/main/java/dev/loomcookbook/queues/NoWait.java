@@ -14,7 +14,7 @@ public final class NoWait {
 
     /** This recipe: {@code recipes queue-nowait}. */
     public static final Recipe RECIPE = Recipe.of("queue-nowait",
-                    "put_nowait / get_nowait / wait_for(q.get(), t)", NoWait.class, NoWait::run)
+            "put_nowait / get_nowait / wait_for(q.get(), t)", NoWait.class, NoWait::run)
             .differs("false and null, not QueueFull, QueueEmpty, TimeoutError (add/remove throw)");
 
     private NoWait() {}

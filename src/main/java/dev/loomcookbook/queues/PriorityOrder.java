@@ -10,7 +10,7 @@ public final class PriorityOrder {
 
     /** This recipe: {@code recipes priority-queue}. */
     public static final Recipe RECIPE = Recipe.of("priority-queue", "asyncio.PriorityQueue",
-                    PriorityOrder.class, PriorityOrder::run)
+            PriorityOrder.class, PriorityOrder::run)
             .differs("unbounded, put never waits; a bounded one: JoinableQueue.priority (project)");
 
     private PriorityOrder() {}

@@ -13,7 +13,7 @@ public final class ProducerConsumer {
 
     /** This recipe: {@code recipes queue}. */
     public static final Recipe RECIPE = Recipe.of("queue", "asyncio.Queue(maxsize=2)",
-                    ProducerConsumer.class, ProducerConsumer::run)
+            ProducerConsumer.class, ProducerConsumer::run)
             .differs("BlockingQueue has no task_done()/join(): STOP markers end the consumers"
                     + " (queue-join)")
             .normalise("^consumer \\d got", "a consumer got")
@@ -40,7 +40,7 @@ public final class ProducerConsumer {
             for (int c = 1; c <= 2; c++) {
                 int consumer = c;
                 scope.fork(() -> {
-                    for (int i; (i = q.take()) != STOP; ) {  // blocks while it is empty
+                    for (int i; (i = q.take()) != STOP;) {  // blocks while it is empty
                         out.println("consumer " + consumer + " got " + i);
                         total.addAndGet(i);
                         count.incrementAndGet();

@@ -13,8 +13,8 @@ public final class QueueShutdown {
 
     /** This recipe: {@code recipes queue-shutdown}. */
     public static final Recipe RECIPE = Recipe.of("queue-shutdown",
-                    "Queue.shutdown(immediate=...) / QueueShutDown (3.13)", QueueShutdown.class,
-                    QueueShutdown::run)
+            "Queue.shutdown(immediate=...) / QueueShutDown (3.13)", QueueShutdown.class,
+            QueueShutdown::run)
             .differs("the JDK's queues cannot be shut down: JoinableQueue is the project's own")
             .normalise("\\bTrue\\b", "true");
 

@@ -15,12 +15,14 @@ public final class TaskDoneJoin {
 
     /** This recipe: {@code recipes queue-join}. */
     public static final Recipe RECIPE = Recipe.of("queue-join",
-                    "Queue.task_done() / await Queue.join()", TaskDoneJoin.class, TaskDoneJoin::run)
+            "Queue.task_done() / await Queue.join()", TaskDoneJoin.class, TaskDoneJoin::run)
             .differs("the JDK's queues have no task_done/join: JoinableQueue is the project's own")
             .anyOrder("^item \\d done$");
 
     private TaskDoneJoin() {}
 
+    // The workers end only by cancellation (shutdownNow): their futures hold nothing to read.
+    @SuppressWarnings("FutureReturnValueIgnored")
     static void run(PrintStream out) throws InterruptedException {
         // @start region="queue-join"
         JoinableQueue<Integer> q = JoinableQueue.fifo();             // (project), unbounded

@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param normalisations rewrites of both outputs before they are compared
  * @param anyOrder patterns of lines whose order depends on timing: compared as a multiset
  */
+@SuppressWarnings("InvalidParam") // {@code python3} in the Javadoc is the command, not a typo
 public record Recipe(String name, String python, Class<?> source, Body body, String differs,
         List<Normalisation> normalisations, List<String> anyOrder) {
 

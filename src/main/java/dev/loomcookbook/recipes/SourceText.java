@@ -63,14 +63,16 @@ public final class SourceText {
             Matcher start = START.matcher(line);
             if (start.matches()) {
                 if (open != null) {
-                    throw new IllegalArgumentException("line " + number + ": region '" + start.group(2)
-                            + "' starts inside region '" + open + "'");
+                    throw new IllegalArgumentException(
+                            "line " + number + ": region '" + start.group(2)
+                                    + "' starts inside region '" + open + "'");
                 }
                 open = start.group(2);
                 lines = new ArrayList<>();
             } else if (END.matcher(line).matches()) {
                 if (open == null) {
-                    throw new IllegalArgumentException("line " + number + ": @end outside a region");
+                    throw new IllegalArgumentException(
+                            "line " + number + ": @end outside a region");
                 }
                 regions.add(new Region(open, dedent(lines)));
                 open = null;
@@ -103,8 +105,9 @@ public final class SourceText {
     private static String resource(String path) {
         try (InputStream in = SourceText.class.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException(path + " is not on the class path: build the project"
-                        + " with ./mvnw compile, which copies the sources there");
+                throw new IllegalStateException(
+                        path + " is not on the class path: build the project"
+                                + " with ./mvnw compile, which copies the sources there");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\r\n", "\n");
         } catch (IOException e) {

@@ -25,8 +25,8 @@ public final class ChatRoom implements ConnectionHandler {
         members.put(name, connection.writer());
         try {
             connection.writer().write(Lines.utf8Line("welcome " + name));
-            byte[] line;
-            while ((line = connection.reader().readline()).length > 0) {
+            StreamReader reader = connection.reader();
+            for (byte[] line = reader.readline(); line.length > 0; line = reader.readline()) {
                 Lines.requireComplete(line);
                 String text = new String(line, 0, line.length - 1, StandardCharsets.UTF_8);
                 broadcast(name, Lines.utf8Line(name + ": " + text));

@@ -14,9 +14,8 @@ public final class EchoHandler implements ConnectionHandler {
     public void handle(StreamConnection connection) throws IOException {
         StreamReader reader = connection.reader();
         StreamWriter writer = connection.writer();
-        byte[] line;
         // readline() returns an empty array once the client has closed its side.
-        while ((line = reader.readline()).length > 0) {
+        for (byte[] line = reader.readline(); line.length > 0; line = reader.readline()) {
             Lines.requireComplete(line); // no '\n' at the end: the client vanished mid-line
             writer.write(line); // write + drain: blocks while the client reads slowly
         }

@@ -375,7 +375,7 @@ public final class EchoLoad {
                 String[] f = line.split("\t", 2);
                 switch (f[0]) {
                     case "progress" -> {
-                        String[] counts = f[1].split("\t");
+                        String[] counts = f[1].split("\t", -1);
                         progress.accept(
                                 new long[] {Long.parseLong(counts[0]), Long.parseLong(counts[1])});
                     }

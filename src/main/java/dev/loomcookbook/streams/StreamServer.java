@@ -19,6 +19,7 @@ import java.util.concurrent.StructuredTaskScope.Joiner;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -70,7 +71,7 @@ public final class StreamServer implements AutoCloseable {
     private final AtomicInteger peak = new AtomicInteger();
     private final CountDownLatch acceptEnded = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private volatile long accepted;
+    private final AtomicLong accepted = new AtomicLong();
     private volatile boolean closeNewClients;
     private volatile boolean abortNewClients;
 
@@ -247,7 +248,7 @@ public final class StreamServer implements AutoCloseable {
                 Socket socket;
                 // accept() returns null once stopAccepting() has closed the listener.
                 while ((socket = accept()) != null) {
-                    long id = ++accepted;
+                    long id = accepted.incrementAndGet();
                     Client client = register(id, socket);
                     if (client != null) {
                         fork(scope, id, client); // one thread per connection
@@ -412,7 +413,7 @@ public final class StreamServer implements AutoCloseable {
 
     /** Connections accepted so far. */
     public long acceptedConnections() {
-        return accepted;
+        return accepted.get();
     }
 
     /** Whether it still accepts new connections ({@code Server.is_serving()}). */

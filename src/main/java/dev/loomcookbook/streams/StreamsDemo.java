@@ -74,15 +74,15 @@ public final class StreamsDemo implements Demo {
         CHAT
     }
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Option(
             names = "--connections",
             paramLabel = "N",
             converter = PositiveInt.class,
             defaultValue = "100",
-            description =
-                    "Echo clients, all connected at once, N <= 10,000 (default: ${DEFAULT-VALUE}).")
+            description = "Echo clients, all connected at once, N <= 10,000 (default: ${DEFAULT-VALUE}).")
     int connections;
 
     @Option(
@@ -90,9 +90,8 @@ public final class StreamsDemo implements Demo {
             paramLabel = "M",
             converter = PositiveInt.class,
             defaultValue = "100",
-            description =
-                    "Round trips per echo client, M <= 100,000 and N x M <= 10,000,000 (default:"
-                            + " ${DEFAULT-VALUE}).")
+            description = "Round trips per echo client, M <= 100,000 and N x M <= 10,000,000 (default:"
+                    + " ${DEFAULT-VALUE}).")
     int messages;
 
     @Option(
@@ -100,28 +99,25 @@ public final class StreamsDemo implements Demo {
             paramLabel = "BYTES",
             converter = PositiveInt.class,
             defaultValue = "64",
-            description =
-                    "Bytes per message, its newline included, 2 to 65,536 (default:"
-                            + " ${DEFAULT-VALUE}).")
+            description = "Bytes per message, its newline included, 2 to 65,536 (default:"
+                    + " ${DEFAULT-VALUE}).")
     int size;
 
     @Option(
             names = "--clients",
             paramLabel = "WHERE",
             defaultValue = "auto",
-            description =
-                    "Where the echo clients run: in-process, child (a child JVM), or auto: in this"
-                        + " JVM when the open-file limit has room for both ends of every connection"
-                        + " (default: ${DEFAULT-VALUE}).",
+            description = "Where the echo clients run: in-process, child (a child JVM), or auto: in this"
+                    + " JVM when the open-file limit has room for both ends of every connection"
+                    + " (default: ${DEFAULT-VALUE}).",
             converter = ClientsConverter.class)
     Clients clients;
 
     @Option(
             names = "--serve",
             paramLabel = "PORT",
-            description =
-                    "Only run a server on 127.0.0.1:PORT (0: an ephemeral one) until Ctrl-C; try:"
-                            + " nc 127.0.0.1 PORT.")
+            description = "Only run a server on 127.0.0.1:PORT (0: an ephemeral one) until Ctrl-C; try:"
+                    + " nc 127.0.0.1 PORT.")
     Integer serve;
 
     @Option(
@@ -135,9 +131,8 @@ public final class StreamsDemo implements Demo {
             names = "--idle-timeout",
             paramLabel = "DURATION",
             defaultValue = "0s",
-            description =
-                    "Close a connection that sends nothing for this long; 0s never does (default:"
-                            + " ${DEFAULT-VALUE}).")
+            description = "Close a connection that sends nothing for this long; 0s never does (default:"
+                    + " ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
     @Option(names = "--no-code", description = "Do not print the Python and Java code.")
@@ -250,7 +245,7 @@ public final class StreamsDemo implements Demo {
         int chat = Math.min(connections, MAX_CHAT_MEMBERS);
         return switch (clients) {
             case IN_PROCESS -> {
-                requireDescriptors(2 * Math.max(connections, chat), "--clients in-process");
+                requireDescriptors(2L * Math.max(connections, chat), "--clients in-process");
                 yield true;
             }
             case CHILD -> {
@@ -646,14 +641,13 @@ public final class StreamsDemo implements Demo {
         }
         StringBuilder sb = new StringBuilder();
         reasons.forEach(
-                (reason, n) ->
-                        sb.append(sb.isEmpty() ? "" : ", ")
-                                .append(
-                                        String.format(
-                                                Locale.ROOT,
-                                                "%,d %s",
-                                                n,
-                                                reason.name().toLowerCase(Locale.ROOT))));
+                (reason, n) -> sb.append(sb.isEmpty() ? "" : ", ")
+                        .append(
+                                String.format(
+                                        Locale.ROOT,
+                                        "%,d %s",
+                                        n,
+                                        reason.name().toLowerCase(Locale.ROOT))));
         return sb.toString();
     }
 

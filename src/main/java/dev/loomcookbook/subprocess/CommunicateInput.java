@@ -13,11 +13,13 @@ import java.util.concurrent.StructuredTaskScope.Subtask;
  * {@code proc.communicate(input)}: send the child its input while reading what it writes back,
  * then wait for it to exit; more data than a pipe holds goes both ways without a deadlock.
  */
+// Output holds bytes, as communicate() returns them; it is read, never compared or hashed.
+@SuppressWarnings("ArrayRecordComponent")
 public final class CommunicateInput {
 
     /** This recipe: {@code recipes communicate}. */
     public static final Recipe RECIPE = Recipe.of("communicate", "await proc.communicate(input)",
-                    CommunicateInput.class, CommunicateInput::run)
+            CommunicateInput.class, CommunicateInput::run)
             .differs("no communicate() in the JDK: three virtual threads, one per pipe, do it");
 
     private CommunicateInput() {}

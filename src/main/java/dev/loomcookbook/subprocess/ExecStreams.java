@@ -15,8 +15,8 @@ public final class ExecStreams {
 
     /** This recipe: {@code recipes subprocess-exec}. */
     public static final Recipe RECIPE = Recipe.of("subprocess-exec",
-                    "asyncio.create_subprocess_exec(..., stdout=PIPE, stderr=PIPE)",
-                    ExecStreams.class, ExecStreams::run)
+            "asyncio.create_subprocess_exec(..., stdout=PIPE, stderr=PIPE)",
+            ExecStreams.class, ExecStreams::run)
             .differs("a read blocked on a pipe holds its carrier (the scheduler adds one), "
                     + "ignores interrupts")
             .anyOrder(" says: ");

@@ -16,8 +16,8 @@ public final class KillOnTimeout {
 
     /** This recipe: {@code recipes subprocess-timeout}. */
     public static final Recipe RECIPE = Recipe.of("subprocess-timeout",
-                    "wait_for(proc.wait(), t); proc.kill(); await proc.wait()",
-                    KillOnTimeout.class, KillOnTimeout::run)
+            "wait_for(proc.wait(), t); proc.kill(); await proc.wait()",
+            KillOnTimeout.class, KillOnTimeout::run)
             .differs("killed by SIGKILL, the exit code is 137 (128 + 9) where Python says -9")
             .normalise("^exit code: -9$", "exit code: 137")
             .anyOrder("^stdout: ");
@@ -51,7 +51,7 @@ public final class KillOnTimeout {
 
     /** Prints each line of {@code pipe} until the pipe closes (an interrupt does not end it). */
     static Void printLines(PrintStream out, BufferedReader pipe) throws IOException {
-        for (String line; (line = pipe.readLine()) != null; ) {
+        for (String line; (line = pipe.readLine()) != null;) {
             out.println("stdout: " + line);
         }
         return null;

@@ -14,7 +14,7 @@ public final class ShellOrExec {
 
     /** This recipe: {@code recipes subprocess-shell}. */
     public static final Recipe RECIPE = Recipe.of("subprocess-shell",
-                    "asyncio.create_subprocess_shell(cmd)", ShellOrExec.class, ShellOrExec::run)
+            "asyncio.create_subprocess_shell(cmd)", ShellOrExec.class, ShellOrExec::run)
             .differs("Java has no shell form (spell out sh -c) and no shlex.quote");
 
     private ShellOrExec() {}

@@ -30,7 +30,7 @@ public final class BlockingCalls {
 
     /** This recipe: {@code recipes to-thread}. */
     public static final Recipe RECIPE = Recipe.of("to-thread", "await asyncio.to_thread(fn, *args)",
-                    BlockingCalls.class, BlockingCalls::run)
+            BlockingCalls.class, BlockingCalls::run)
             .differs("blocking calls need no to_thread; CPU work goes to a platform pool (no GIL)")
             .normalise("\\bTrue\\b", "true");
 
@@ -60,7 +60,7 @@ public final class BlockingCalls {
         int cores = Runtime.getRuntime().availableProcessors();
         AtomicBoolean offCaller = new AtomicBoolean();
         try (ExecutorService cpuPool = Executors.newFixedThreadPool(cores);   // platform threads
-             var scope = StructuredTaskScope.open()) {
+                var scope = StructuredTaskScope.open()) {
             Subtask<Long> result = scope.fork(() -> {
                 Thread caller = Thread.currentThread();                      // a virtual thread
                 return Offload.call(cpuPool, () -> {                         // to_thread(count, ..)

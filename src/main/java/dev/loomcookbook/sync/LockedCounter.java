@@ -24,7 +24,7 @@ public final class LockedCounter {
 
     /** This recipe: {@code recipes lock}. */
     public static final Recipe RECIPE = Recipe.of("lock", "asyncio.Lock()", LockedCounter.class,
-                    LockedCounter::run)
+            LockedCounter::run)
             .differs("no await marks where others may run: any two lines may interleave");
 
     /** A piece of code that may block: what runs between the read and the write, or a task. */

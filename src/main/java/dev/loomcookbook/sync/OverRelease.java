@@ -14,7 +14,7 @@ public final class OverRelease {
 
     /** This recipe: {@code recipes bounded-semaphore}. */
     public static final Recipe RECIPE = Recipe.of("bounded-semaphore",
-                    "asyncio.BoundedSemaphore(2)", OverRelease.class, OverRelease::run)
+            "asyncio.BoundedSemaphore(2)", OverRelease.class, OverRelease::run)
             .differs("the JDK has none: BoundedSemaphore (project) throws IllegalStateException")
             .normalise("ValueError", "IllegalStateException");
 

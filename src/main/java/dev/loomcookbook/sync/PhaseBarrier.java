@@ -24,7 +24,7 @@ public final class PhaseBarrier {
 
     /** This recipe: {@code recipes barrier}. */
     public static final Recipe RECIPE = Recipe.of("barrier", "asyncio.Barrier(3)",
-                    PhaseBarrier.class, PhaseBarrier::run)
+            PhaseBarrier.class, PhaseBarrier::run)
             .differs("the barrier action runs in the last arrival; await() counts down, not up")
             .anyOrder(" finished round ");
 
@@ -36,9 +36,9 @@ public final class PhaseBarrier {
     static void run(PrintStream out) throws InterruptedException {
         // @start region="barrier"
         AtomicInteger round = new AtomicInteger(1);
-        CyclicBarrier allDone = new CyclicBarrier(WORKERS, () ->     // runs once per round,
-                out.println("round " + round.getAndIncrement() + ": all " + WORKERS
-                        + " finished"));                             // before anyone goes on
+        CyclicBarrier allDone = new CyclicBarrier(WORKERS, () -> {   // runs once per round,
+            out.println("round " + round.getAndIncrement() + ": all " + WORKERS + " finished");
+        });                                                          // before anyone goes on
         try (var scope = StructuredTaskScope.open()) {
             for (String name : List.of("a", "b", "c")) {
                 scope.fork(() -> worker(out, name, allDone));

@@ -12,8 +12,9 @@ public final class SemaphoreLimit {
 
     /** This recipe: {@code recipes semaphore}. */
     public static final Recipe RECIPE = Recipe.of("semaphore", "asyncio.Semaphore(3)",
-                    SemaphoreLimit.class, SemaphoreLimit::run)
-            .differs("ten virtual threads are cheap: the semaphore bounds the resource, not threads")
+            SemaphoreLimit.class, SemaphoreLimit::run)
+            .differs(
+                    "ten virtual threads are cheap: the semaphore bounds the resource, not threads")
             .normalise("\\bTrue\\b", "true");
 
     private SemaphoreLimit() {}

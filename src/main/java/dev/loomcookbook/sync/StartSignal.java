@@ -18,7 +18,7 @@ public final class StartSignal {
 
     /** This recipe: {@code recipes event}. */
     public static final Recipe RECIPE = Recipe.of("event", "asyncio.Event()", StartSignal.class,
-                    StartSignal::run)
+            StartSignal::run)
             .differs("a CountDownLatch opens once: no clear(), make a new latch for the next round")
             .normalise("\\bTrue\\b", "true")
             .normalise("\\bFalse\\b", "false")

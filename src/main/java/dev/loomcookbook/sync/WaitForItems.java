@@ -22,8 +22,8 @@ public final class WaitForItems {
 
     /** This recipe: {@code recipes condition}. */
     public static final Recipe RECIPE = Recipe.of("condition",
-                    "asyncio.Condition() / cond.wait_for(predicate)", WaitForItems.class,
-                    WaitForItems::run)
+            "asyncio.Condition() / cond.wait_for(predicate)", WaitForItems.class,
+            WaitForItems::run)
             .differs("wait_for(predicate) is a while loop around await(); the lock is explicit")
             .normalise("RuntimeError", "IllegalMonitorStateException");
 

@@ -22,11 +22,12 @@ import java.util.function.BooleanSupplier;
  * belongs on a platform pool ({@code recipes to-thread}). {@code Thread.yield()} matters when
  * every carrier is busy, as on a one-carrier scheduler, where the tests prove what it does.
  */
+@SuppressWarnings("ThreadPriorityCheck") // Thread.yield() is what this recipe shows
 public final class YieldToOthers {
 
     /** This recipe: {@code recipes sleep-zero}. */
     public static final Recipe RECIPE = Recipe.of("sleep-zero", "await asyncio.sleep(0)",
-                    YieldToOthers.class, YieldToOthers::run)
+            YieldToOthers.class, YieldToOthers::run)
             .differs("rarely needed: a busy virtual thread holds one carrier of several, not all")
             .normalise("\\bTrue\\b", "true");
 

@@ -9,7 +9,7 @@ public final class AsCompleted {
 
     /** This recipe: {@code recipes as-completed}. */
     public static final Recipe RECIPE = Recipe.of("as-completed", "asyncio.as_completed(aws)",
-                    AsCompleted.class, AsCompleted::run)
+            AsCompleted.class, AsCompleted::run)
             .differs("the JDK has no such joiner: AsCompletedJoiner (project) queues each outcome")
             .anyOrder("finished after")
             .anyOrder("^as_completed yields");

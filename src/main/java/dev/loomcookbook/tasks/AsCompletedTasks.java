@@ -16,8 +16,8 @@ public final class AsCompletedTasks {
 
     /** This recipe: {@code recipes as-completed-tasks}. */
     public static final Recipe RECIPE = Recipe.of("as-completed-tasks",
-                    "async for task in asyncio.as_completed(tasks) (3.13)", AsCompletedTasks.class,
-                    AsCompletedTasks::run)
+            "async for task in asyncio.as_completed(tasks) (3.13)", AsCompletedTasks.class,
+            AsCompletedTasks::run)
             .differs("yields fork()'s own subtask, outcome attached: Subtask.get() must wait for"
                     + " join()")
             .anyOrder("^as_completed yields");

@@ -11,7 +11,7 @@ public final class Cancel {
 
     /** This recipe: {@code recipes cancel}. */
     public static final Recipe RECIPE = Recipe.of("cancel", "task.cancel()", Cancel.class,
-                    Cancel::run)
+            Cancel::run)
             .differs("cancel(true) interrupts the task's thread; CancelledError is the interrupt")
             .anyOrder("finished after");
 

@@ -13,8 +13,8 @@ public final class CancelFromOutside {
 
     /** This recipe: {@code recipes cancel-from-outside}. */
     public static final Recipe RECIPE = Recipe.of("cancel-from-outside",
-                    "group_task.cancel(): a TaskGroup cancelled from outside",
-                    CancelFromOutside.class, CancelFromOutside::run)
+            "group_task.cancel(): a TaskGroup cancelled from outside",
+            CancelFromOutside.class, CancelFromOutside::run)
             .differs("there is no scope.cancel(): interrupt the owner in join(); close() cancels"
                     + " the rest")
             .anyOrder("was cancelled$");

@@ -11,7 +11,7 @@ public final class CancelInGroup {
 
     /** This recipe: {@code recipes cancel-in-group}. */
     public static final Recipe RECIPE = Recipe.of("cancel-in-group",
-                    "task.cancel() inside a TaskGroup", CancelInGroup.class, CancelInGroup::run)
+            "task.cancel() inside a TaskGroup", CancelInGroup.class, CancelInGroup::run)
             .differs("a scope cancels only as a whole: the task gets a nested scope (CancelToken)")
             .normalise("CancelledError", "CancellationException")
             .anyOrder("finished after");

@@ -11,7 +11,7 @@ public final class CancelMessage {
 
     /** This recipe: {@code recipes cancel-message}. */
     public static final Recipe RECIPE = Recipe.of("cancel-message", "task.cancel(msg)",
-                    CancelMessage.class, CancelMessage::run)
+            CancelMessage.class, CancelMessage::run)
             .differs("an interrupt has no message, nor has Future.cancel:"
                     + " CancelToken (project) keeps it")
             .normalise("CancelledError", "CancellationException");

@@ -16,7 +16,7 @@ public final class ContextVars {
 
     /** This recipe: {@code recipes contextvars}. */
     public static final Recipe RECIPE = Recipe.of("contextvars", "contextvars.ContextVar",
-                    ContextVars.class, ContextVars::run)
+            ContextVars.class, ContextVars::run)
             .differs("a ScopedValue is bound for a call, never set; no pool thread inherits it");
 
     private ContextVars() {}
@@ -30,7 +30,8 @@ public final class ContextVars {
                     scope.fork(() -> handle("task 2"));
                     scope.join().map(Subtask::get).forEach(out::println);
                 }
-                Thread plain = Thread.ofPlatform().start(() -> out.println(handle("a plain thread")));
+                Thread plain =
+                        Thread.ofPlatform().start(() -> out.println(handle("a plain thread")));
                 plain.join();
                 String id = REQUEST_ID.get();                       // to_thread copies: rebind it
                 out.println(Offload.call(pool,

@@ -10,7 +10,7 @@ public final class CreateTask {
 
     /** This recipe: {@code recipes create-task}. */
     public static final Recipe RECIPE = Recipe.of("create-task",
-                    "asyncio.create_task(coro) / await task", CreateTask.class, CreateTask::run)
+            "asyncio.create_task(coro) / await task", CreateTask.class, CreateTask::run)
             .differs("a task starts when main awaits; a fork starts a virtual thread at once");
 
     private CreateTask() {}

@@ -17,7 +17,7 @@ public final class CtrlC {
 
     /** This recipe: {@code recipes ctrl-c}. */
     public static final Recipe RECIPE = Recipe.of("ctrl-c",
-                    "asyncio.run(main()) / asyncio.Runner and Ctrl-C", CtrlC.class, CtrlC::run)
+            "asyncio.run(main()) / asyncio.Runner and Ctrl-C", CtrlC.class, CtrlC::run)
             .differs("SIGINT runs shutdown hooks, then exits 130; Runner's (project) hook"
                     + " interrupts main")
             .anyOrder("^[ab]: ");

@@ -24,8 +24,8 @@ public final class CurrentTask {
 
     /** This recipe: {@code recipes current-task}. */
     public static final Recipe RECIPE = Recipe.of("current-task",
-                    "asyncio.current_task() / all_tasks() / task names", CurrentTask.class,
-                    CurrentTask::run)
+            "asyncio.current_task() / all_tasks() / task names", CurrentTask.class,
+            CurrentTask::run)
             .differs("a virtual thread has no name unless its factory gives one; all_tasks() is"
                     + " a dump")
             .normalise("'", "")

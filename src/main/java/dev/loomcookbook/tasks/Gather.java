@@ -12,7 +12,7 @@ public final class Gather {
 
     /** This recipe: {@code recipes gather}. */
     public static final Recipe RECIPE = Recipe.of("gather", "asyncio.gather(*aws)", Gather.class,
-                    Gather::run)
+            Gather::run)
             .differs("on a failure gather lets the others run on; this joiner cancels them")
             .normalise("'", "")
             .anyOrder("finished after");

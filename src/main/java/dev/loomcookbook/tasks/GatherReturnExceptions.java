@@ -12,8 +12,8 @@ public final class GatherReturnExceptions {
 
     /** This recipe: {@code recipes gather-return-exceptions}. */
     public static final Recipe RECIPE = Recipe.of("gather-return-exceptions",
-                    "asyncio.gather(*aws, return_exceptions=True)", GatherReturnExceptions.class,
-                    GatherReturnExceptions::run)
+            "asyncio.gather(*aws, return_exceptions=True)", GatherReturnExceptions.class,
+            GatherReturnExceptions::run)
             .differs("awaitAll() returns nothing itself: keep the Subtask handles and read each")
             .normalise("ValueError", "IllegalArgumentException");
 

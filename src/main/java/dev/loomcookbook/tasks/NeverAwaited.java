@@ -14,7 +14,7 @@ public final class NeverAwaited {
 
     /** This recipe: {@code recipes never-awaited}. */
     public static final Recipe RECIPE = Recipe.of("never-awaited",
-                    "\"coroutine ... was never awaited\"", NeverAwaited.class, NeverAwaited::run)
+            "\"coroutine ... was never awaited\"", NeverAwaited.class, NeverAwaited::run)
             .differs("Python never runs it and warns; fork() starts it, close() cancels it and"
                     + " throws")
             .normalise("RuntimeWarning", "IllegalStateException")

@@ -14,8 +14,8 @@ public final class NeverRetrieved {
 
     /** This recipe: {@code recipes never-retrieved}. */
     public static final Recipe RECIPE = Recipe.of("never-retrieved",
-                    "\"Task exception was never retrieved\"", NeverRetrieved.class,
-                    NeverRetrieved::run)
+            "\"Task exception was never retrieved\"", NeverRetrieved.class,
+            NeverRetrieved::run)
             .differs("the handler runs as the thread ends; a Future never asked for is lost"
                     + " unlogged")
             .normalise("ValueError", "IllegalArgumentException");
@@ -24,8 +24,9 @@ public final class NeverRetrieved {
 
     static void run(PrintStream out) throws Exception {
         // @start region="never-retrieved"
-        Thread.UncaughtExceptionHandler handler = (thread, e) ->     // loop's exception handler
-                out.println("handler: " + thread.getName() + " failed: " + describe(e));
+        Thread.UncaughtExceptionHandler handler = (thread, e) -> {   // loop's exception handler
+            out.println("handler: " + thread.getName() + " failed: " + describe(e));
+        };
         Thread task = Thread.ofVirtual().name("fire-and-forget").uncaughtExceptionHandler(handler)
                 .start(() -> Steps.fail("boom"));   // without a handler: a trace on System.err
         task.join();                                // (for the recipe's order of lines)

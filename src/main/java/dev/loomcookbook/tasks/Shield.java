@@ -13,7 +13,7 @@ public final class Shield {
 
     /** This recipe: {@code recipes shield}. */
     public static final Recipe RECIPE = Recipe.of("shield", "asyncio.shield(aw)", Shield.class,
-                    Shield::run)
+            Shield::run)
             .differs("no shield: run the work outside the scope (an executor that outlives it)")
             .normalise("ValueError", "IllegalArgumentException")
             .normalise("\\bFalse\\b", "false");

@@ -21,7 +21,8 @@ public final class Steps {
     }
 
     /** Waits {@code steps} steps, prints that {@code name} finished, and returns {@code name}. */
-    public static String fetch(PrintStream out, String name, int steps) throws InterruptedException {
+    public static String fetch(PrintStream out, String name, int steps)
+            throws InterruptedException {
         sleep(steps);
         out.println(name + " finished after " + steps + " step(s)");
         return name;
@@ -48,6 +49,8 @@ public final class Steps {
     }
 
     /** Throws {@link IllegalArgumentException}, the twins' {@code ValueError}. */
+    // It never returns: T lets a lambda that only fails stand where a Callable<T> is expected.
+    @SuppressWarnings("TypeParameterUnusedInFormals")
     public static <T> T fail(String message) {
         throw new IllegalArgumentException(message);
     }

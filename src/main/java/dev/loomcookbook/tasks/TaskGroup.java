@@ -9,7 +9,7 @@ public final class TaskGroup {
 
     /** This recipe: {@code recipes task-group}. */
     public static final Recipe RECIPE = Recipe.of("task-group",
-                    "async with asyncio.TaskGroup() as tg", TaskGroup.class, TaskGroup::run)
+            "async with asyncio.TaskGroup() as tg", TaskGroup.class, TaskGroup::run)
             .differs("TaskGroup raises an ExceptionGroup of every failure before the cancel;"
                     + " join() the first")
             .normalise("ValueError", "IllegalArgumentException");
@@ -17,6 +17,7 @@ public final class TaskGroup {
     private TaskGroup() {}
 
     static void run(PrintStream out) throws InterruptedException {
+        // @formatter:off (the README shows this region as written; its print is 99 columns there)
         // @start region="task-group"
         try (var scope = StructuredTaskScope.open()) {     // awaitAllSuccessfulOrThrow
             scope.fork(() -> Steps.slow(out, "slow"));
@@ -27,6 +28,7 @@ public final class TaskGroup {
             out.println("failed: " + failure.getClass().getSimpleName() + ": " + failure.getMessage());
         }
         // @end
+        // @formatter:on
     }
 
     public static void main(String[] args) throws Exception {

@@ -17,7 +17,7 @@ public final class TaskGroupCancel {
 
     /** This recipe: {@code recipes task-group-cancel}. */
     public static final Recipe RECIPE = Recipe.of("task-group-cancel", "TaskGroup.cancel() (3.15)",
-                    TaskGroupCancel.class, TaskGroupCancel::run)
+            TaskGroupCancel.class, TaskGroupCancel::run)
             .differs("Joiner.allUntil decides as each subtask completes; before 3.15 Python"
                     + " raises an exception")
             .normalise("'", "")
@@ -27,14 +27,15 @@ public final class TaskGroupCancel {
 
     static void run(PrintStream out) throws InterruptedException {
         // @start region="task-group-cancel"
+        List<String> answers;
         try (var scope = StructuredTaskScope.open(Joiner.allUntil(quorum(2)))) {
             scope.fork(() -> Steps.fetch(out, "a", 1));
             scope.fork(() -> Steps.fetch(out, "b", 2));
             scope.fork(() -> Steps.slow(out, "c"));           // cancelled once a and b answered
-            List<String> answers = scope.join()               // returns: no exception to catch
+            answers = scope.join()                            // returns: no exception to catch
                     .filter(s -> s.state() == Subtask.State.SUCCESS).map(Subtask::get).toList();
-            out.println("answers: " + answers);
-        }
+        }                                                     // close() waits for c to end
+        out.println("answers: " + answers);
         // @end
     }
 

@@ -58,13 +58,15 @@ public final class TasksDemo implements Demo {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--pause", defaultValue = "1s", paramLabel = "DURATION", converter = PauseBounds.class,
+    @Option(names = "--pause", defaultValue = "1s", paramLabel = "DURATION",
+            converter = PauseBounds.class,
             description = "Pause after each step of the three tasks, like asyncio.sleep(1).")
     Duration pause;
 
     @Option(names = {"-e", "--example"}, split = ",", paramLabel = "NAME",
             description = "Run these examples instead (comma-separated or repeated, each once): 'list' names them, "
-                    + "'all' runs all ('list' and 'all' alone); '" + THREE_TASKS + "' is the book's script.")
+                    + "'all' runs all ('list' and 'all' alone); '" + THREE_TASKS
+                    + "' is the book's script.")
     List<String> exampleNames = new ArrayList<>();
 
     @Override
@@ -97,7 +99,8 @@ public final class TasksDemo implements Demo {
                 : exampleNames.contains("all") ? examples() : exampleNames;
         for (String name : toRun) {
             if (example(name).isEmpty()) {
-                throw usage("unknown example '" + name + "' (run 'tasks --example list' to see them)");
+                throw usage(
+                        "unknown example '" + name + "' (run 'tasks --example list' to see them)");
             }
         }
         for (int i = 0; i < toRun.size(); i++) {
@@ -125,18 +128,23 @@ public final class TasksDemo implements Demo {
             return;
         }
         // The raw values: picocli's split drops trailing empty names ("gather,").
-        List<String> typed = spec.commandLine().getParseResult().matchedOption("--example").originalStringValues();
-        if (exampleNames.isEmpty() || typed.stream().flatMap(v -> Stream.of(v.split(",", -1))).anyMatch(String::isBlank)) {
-            throw usage("--example needs a name for each entry (run 'tasks --example list' to see them)");
+        List<String> typed = spec.commandLine().getParseResult().matchedOption("--example")
+                .originalStringValues();
+        if (exampleNames.isEmpty() || typed.stream().flatMap(v -> Stream.of(v.split(",", -1)))
+                .anyMatch(String::isBlank)) {
+            throw usage(
+                    "--example needs a name for each entry (run 'tasks --example list' to see them)");
         }
         Cli.requireDistinct(spec, "--example", exampleNames);
         for (String alone : List.of("list", "all")) {
             if (exampleNames.contains(alone) && exampleNames.size() > 1) {
                 throw usage("'" + alone + "' must be alone in --example, but was given with "
-                        + String.join(",", exampleNames.stream().filter(n -> !n.equals(alone)).toList()));
+                        + String.join(",",
+                                exampleNames.stream().filter(n -> !n.equals(alone)).toList()));
             }
         }
-        if (given("--pause") && !exampleNames.contains(THREE_TASKS) && !exampleNames.contains("all")) {
+        if (given("--pause") && !exampleNames.contains(THREE_TASKS)
+                && !exampleNames.contains("all")) {
             throw usage("--pause applies only to the book's three tasks ('" + THREE_TASKS
                     + "'); the examples use fixed 100 ms steps");
         }

@@ -17,8 +17,8 @@ public final class ThreeTasks {
 
     /** This recipe, with the twin's pause of 100 ms ({@code tasks --pause} sets the demo's). */
     public static final Recipe RECIPE = Recipe.of("three-tasks",
-                    "three asyncio.Task objects at once", ThreeTasks.class,
-                    out -> new ThreeTasks(out, Steps.STEP).run())
+            "three asyncio.Task objects at once", ThreeTasks.class,
+            out -> new ThreeTasks(out, Steps.STEP).run())
             .differs("Python's '/' made the binomial 184756.0; Java's long division is exact")
             .normalise("^(binomial_coefficient\\(20, 10\\) = 184756)\\.0$", "$1")
             .anyOrder(".*");

@@ -12,8 +12,8 @@ public final class WaitAllCompleted {
 
     /** This recipe: {@code recipes wait-all-completed}. */
     public static final Recipe RECIPE = Recipe.of("wait-all-completed",
-                    "asyncio.wait(aws) (return_when=ALL_COMPLETED)", WaitAllCompleted.class,
-                    WaitAllCompleted::run)
+            "asyncio.wait(aws) (return_when=ALL_COMPLETED)", WaitAllCompleted.class,
+            WaitAllCompleted::run)
             .differs("open() alone (awaitAllSuccessfulOrThrow) would cancel a and c when b fails")
             .anyOrder("finished after");
 

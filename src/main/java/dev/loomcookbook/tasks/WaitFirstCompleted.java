@@ -11,8 +11,8 @@ public final class WaitFirstCompleted {
 
     /** This recipe: {@code recipes wait-first-completed}. */
     public static final Recipe RECIPE = Recipe.of("wait-first-completed",
-                    "asyncio.wait(aws, return_when=FIRST_COMPLETED)", WaitFirstCompleted.class,
-                    WaitFirstCompleted::run)
+            "asyncio.wait(aws, return_when=FIRST_COMPLETED)", WaitFirstCompleted.class,
+            WaitFirstCompleted::run)
             .differs("the scope cancels the pending task itself; wait() leaves it running")
             .normalise("^pending: slow, still running$", "pending: slow, UNAVAILABLE")
             .anyOrder("was cancelled");

@@ -11,8 +11,8 @@ public final class WaitFor {
 
     /** This recipe: {@code recipes wait-for}. */
     public static final Recipe RECIPE = Recipe.of("wait-for",
-                    "asyncio.wait_for(aw, timeout) / asyncio.timeout(t)", WaitFor.class,
-                    WaitFor::run)
+            "asyncio.wait_for(aw, timeout) / asyncio.timeout(t)", WaitFor.class,
+            WaitFor::run)
             .differs("the clock starts at open(), not join(); the exception is a RuntimeException");
 
     private WaitFor() {}

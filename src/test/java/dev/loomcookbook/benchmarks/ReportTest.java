@@ -23,7 +23,8 @@ class ReportTest {
     /** The speed-up is the sequential time divided by the pool's, shown next to the core count. */
     @Test
     void speedUpIsSequentialOverPool() throws Exception {
-        String md = render("full", jmh(cpu("sequential", 200), cpu("platformPoolCores", 100)), comparison());
+        String md = render("full", jmh(cpu("sequential", 200), cpu("platformPoolCores", 100)),
+                comparison());
         assertThat(md).contains("| platformPoolCores | 100 ms/op | 2.00 | 2 |");
         assertThat(md).contains("| sequential | 200 ms/op | 1.00 | 2 |");
     }
@@ -36,30 +37,38 @@ class ReportTest {
         JsonNode written = Report.withoutLauncherPaths(jmh);
         assertThat(written.get(0).get("jvm").asText()).isEqualTo("java.home/bin/java");
         assertThat(written.get(0).get("jdkVersion").asText()).isEqualTo("25.0.3");
-        assertThat(jmh.get(0).get("jvm").asText()).as("the input is left as it was").startsWith("/opt/");
+        assertThat(jmh.get(0).get("jvm").asText()).as("the input is left as it was")
+                .startsWith("/opt/");
     }
 
     /** A met target says "met" and adds no explanation. */
     @Test
     void metTargetNeedsNoExplanation() throws Exception {
-        String md = render("full", jmh(cpu("sequential", 200), cpu("platformPoolCores", 100)), comparison());
-        assertThat(md).contains("| CPU speed-up, platformPoolCores ≥ 1.9 (limit 2.0) | 2.00 | met |");
+        String md = render("full", jmh(cpu("sequential", 200), cpu("platformPoolCores", 100)),
+                comparison());
+        assertThat(md)
+                .contains("| CPU speed-up, platformPoolCores ≥ 1.9 (limit 2.0) | 2.00 | met |");
         assertThat(md).doesNotContain("Why the missed targets miss");
     }
 
     /** A missed target says by how much and why. */
     @Test
     void missedTargetSaysByHowMuchAndWhy() throws Exception {
-        String md = render("full", jmh(cpu("sequential", 200), cpu("platformPoolCores", 125)), comparison());
-        assertThat(md).contains("| CPU speed-up, platformPoolCores ≥ 1.9 (limit 2.0) | 1.60 | **missed** by 0.300 (16%) |");
-        assertThat(md).contains("### Why the missed targets miss").contains("**CPU speed-up of the thread pools.**");
+        String md = render("full", jmh(cpu("sequential", 200), cpu("platformPoolCores", 125)),
+                comparison());
+        assertThat(md).contains(
+                "| CPU speed-up, platformPoolCores ≥ 1.9 (limit 2.0) | 1.60 | **missed** by 0.300 (16%) |");
+        assertThat(md).contains("### Why the missed targets miss")
+                .contains("**CPU speed-up of the thread pools.**");
     }
 
     /** The process-pool round trip is a "below" target: 45 µs misses 30 µs by 15 µs. */
     @Test
     void roundTripTargetIsAnUpperBound() throws Exception {
-        String md = render("full", jmh(result("TaskOverhead", "processPoolRoundTrip", 45, "us/op")), comparison());
-        assertThat(md).contains("| process-pool trivial round trip < 30 µs | 45.0 µs | **missed** by 15.0 µs (50%) |");
+        String md = render("full", jmh(result("TaskOverhead", "processPoolRoundTrip", 45, "us/op")),
+                comparison());
+        assertThat(md).contains(
+                "| process-pool trivial round trip < 30 µs | 45.0 µs | **missed** by 15.0 µs (50%) |");
         assertThat(md).contains("**Process-pool round trip.**");
     }
 
@@ -70,10 +79,12 @@ class ReportTest {
         ObjectNode row = ((ArrayNode) c.get("cases")).addObject();
         row.put("case", "sleepers-1000000").put("title", "1M sleepers").put("ratio", 6.0);
         row.putObject("java").put("unit", "s").put("median", 2.0).put("peak_rss_kb", 1024 * 1024);
-        row.putObject("cpython").put("unit", "s").put("median", 12.0).put("peak_rss_kb", 2 * 1024 * 1024);
+        row.putObject("cpython").put("unit", "s").put("median", 12.0).put("peak_rss_kb",
+                2 * 1024 * 1024);
         String md = render("full", jmh(), c);
         assertThat(md).contains("| 1M sleepers ≥ 5× faster than CPython asyncio | 6.00× | met |");
-        assertThat(md).contains("| 1M sleepers in less memory than CPython asyncio | Java 1.00 GiB, CPython 2.00 GiB peak RSS | met |");
+        assertThat(md).contains(
+                "| 1M sleepers in less memory than CPython asyncio | Java 1.00 GiB, CPython 2.00 GiB peak RSS | met |");
         assertThat(md).contains("| 1M sleepers | 2.00 s | 12.0 s | 6.00× | 1.00 GiB | 2.00 GiB |");
     }
 
@@ -81,8 +92,10 @@ class ReportTest {
     @Test
     void absentBenchmarkIsNotRun() throws Exception {
         String md = render("full", jmh(cpu("sequential", 200)), comparison());
-        assertThat(md).contains("Not run: LatencyServer (branch coroutines) was not available to this build.");
-        assertThat(md).contains("| CPU speed-up, warm processPool5 ≥ 1.85 | not measured in this run | — |");
+        assertThat(md).contains(
+                "Not run: LatencyServer was not available to this build.");
+        assertThat(md).contains(
+                "| CPU speed-up, warm processPool5 ≥ 1.85 | not measured in this run | — |");
     }
 
     /** A smoke run's report says first that its numbers mean nothing; a full run's does not. */
@@ -98,8 +111,10 @@ class ReportTest {
     void comparisonSummarizesRounds() throws Exception {
         ObjectNode side = JSON.createObjectNode();
         Comparison.summarize(side, List.of(
-                JSON.readTree("{\"impl\":\"java\",\"unit\":\"s\",\"values\":[3.0, 1.0],\"peak_rss_kb\":100}"),
-                JSON.readTree("{\"impl\":\"java\",\"unit\":\"s\",\"values\":[2.0, 10.0],\"peak_rss_kb\":300}")));
+                JSON.readTree(
+                        "{\"impl\":\"java\",\"unit\":\"s\",\"values\":[3.0, 1.0],\"peak_rss_kb\":100}"),
+                JSON.readTree(
+                        "{\"impl\":\"java\",\"unit\":\"s\",\"values\":[2.0, 10.0],\"peak_rss_kb\":300}")));
         assertThat(side.get("median").asDouble()).isEqualTo(2.5);
         assertThat(side.get("peak_rss_kb").asLong()).isEqualTo(300);
         ObjectNode skipped = JSON.createObjectNode();
@@ -120,26 +135,32 @@ class ReportTest {
         echoCase(cases, "cpython-asyncio", 10_000, 20_000);
         echoCase(cases, "uvloop", 31_250, 40_000);
         String md = render("full", jmh(), c);
-        assertThat(md).contains("| 10,000 connections: java-virtual ≥ 2.00× cpython-asyncio | 2.50× "
-                + "(25,000 against 10,000 msgs/s) | met |");
+        assertThat(md)
+                .contains("| 10,000 connections: java-virtual ≥ 2.00× cpython-asyncio | 2.50× "
+                        + "(25,000 against 10,000 msgs/s) | met |");
         assertThat(md).contains("| 10,000 connections: java-virtual ≥ 1.00× uvloop | 0.800× "
                 + "(25,000 against 31,250 msgs/s) | **missed** by 20% |");
-        assertThat(md).contains("| peak RSS at 10,000 connections ≤ uvloop's | 48.8 MiB against 39.1 MiB "
-                + "| **missed** by 9.77 MiB (1.3×) |");
-        assertThat(md).contains("### Why the missed echo goals miss").contains("| 10,000 | uvloop | 31,250 |");
+        assertThat(md)
+                .contains("| peak RSS at 10,000 connections ≤ uvloop's | 48.8 MiB against 39.1 MiB "
+                        + "| **missed** by 9.77 MiB (1.3×) |");
+        assertThat(md).contains("### Why the missed echo goals miss")
+                .contains("| 10,000 | uvloop | 31,250 |");
     }
 
     // --- fixtures ---
 
     private static void echoCase(ArrayNode cases, String server, double rate, long rssKb) {
         cases.addObject().put("server", server).put("connections", 10_000).put("msgs_per_s", rate)
-                .put("p50_us", 100).put("p99_us", 900).put("peak_rss_kb", rssKb).put("failed_clients", 0);
+                .put("p50_us", 100).put("p99_us", 900).put("peak_rss_kb", rssKb)
+                .put("failed_clients", 0);
     }
 
     private static String render(String kind, JsonNode jmh, JsonNode comparison) throws Exception {
         ObjectNode run = JSON.createObjectNode();
-        run.put("kind", kind).put("command", "cmd").put("started", "now").put("jmh_seconds", 1).put("comparison_seconds", 1);
-        run.putObject("machine").put("cores", 2).put("cpu", "CPU").put("memory", "1 kB").put("jdk", "JDK 25")
+        run.put("kind", kind).put("command", "cmd").put("started", "now").put("jmh_seconds", 1)
+                .put("comparison_seconds", 1);
+        run.putObject("machine").put("cores", 2).put("cpu", "CPU").put("memory", "1 kB")
+                .put("jdk", "JDK 25")
                 .put("os", "OS").put("python", "Python 3.11");
         return Report.markdown(run, jmh, comparison);
     }
@@ -168,7 +189,8 @@ class ReportTest {
     private static ObjectNode result(String cls, String method, double score, String unit) {
         ObjectNode r = JSON.createObjectNode();
         r.put("benchmark", "dev.loomcookbook.benchmarks." + cls + "." + method);
-        r.putObject("primaryMetric").put("score", score).put("scoreError", "NaN").put("scoreUnit", unit);
+        r.putObject("primaryMetric").put("score", score).put("scoreError", "NaN").put("scoreUnit",
+                unit);
         return r;
     }
 }

@@ -45,17 +45,18 @@ class CliTest {
     /** An unknown subcommand exits 2 with one error line naming it, then the usage. */
     @Test
     void unknownSubcommandIsAUsageError() {
-        CliRun run = CliRun.main("no-such-demo");
+        CliRun run = CliRun.root("no-such-demo");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().lines().findFirst()).hasValue(
                 "error: unknown command 'no-such-demo' (run 'list' to see every demo)");
-        assertThat(run.err()).contains("Usage: loomcookbook").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(run.err()).contains("Usage: loomcookbook").doesNotContain("Exception")
+                .doesNotContain("\tat ");
     }
 
     /** No subcommand at all is a usage error too. */
     @Test
     void missingSubcommandIsAUsageError() {
-        CliRun run = CliRun.main();
+        CliRun run = CliRun.root();
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("error: missing command");
     }
@@ -115,14 +116,16 @@ class CliTest {
     /** The error says what is wrong: a negative duration, a count too large for an int. */
     @Test
     void errorsNameTheProblem() {
-        assertThat(CliRun.of(new SampleDemo(), "--pause", "-1s").err()).contains("must not be negative");
-        assertThat(CliRun.of(new SampleDemo(), "--count", "99999999999").err()).contains("too large");
+        assertThat(CliRun.of(new SampleDemo(), "--pause", "-1s").err())
+                .contains("must not be negative");
+        assertThat(CliRun.of(new SampleDemo(), "--count", "99999999999").err())
+                .contains("too large");
     }
 
     /** A usage error is exactly one line before the usage: no "Did you mean" second line. */
     @Test
     void usageErrorIsOneLine() {
-        CliRun run = CliRun.main("schedulr");
+        CliRun run = CliRun.root("schedulr");
         assertThat(run.err().lines().skip(1).findFirst()).hasValueSatisfying(
                 second -> assertThat(second).startsWith("Usage:"));
     }
@@ -139,7 +142,7 @@ class CliTest {
     /** --help on the root command prints the usage with its subcommands to stdout and exits 0. */
     @Test
     void rootHelp() {
-        CliRun help = CliRun.main("--help");
+        CliRun help = CliRun.root("--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("Usage: loomcookbook").contains("list").contains("tour");
     }
@@ -147,7 +150,7 @@ class CliTest {
     /** --version on the root command names the project and JDK 25 on stdout and exits 0. */
     @Test
     void rootVersion() {
-        CliRun version = CliRun.main("--version");
+        CliRun version = CliRun.root("--version");
         assertThat(version.exitCode()).isZero();
         assertThat(version.out()).contains("loomcookbook").contains("JDK 25");
     }
@@ -155,7 +158,7 @@ class CliTest {
     /** list prints every registered demo with its Python concept. */
     @Test
     void listNamesEveryDemo() {
-        CliRun run = CliRun.main("list");
+        CliRun run = CliRun.root("list");
         assertThat(run.exitCode()).isZero();
         for (Demo demo : Demos.all()) {
             assertThat(run.out()).contains(Demos.nameOf(demo)).contains(demo.pythonConcept());
@@ -169,7 +172,7 @@ class CliTest {
             assertThat(Demos.nameOf(demo)).isNotBlank();
             assertThat(Demos.summaryOf(demo)).isNotBlank();
             assertThat(demo.pythonConcept()).isNotBlank();
-            CliRun help = CliRun.main(Demos.nameOf(demo), "--help");
+            CliRun help = CliRun.root(Demos.nameOf(demo), "--help");
             assertThat(help.exitCode()).as(Demos.nameOf(demo) + " --help").isZero();
         }
     }

@@ -41,7 +41,8 @@ class CommandLineRuleTest {
     @MethodSource("demos")
     void usageErrorsAreOneLineAndExit2(String demo) {
         List<String> unknown = new ArrayList<>(List.of("--no-such-option"));
-        spec(demo).positionalParameters().stream().filter(p -> p.group() == null && p.arity().min() > 0)
+        spec(demo).positionalParameters().stream()
+                .filter(p -> p.group() == null && p.arity().min() > 0)
                 .forEach(p -> unknown.add(valid(p)));
         assertUsageError(run(demo, unknown), "error: Unknown option: '--no-such-option'");
 
@@ -54,7 +55,8 @@ class CommandLineRuleTest {
                                 ? List.of(name + "=" + value) : positionals(demo, name, value);
                         CliRun run = run(demo, args);
                         assertUsageError(run, null);
-                        assertThat(run.err().lines().findFirst().orElseThrow()).as(demo + " " + args)
+                        assertThat(run.err().lines().findFirst().orElseThrow())
+                                .as(demo + " " + args)
                                 .contains(name).contains("from " + bounded.range());
                     }
                 }
@@ -62,22 +64,27 @@ class CommandLineRuleTest {
         }
 
         spec(demo).options().stream()
-                .filter(o -> !o.usageHelp() && !o.versionHelp() && o.arity().max() == 1 && !o.isMultiValue())
+                .filter(o -> !o.usageHelp() && !o.versionHelp() && o.arity().max() == 1
+                        && !o.isMultiValue())
                 .filter(o -> o.group() == null)
                 .findFirst().ifPresent(o -> {
                     List<String> args = new ArrayList<>(given(o));
                     args.addAll(given(o));
                     CliRun run = run(demo, args);
                     assertUsageError(run, null);
-                    assertThat(run.err().lines().findFirst().orElseThrow()).contains(o.longestName());
+                    assertThat(run.err().lines().findFirst().orElseThrow())
+                            .contains(o.longestName());
                 });
     }
 
     /** Some demo has bounded options, so the loop above checks something. */
     @org.junit.jupiter.api.Test
     void boundedOptionsExist() {
-        long bounded = Demos.all().stream().flatMap(d -> new CommandLine(d).getCommandSpec().args().stream())
-                .filter(a -> a.converters().length > 0 && a.converters()[0] instanceof Bounds.Bounded).count();
+        long bounded = Demos.all().stream()
+                .flatMap(d -> new CommandLine(d).getCommandSpec().args().stream())
+                .filter(a -> a.converters().length > 0
+                        && a.converters()[0] instanceof Bounds.Bounded)
+                .count();
         assertThat(bounded).isGreaterThan(10);
     }
 
@@ -131,20 +138,25 @@ class CommandLineRuleTest {
         CliRun help = run(demo, List.of("--help"));
         assertThat(help.exitCode()).isZero();
         List<String> lines = help.out().lines().toList();
-        assertThat(lines).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(Cli.WIDTH));
-        assertThat(help.out()).doesNotContainPattern("<[a-z]").doesNotContain("(default:", "default: ${")
+        assertThat(lines)
+                .allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(Cli.WIDTH));
+        assertThat(help.out()).doesNotContainPattern("<[a-z]")
+                .doesNotContain("(default:", "default: ${")
                 .contains("Exit codes:");
-        List<String> options = lines.stream().filter(l -> l.matches("^ {2}(-\\w,| {3}) --?\\S.*")).toList();
+        List<String> options =
+                lines.stream().filter(l -> l.matches("^ {2}(-\\w,| {3}) --?\\S.*")).toList();
         assertThat(options.subList(options.size() - 2, options.size()))
-                .satisfiesExactly(h -> assertThat(h).contains("-h, --help"), v -> assertThat(v).contains("-V, --version"));
+                .satisfiesExactly(h -> assertThat(h).contains("-h, --help"),
+                        v -> assertThat(v).contains("-V, --version"));
     }
 
     /** {@code list} fits in 100 columns. */
     @org.junit.jupiter.api.Test
     void listFits() {
-        CliRun list = CliRun.main("list");
+        CliRun list = CliRun.root("list");
         assertThat(list.exitCode()).isZero();
-        assertThat(list.out().lines()).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(Cli.WIDTH));
+        assertThat(list.out().lines())
+                .allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(Cli.WIDTH));
     }
 
     /** Exit 2, the error on the first line of stderr (matching {@code first} if given), the usage on the second. */
@@ -162,7 +174,8 @@ class CommandLineRuleTest {
 
     /** A fresh instance of the demo named {@code name}. */
     private static Demo demo(String name) {
-        return Demos.all().stream().filter(d -> Demos.nameOf(d).equals(name)).findFirst().orElseThrow();
+        return Demos.all().stream().filter(d -> Demos.nameOf(d).equals(name)).findFirst()
+                .orElseThrow();
     }
 
     private static CommandSpec spec(String demo) {
@@ -183,7 +196,8 @@ class CommandLineRuleTest {
     /** {@code arg} on a command line with a valid value: {@code --demo}, {@code --file x}, {@code 1}. */
     private static List<String> given(ArgSpec arg) {
         if (arg instanceof OptionSpec o) {
-            return o.arity().max() == 0 ? List.of(o.longestName()) : List.of(o.longestName(), valid(o));
+            return o.arity().max() == 0 ? List.of(o.longestName())
+                    : List.of(o.longestName(), valid(o));
         }
         return List.of(valid(arg));
     }
@@ -198,7 +212,8 @@ class CommandLineRuleTest {
             }
         }
         Class<?> type = arg.type();
-        return type == Duration.class ? "1s" : Number.class.isAssignableFrom(type) || type.isPrimitive() ? "1" : "x";
+        return type == Duration.class ? "1s"
+                : Number.class.isAssignableFrom(type) || type.isPrimitive() ? "1" : "x";
     }
 
     /** Values just outside a range as the help states it ({@code 1 to 64}, {@code 1 ms to 1 min}). */
@@ -229,7 +244,8 @@ class CommandLineRuleTest {
         boolean durations = Stream.of(ends).anyMatch(e -> e.matches(".*[a-z]$"));
         for (int i = 0; i < 2; i++) {
             ends[i] = durations
-                    ? new DurationConverter().convert(ends[i].replace(" min", "m").replace(" ", "")).toNanos() + "ns"
+                    ? new DurationConverter().convert(ends[i].replace(" min", "m").replace(" ", ""))
+                            .toNanos() + "ns"
                     : ends[i].replace(",", "");
         }
         return ends;

@@ -12,7 +12,7 @@ class TourWidthTest {
     /** The whole tour exits 0, names every demo, and prints no line wider than 100 columns. */
     @Test
     void everyLineOfTheTourFitsIn100Columns() {
-        CliRun tour = CliRun.main("tour");
+        CliRun tour = CliRun.root("tour");
         assertThat(tour.exitCode()).as(tour.err()).isZero();
         for (Demo demo : Demos.all()) {
             assertThat(tour.out()).contains("] " + Demos.nameOf(demo) + "  --  Python: ");

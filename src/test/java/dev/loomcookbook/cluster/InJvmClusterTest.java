@@ -58,7 +58,8 @@ class InJvmClusterTest {
      */
     @AfterAll
     static void stopCluster() throws InterruptedException {
-        List<String> names = new ArrayList<>(cluster.members.stream().map(m -> m.getName()).toList());
+        List<String> names =
+                new ArrayList<>(cluster.members.stream().map(m -> m.getName()).toList());
         names.add(cluster.lite.getName());
         assertThat(threadsOf(names)).isNotEmpty();
         cluster.close();
@@ -249,8 +250,8 @@ class InJvmClusterTest {
             List<String> listening = lines.stream().map(l -> l.trim().split("\\s+"))
                     .filter(f -> f.length > 3 && f[3].equals("0A") && f[1].endsWith(port))
                     .map(f -> f[1]).toList();
-            assertThat(listening).as("listening sockets on " + a).isNotEmpty().allMatch(local ->
-                    local.equals("0100007F" + port)
+            assertThat(listening).as("listening sockets on " + a).isNotEmpty()
+                    .allMatch(local -> local.equals("0100007F" + port)
                             || local.equals("0000000000000000FFFF00000100007F" + port));
         }
     }

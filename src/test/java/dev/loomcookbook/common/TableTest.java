@@ -11,7 +11,8 @@ class TableTest {
     /** Text columns are left-aligned, numeric and time columns right-aligned. */
     @Test
     void alignsColumns() {
-        var lines = new Table("name", "time").row("sequential", "1.23 s").row("pool", "615 ms").lines();
+        var lines =
+                new Table("name", "time").row("sequential", "1.23 s").row("pool", "615 ms").lines();
         assertThat(lines).containsExactly(
                 "  name          time",
                 "  ----------  ------",
@@ -22,7 +23,8 @@ class TableTest {
     /** A row with the wrong number of cells is refused. */
     @Test
     void refusesRaggedRows() {
-        assertThatThrownBy(() -> new Table("a", "b").row("only one")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Table("a", "b").row("only one"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     /** Times pick a unit and keep three significant digits. */

@@ -26,10 +26,12 @@ class HttpDemoTest {
     /** The default run prints a line per request, both runs' times and the speed-up, and exits 0. */
     @Test
     void embeddedRunPrintsEachRequestAndTheSpeedUp() {
-        CliRun run = CliRun.of(new HttpDemo(), "--requests", "5", "--latency", "0ms", "--timeout", NO_TIMEOUT);
+        CliRun run = CliRun.of(new HttpDemo(), "--requests", "5", "--latency", "0ms", "--timeout",
+                NO_TIMEOUT);
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().lines().filter(l -> l.contains("HTTP 200 OK")).count()).isEqualTo(5);
-        assertThat(run.out()).contains("return_exceptions=True").contains("sequential").contains("concurrent")
+        assertThat(run.out()).contains("return_exceptions=True").contains("sequential")
+                .contains("concurrent")
                 .contains("Speed-up:").contains("The server saw up to");
     }
 
@@ -38,10 +40,12 @@ class HttpDemoTest {
     void failuresAreOneLineEachAndExitOne() {
         try (LatencyServer server = LatencyServer.start(Duration.ZERO)) {
             String refused = LatencyServer.refusingUri().toString();
-            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--timeout", NO_TIMEOUT, "--url", server.uri() + "item/1",
+            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--timeout", NO_TIMEOUT,
+                    "--url", server.uri() + "item/1",
                     "--url", server.uri() + "status/503", "--url", refused);
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.out()).containsSubsequence("item/1", "HTTP 200 OK", "status/503", "FAILED: HTTP 503",
+            assertThat(run.out()).containsSubsequence("item/1", "HTTP 200 OK", "status/503",
+                    "FAILED: HTTP 503",
                     refused, "FAILED: connection refused");
             assertThat(run.out().strip().lines().toList().getLast())
                     .isEqualTo("Exit code 1: requests failed (concurrent: 2 of 3).");
@@ -52,7 +56,8 @@ class HttpDemoTest {
     @Test
     void timeoutIsOneLine() {
         try (LatencyServer server = LatencyServer.start(Duration.ZERO)) {
-            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--timeout", "200ms", "--url", server.uri() + "hang");
+            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--timeout", "200ms", "--url",
+                    server.uri() + "hang");
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.out()).contains("hang").contains("FAILED: timed out after 200 ms");
         }
@@ -62,7 +67,8 @@ class HttpDemoTest {
     @Test
     void failFastReportsCancelledRequests() {
         try (LatencyServer server = LatencyServer.start(Duration.ZERO)) {
-            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--fail-fast", "--timeout", NO_TIMEOUT,
+            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--fail-fast", "--timeout",
+                    NO_TIMEOUT,
                     "--url", server.uri() + "hang", "--url", server.uri() + "status/500");
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.out()).containsSubsequence("status/500", "FAILED: HTTP 500",
@@ -75,9 +81,11 @@ class HttpDemoTest {
     @Test
     void exitCodeIsOneWhenOnlyTheSequentialRunFails() throws Exception {
         try (FirstRequestFails server = new FirstRequestFails()) {
-            CliRun run = CliRun.of(new HttpDemo(), "--timeout", NO_TIMEOUT, "--url", server.uri().toString());
+            CliRun run = CliRun.of(new HttpDemo(), "--timeout", NO_TIMEOUT, "--url",
+                    server.uri().toString());
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.out()).containsSubsequence("sequential", "1", "0", "1", "concurrent", "1", "1", "0");
+            assertThat(run.out()).containsSubsequence("sequential", "1", "0", "1", "concurrent",
+                    "1", "1", "0");
             assertThat(run.out().strip().lines().toList().getLast())
                     .isEqualTo("Exit code 1: requests failed (sequential: 1 of 1).");
         }
@@ -87,23 +95,27 @@ class HttpDemoTest {
     @ParameterizedTest
     @ValueSource(strings = {"gather", "--fail-fast"})
     void requestedFailuresExitZero(String mode) {
-        List<String> args = new java.util.ArrayList<>(List.of("--requests", "6", "--failures", "3", "--latency", "0ms",
-                "--timeout", "1s"));
+        List<String> args = new java.util.ArrayList<>(
+                List.of("--requests", "6", "--failures", "3", "--latency", "0ms",
+                        "--timeout", "1s"));
         if (mode.equals("--fail-fast")) {
             args.add(mode);
         }
         CliRun run = CliRun.of(new HttpDemo(), args.toArray(String[]::new));
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().strip().lines().toList().getLast())
-                .startsWith("Only the failures asked for with --failures 3 happened").endsWith(": exit code 0.");
+                .startsWith("Only the failures asked for with --failures 3 happened")
+                .endsWith(": exit code 0.");
     }
 
     /** The help says which exit code means what. */
     @Test
     void helpExplainsTheExitCodes() {
         String help = CliRun.of(new HttpDemo(), "--help").out().replaceAll("\\s+", " ");
-        assertThat(help).contains("Exit codes:").contains("0 every request of every run succeeded, or, with --failures N, exactly the N")
-                .contains("1 a request failed that was not asked to fail").contains("2 a usage error")
+        assertThat(help).contains("Exit codes:").contains(
+                "0 every request of every run succeeded, or, with --failures N, exactly the N")
+                .contains("1 a request failed that was not asked to fail")
+                .contains("2 a usage error")
                 .doesNotContain("0 done");
     }
 
@@ -112,13 +124,16 @@ class HttpDemoTest {
     void invalidPortIsAUsageError(@TempDir Path dir) throws Exception {
         CliRun run = CliRun.of(new HttpDemo(), "--url", "http://127.0.0.1:99999/");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).startsWith("error: --url 'http://127.0.0.1:99999/' has an invalid port: 99999 "
-                + "(a port is a number from 1 to 65535)\n");
+        assertThat(run.err())
+                .startsWith("error: --url 'http://127.0.0.1:99999/' has an invalid port: 99999 "
+                        + "(a port is a number from 1 to 65535)\n");
         assertThat(run.out()).isEmpty();
-        Path file = Files.writeString(dir.resolve("urls.txt"), "http://127.0.0.1:8/\nhttp://127.0.0.1:x/\n");
+        Path file = Files.writeString(dir.resolve("urls.txt"),
+                "http://127.0.0.1:8/\nhttp://127.0.0.1:x/\n");
         run = CliRun.of(new HttpDemo(), "--urls-file", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).startsWith("error: " + file + " line 2 'http://127.0.0.1:x/' has an invalid port: 'x'");
+        assertThat(run.err()).startsWith(
+                "error: " + file + " line 2 'http://127.0.0.1:x/' has an invalid port: 'x'");
         assertThat(run.out()).isEmpty();
     }
 
@@ -129,10 +144,12 @@ class HttpDemoTest {
         "binary  | it is not UTF-8 text (a binary file?)",
         "dir     | it is a directory",
     })
-    void unreadableUrlsFileSaysWhyInWords(String kind, String why, @TempDir Path dir) throws Exception {
+    void unreadableUrlsFileSaysWhyInWords(String kind, String why, @TempDir Path dir)
+            throws Exception {
         Path file = switch (kind) {
             case "missing" -> dir.resolve("missing.txt");
-            case "binary" -> Files.write(dir.resolve("urls.bin"), new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF, 0});
+            case "binary" -> Files.write(dir.resolve("urls.bin"),
+                    new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF, 0});
             default -> dir;
         };
         CliRun run = CliRun.of(new HttpDemo(), "--urls-file", file.toString());
@@ -148,7 +165,8 @@ class HttpDemoTest {
     void byteOrderMarkIsIgnored(@TempDir Path dir) throws Exception {
         try (LatencyServer server = LatencyServer.start(Duration.ZERO)) {
             Path file = Files.writeString(dir.resolve("urls.txt"), "\uFEFF" + server.uri() + "a\n");
-            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--timeout", NO_TIMEOUT, "--urls-file", file.toString());
+            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--timeout", NO_TIMEOUT,
+                    "--urls-file", file.toString());
             assertThat(run.exitCode()).isZero();
             assertThat(run.out()).containsSubsequence(server.uri() + "a", "HTTP 200 OK");
         }
@@ -159,11 +177,14 @@ class HttpDemoTest {
     void longUrlsAndFailuresFitIn100Columns() {
         try (LatencyServer server = LatencyServer.start(Duration.ZERO)) {
             String longPath = "item/" + "very-long-segment/".repeat(12);
-            CliRun run = CliRun.of(new HttpDemo(), "--timeout", NO_TIMEOUT, "--url", server.uri() + longPath,
-                    "--url", LatencyServer.refusingUri() + "/" + "x".repeat(150), "--url", "http://nosuchhost."
-                    + "y".repeat(80) + ".invalid/");
+            CliRun run = CliRun.of(new HttpDemo(), "--timeout", NO_TIMEOUT, "--url",
+                    server.uri() + longPath,
+                    "--url", LatencyServer.refusingUri() + "/" + "x".repeat(150), "--url",
+                    "http://nosuchhost."
+                            + "y".repeat(80) + ".invalid/");
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.out().lines()).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(100));
+            assertThat(run.out().lines()).allSatisfy(
+                    line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(100));
             assertThat(run.out()).contains("HTTP 200 OK").contains("FAILED: connection refused")
                     .contains("FAILED: cannot resolve host");
         }
@@ -207,7 +228,8 @@ class HttpDemoTest {
     /** An unreadable --urls-file is rejected with exit 2 before anything starts. */
     @Test
     void unreadableUrlsFileIsAUsageError(@TempDir Path dir) {
-        CliRun run = CliRun.of(new HttpDemo(), "--urls-file", dir.resolve("missing.txt").toString());
+        CliRun run =
+                CliRun.of(new HttpDemo(), "--urls-file", dir.resolve("missing.txt").toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("error: cannot read --urls-file");
         assertThat(run.out()).isEmpty();
@@ -219,9 +241,11 @@ class HttpDemoTest {
         try (LatencyServer server = LatencyServer.start(Duration.ZERO)) {
             Path file = Files.writeString(dir.resolve("urls.txt"),
                     "# two pages\n" + server.uri() + "a\n\n" + server.uri() + "b\n");
-            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--timeout", NO_TIMEOUT, "--urls-file", file.toString());
+            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--timeout", NO_TIMEOUT,
+                    "--urls-file", file.toString());
             assertThat(run.exitCode()).isZero();
-            assertThat(run.out()).contains("2 requests").containsSubsequence("/a", "HTTP 200 OK", "/b", "HTTP 200 OK");
+            assertThat(run.out()).contains("2 requests").containsSubsequence("/a", "HTTP 200 OK",
+                    "/b", "HTTP 200 OK");
         }
     }
 
@@ -246,7 +270,8 @@ class HttpDemoTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().replaceAll("\\s+", " ")).as("the help, on one line")
                 .contains("N <= 10,000").contains("at most 1m")
-                .contains("more than " + HttpDemo.LIST_LIMIT + " lists only").contains("first " + HttpDemo.LISTED_OK);
+                .contains("more than " + HttpDemo.LIST_LIMIT + " lists only")
+                .contains("first " + HttpDemo.LISTED_OK);
     }
 
     /** Options of the embedded server given with --url are a usage error, not silently ignored. */
@@ -263,11 +288,13 @@ class HttpDemoTest {
     /** When a run has failures or cancellations there is no speed-up, and the output says why. */
     @Test
     void noSpeedUpUnlessBothRunsSucceed() {
-        CliRun run = CliRun.of(new HttpDemo(), "--requests", "5", "--failures", "2", "--fail-fast", "--latency", "0ms",
+        CliRun run = CliRun.of(new HttpDemo(), "--requests", "5", "--failures", "2", "--fail-fast",
+                "--latency", "0ms",
                 "--timeout", NO_TIMEOUT);
         assertThat(run.exitCode()).isZero(); // exactly the failures asked for
         assertThat(run.out()).doesNotContain("Speed-up:")
-                .contains("No speed-up: the runs did not both succeed (sequential 3 of 5 ok, concurrent ");
+                .contains(
+                        "No speed-up: the runs did not both succeed (sequential 3 of 5 ok, concurrent ");
     }
 
     /** The speed-up compares the two times when every request of both runs succeeded. */
@@ -275,10 +302,13 @@ class HttpDemoTest {
     void speedUpWhenBothRunsSucceed() {
         URI uri = URI.create("http://127.0.0.1:9/");
         List<Result> ok = List.of(new Result(0, uri, Fetcher.Outcome.OK, 200, 1, 1, "HTTP 200"));
-        List<Result> failed = List.of(new Result(0, uri, Fetcher.Outcome.TIMEOUT, -1, 0, 1, "timed out"));
-        assertThat(HttpDemo.speedUp(ok, 3_000_000_000L, ok, 1_000_000_000L, null)).startsWith("Speed-up: 3.0x")
+        List<Result> failed =
+                List.of(new Result(0, uri, Fetcher.Outcome.TIMEOUT, -1, 0, 1, "timed out"));
+        assertThat(HttpDemo.speedUp(ok, 3_000_000_000L, ok, 1_000_000_000L, null))
+                .startsWith("Speed-up: 3.0x")
                 .contains("as long as the slowest");
-        assertThat(HttpDemo.speedUp(ok, 3_000_000_000L, failed, 1_000_000_000L, null)).startsWith("No speed-up");
+        assertThat(HttpDemo.speedUp(ok, 3_000_000_000L, failed, 1_000_000_000L, null))
+                .startsWith("No speed-up");
     }
 
     /** Under --concurrency the concurrent run does not wait "as long as the slowest": the sentence says so. */
@@ -288,14 +318,16 @@ class HttpDemoTest {
         Result ok = new Result(0, uri, Fetcher.Outcome.OK, 200, 1, 1, "HTTP 200");
         List<Result> four = List.of(ok, ok, ok, ok);
         assertThat(HttpDemo.speedUp(four, 4_000_000_000L, four, 2_000_000_000L, 2))
-                .startsWith("Speed-up: 2.0x").contains("runs 2 at a time").doesNotContain("slowest");
+                .startsWith("Speed-up: 2.0x").contains("runs 2 at a time")
+                .doesNotContain("slowest");
     }
 
     /** The warm-up request is not counted in flight, even while the server still holds it. */
     @Test
     void warmUpIsNotCountedInFlight() {
-        CliRun run = CliRun.of(new HttpDemo(), "--latency", "2s", "--requests", "1", "--no-sequential",
-                "--timeout", "100ms");
+        CliRun run =
+                CliRun.of(new HttpDemo(), "--latency", "2s", "--requests", "1", "--no-sequential",
+                        "--timeout", "100ms");
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).contains("Warm-up: one request the server answers at once")
                 .contains("Note: --latency 2.00 s is not shorter than --timeout 100 ms")
@@ -306,11 +338,14 @@ class HttpDemoTest {
     /** A run of more than LIST_LIMIT requests lists LISTED_OK successes and counts the rest, as the help says. */
     @Test
     void longListShowsTheFirstSuccesses() {
-        CliRun run = CliRun.of(new HttpDemo(), "--requests", "25", "--latency", "0ms", "--no-sequential",
-                "--timeout", NO_TIMEOUT);
+        CliRun run =
+                CliRun.of(new HttpDemo(), "--requests", "25", "--latency", "0ms", "--no-sequential",
+                        "--timeout", NO_TIMEOUT);
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out().lines().filter(l -> l.contains("HTTP 200 OK")).count()).isEqualTo(HttpDemo.LISTED_OK);
-        assertThat(run.out()).contains("... and 15 more successful requests (--all lists every one)");
+        assertThat(run.out().lines().filter(l -> l.contains("HTTP 200 OK")).count())
+                .isEqualTo(HttpDemo.LISTED_OK);
+        assertThat(run.out())
+                .contains("... and 15 more successful requests (--all lists every one)");
     }
 
     /** In --urls-file, a '#' after whitespace starts a comment, as a '#' at the start of a line does. */
@@ -319,16 +354,19 @@ class HttpDemoTest {
         try (LatencyServer server = LatencyServer.start(Duration.ZERO)) {
             Path file = Files.writeString(dir.resolve("urls.txt"),
                     server.uri() + "a  # the first page\n" + server.uri() + "b\t# the second\n");
-            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--timeout", NO_TIMEOUT, "--urls-file", file.toString());
+            CliRun run = CliRun.of(new HttpDemo(), "--no-sequential", "--timeout", NO_TIMEOUT,
+                    "--urls-file", file.toString());
             assertThat(run.exitCode()).isZero();
-            assertThat(run.out()).contains("2 requests").containsSubsequence("/a ", "HTTP 200 OK", "/b ", "HTTP 200 OK");
+            assertThat(run.out()).contains("2 requests").containsSubsequence("/a ", "HTTP 200 OK",
+                    "/b ", "HTTP 200 OK");
         }
     }
 
     /** The summary line says what the demo shows; the Python concept has its own column in 'list'. */
     @Test
     void summaryDoesNotRepeatThePythonConcept() {
-        String summary = new CommandLine(new HttpDemo()).getCommandSpec().usageMessage().description()[0];
+        String summary =
+                new CommandLine(new HttpDemo()).getCommandSpec().usageMessage().description()[0];
         assertThat(summary).doesNotContain(new HttpDemo().pythonConcept()).doesNotContain("aiohttp")
                 .contains("HTTP requests");
     }

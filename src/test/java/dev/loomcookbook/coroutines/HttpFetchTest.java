@@ -75,7 +75,8 @@ class HttpFetchTest {
         int n = 20;
         try (LatencyServer server = LatencyServer.start(Duration.ZERO);
                 Fetcher fetcher = new Fetcher(NO_TIMEOUT, n, new Fetcher.Listener() {}, factory)) {
-            List<Result> results = fetchWhileGated(server, fetcher, gated(server, n), Mode.GATHER, n);
+            List<Result> results =
+                    fetchWhileGated(server, fetcher, gated(server, n), Mode.GATHER, n);
             assertThat(server.maxInFlight()).isEqualTo(n);
             assertThat(results).hasSize(n).allMatch(Result::ok);
         }
@@ -87,7 +88,8 @@ class HttpFetchTest {
         int limit = 3;
         try (LatencyServer server = LatencyServer.start(Duration.ZERO);
                 Fetcher fetcher = new Fetcher(NO_TIMEOUT, limit)) {
-            List<Result> results = fetchWhileGated(server, fetcher, gated(server, 12), Mode.GATHER, limit);
+            List<Result> results =
+                    fetchWhileGated(server, fetcher, gated(server, 12), Mode.GATHER, limit);
             assertThat(server.maxInFlight()).isEqualTo(limit);
             assertThat(results).hasSize(12).allMatch(Result::ok);
         }
@@ -99,12 +101,15 @@ class HttpFetchTest {
         try (LatencyServer server = LatencyServer.start(Duration.ZERO);
                 Fetcher fetcher = new Fetcher(NO_TIMEOUT, 10)) {
             URI base = server.uri();
-            List<URI> uris = List.of(base.resolve("item/1"), base.resolve("status/500"), LatencyServer.refusingUri(),
+            List<URI> uris = List.of(base.resolve("item/1"), base.resolve("status/500"),
+                    LatencyServer.refusingUri(),
                     base.resolve("item/2"), base.resolve("status/404"), base.resolve("item/3"));
             List<Result> results = fetcher.fetchAll(uris, Mode.GATHER);
             assertThat(results).extracting(Result::outcome).containsExactly(
-                    Outcome.OK, Outcome.HTTP_ERROR, Outcome.REFUSED, Outcome.OK, Outcome.HTTP_ERROR, Outcome.OK);
-            assertThat(results).extracting(Result::status).containsExactly(200, 500, -1, 200, 404, 200);
+                    Outcome.OK, Outcome.HTTP_ERROR, Outcome.REFUSED, Outcome.OK, Outcome.HTTP_ERROR,
+                    Outcome.OK);
+            assertThat(results).extracting(Result::status).containsExactly(200, 500, -1, 200, 404,
+                    200);
             assertThat(results).extracting(Result::uri).containsExactlyElementsOf(uris);
         }
     }
@@ -130,7 +135,8 @@ class HttpFetchTest {
             }
         };
         try (LatencyServer server = LatencyServer.start(Duration.ZERO);
-                Fetcher fetcher = new Fetcher(NO_TIMEOUT, 10, listener, Thread.ofVirtual().factory())) {
+                Fetcher fetcher =
+                        new Fetcher(NO_TIMEOUT, 10, listener, Thread.ofVirtual().factory())) {
             serverRef.set(server);
             URI hang = server.uri().resolve("hang");
             List<URI> uris = List.of(hang, hang, hang, server.uri().resolve("status/500"));
@@ -146,7 +152,8 @@ class HttpFetchTest {
     void perRequestTimeoutFires() throws InterruptedException {
         try (LatencyServer server = LatencyServer.start(Duration.ZERO);
                 Fetcher fetcher = new Fetcher(Duration.ofMillis(200), 10)) {
-            List<Result> results = fetcher.fetchAll(List.of(server.uri().resolve("hang")), Mode.GATHER);
+            List<Result> results =
+                    fetcher.fetchAll(List.of(server.uri().resolve("hang")), Mode.GATHER);
             assertThat(results).singleElement().satisfies(r -> {
                 assertThat(r.outcome()).isEqualTo(Outcome.TIMEOUT);
                 assertThat(r.detail()).isEqualTo("timed out after 200 ms");
@@ -161,7 +168,9 @@ class HttpFetchTest {
                 Fetcher fetcher = new Fetcher(NO_TIMEOUT, 1)) {
             URI base = server.uri();
             List<Result> results = fetcher.fetchSequentially(
-                    List.of(base.resolve("item/1"), base.resolve("status/503"), base.resolve("hang")), Mode.FAIL_FAST);
+                    List.of(base.resolve("item/1"), base.resolve("status/503"),
+                            base.resolve("hang")),
+                    Mode.FAIL_FAST);
             assertThat(results).extracting(Result::outcome)
                     .containsExactly(Outcome.OK, Outcome.HTTP_ERROR, Outcome.CANCELLED);
             assertThat(server.maxInFlight()).isEqualTo(1);
@@ -176,11 +185,14 @@ class HttpFetchTest {
     @EnumSource(Fetcher.Client.class)
     void totalTimeoutFiresMidBody(Fetcher.Client client) throws InterruptedException {
         try (LatencyServer server = LatencyServer.start(Duration.ZERO);
-                Fetcher fetcher = new Fetcher(Fetcher.Config.of(Duration.ofSeconds(1)).withClient(client),
-                        new Fetcher.Listener() {}, Thread.ofVirtual().factory())) {
+                Fetcher fetcher =
+                        new Fetcher(Fetcher.Config.of(Duration.ofSeconds(1)).withClient(client),
+                                new Fetcher.Listener() {}, Thread.ofVirtual().factory())) {
             List<Result> results = fetcher.fetchAll(
-                    List.of(server.uri().resolve("trickle/40"), server.uri().resolve("item/1")), Mode.GATHER);
-            assertThat(results).extracting(Result::outcome).containsExactly(Outcome.TIMEOUT, Outcome.OK);
+                    List.of(server.uri().resolve("trickle/40"), server.uri().resolve("item/1")),
+                    Mode.GATHER);
+            assertThat(results).extracting(Result::outcome).containsExactly(Outcome.TIMEOUT,
+                    Outcome.OK);
             assertThat(results.getFirst().detail()).isEqualTo("timed out after 1.00 s");
             awaitCount(server::cutShort, 1); // the server's next byte found the connection closed
             assertThat(server.cutShort()).isEqualTo(1);
@@ -194,11 +206,13 @@ class HttpFetchTest {
         try (FakeServer garbage = FakeServer.answering("this is not HTTP\r\n\r\n");
                 Fetcher fetcher = new Fetcher(Fetcher.Config.of(NO_TIMEOUT).withClient(client),
                         new Fetcher.Listener() {}, Thread.ofVirtual().factory())) {
-            List<URI> uris = List.of(URI.create("http://nosuchhost.invalid/"), LatencyServer.refusingUri(),
-                    garbage.uri("http"), garbage.uri("https"));
+            List<URI> uris =
+                    List.of(URI.create("http://nosuchhost.invalid/"), LatencyServer.refusingUri(),
+                            garbage.uri("http"), garbage.uri("https"));
             List<Result> results = fetcher.fetchAll(uris, Mode.GATHER);
             assertThat(results).extracting(Result::outcome)
-                    .containsExactly(Outcome.UNKNOWN_HOST, Outcome.REFUSED, Outcome.NOT_HTTP, Outcome.TLS);
+                    .containsExactly(Outcome.UNKNOWN_HOST, Outcome.REFUSED, Outcome.NOT_HTTP,
+                            Outcome.TLS);
             assertThat(results).extracting(Result::detail).containsExactly(
                     "cannot resolve host 'nosuchhost.invalid'", "connection refused",
                     "not HTTP: the server's answer has no valid status line",
@@ -215,7 +229,8 @@ class HttpFetchTest {
                         new Fetcher.Listener() {}, Thread.ofVirtual().factory())) {
             Result r = fetcher.fetchAll(List.of(closing.uri("http")), Mode.GATHER).getFirst();
             assertThat(r.outcome()).isEqualTo(Outcome.RESET);
-            assertThat(r.detail()).startsWith("connection ").endsWith(" by the server before the answer was complete")
+            assertThat(r.detail()).startsWith("connection ")
+                    .endsWith(" by the server before the answer was complete")
                     .doesNotContainPattern("[A-Z]\\w+Exception");
         }
     }
@@ -223,10 +238,13 @@ class HttpFetchTest {
     /** A library's message loses the class names and the connection dumps some libraries add. */
     @Test
     void libraryMessagesLoseClassNames() {
-        assertThat(Fetcher.words("java.io.IOException: Connection reset")).isEqualTo("Connection reset");
-        assertThat(Fetcher.words("HTTP protocol violation: bad response on oejcti.HttpConnectionOverHTTP@15f81da1"
-                + "::oeji.SocketChannelEndPoint@6faa5632[{l=/127.0.0.1:34026}]")).isEqualTo(
-                "HTTP protocol violation: bad response");
+        assertThat(Fetcher.words("java.io.IOException: Connection reset"))
+                .isEqualTo("Connection reset");
+        assertThat(Fetcher.words(
+                "HTTP protocol violation: bad response on oejcti.HttpConnectionOverHTTP@15f81da1"
+                        + "::oeji.SocketChannelEndPoint@6faa5632[{l=/127.0.0.1:34026}]"))
+                .isEqualTo(
+                        "HTTP protocol violation: bad response");
         assertThat(Fetcher.words(null)).isEqualTo("failed with no message");
     }
 
@@ -248,7 +266,8 @@ class HttpFetchTest {
      * Fetches {@code uris} on another thread, opens the server's gate once {@code inFlight}
      * handlers are inside the server at once, and returns the results.
      */
-    static List<Result> fetchWhileGated(LatencyServer server, Fetcher fetcher, List<URI> uris, Mode mode, int inFlight)
+    static List<Result> fetchWhileGated(LatencyServer server, Fetcher fetcher, List<URI> uris,
+            Mode mode, int inFlight)
             throws Exception {
         AtomicReference<List<Result>> results = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();

@@ -41,7 +41,8 @@ class LatencyServerTest {
     /** {@code /status/NNN} answers with that status; other paths answer 200 from a virtual thread. */
     @Test
     void answersWithThePathsStatusFromAVirtualThread() throws Exception {
-        try (LatencyServer server = LatencyServer.start(Duration.ZERO); Client client = new Client()) {
+        try (LatencyServer server = LatencyServer.start(Duration.ZERO);
+                Client client = new Client()) {
             assertThat(client.get(server.uri().resolve("status/418")).statusCode()).isEqualTo(418);
             HttpResponse<String> ok = client.get(server.uri().resolve("anything"));
             assertThat(ok.statusCode()).isEqualTo(200);
@@ -54,8 +55,11 @@ class LatencyServerTest {
     void closeEndsAHandlerThatNeverAnswers() throws Exception {
         try (Client client = new Client()) {
             LatencyServer server = LatencyServer.start(Duration.ZERO);
-            try (server; var scope = StructuredTaskScope.open(StructuredTaskScope.Joiner.<HttpResponse<String>>awaitAll())) {
-                Subtask<HttpResponse<String>> hanging = scope.fork(() -> client.get(server.uri().resolve("hang")));
+            try (server;
+                    var scope = StructuredTaskScope
+                            .open(StructuredTaskScope.Joiner.<HttpResponse<String>>awaitAll())) {
+                Subtask<HttpResponse<String>> hanging =
+                        scope.fork(() -> client.get(server.uri().resolve("hang")));
                 HttpFetchTest.awaitCount(server::inFlight, 1);
                 server.close();
                 scope.join();
@@ -71,7 +75,8 @@ class LatencyServerTest {
     void countsHandlersInFlight() throws Exception {
         try (LatencyServer server = LatencyServer.start(Duration.ZERO);
                 Fetcher fetcher = new Fetcher(HttpFetchTest.NO_TIMEOUT, 4)) {
-            HttpFetchTest.fetchWhileGated(server, fetcher, HttpFetchTest.gated(server, 4), Fetcher.Mode.GATHER, 4);
+            HttpFetchTest.fetchWhileGated(server, fetcher, HttpFetchTest.gated(server, 4),
+                    Fetcher.Mode.GATHER, 4);
             assertThat(server.maxInFlight()).isEqualTo(4);
             assertThat(server.inFlight()).isZero();
         }
@@ -80,7 +85,8 @@ class LatencyServerTest {
     /** {@code /warm-up} is answered at once, whatever the latency, and is not counted in flight. */
     @Test
     void warmUpIsAnsweredAtOnceAndNotCounted() throws Exception {
-        try (LatencyServer server = LatencyServer.start(Duration.ofHours(1)); Client client = new Client()) {
+        try (LatencyServer server = LatencyServer.start(Duration.ofHours(1));
+                Client client = new Client()) {
             assertThat(client.get(server.uri().resolve("warm-up")).statusCode()).isEqualTo(200);
             assertThat(server.maxInFlight()).isZero();
         }
@@ -94,16 +100,18 @@ class LatencyServerTest {
     @Test
     void slowHeaderClientIsDroppedWhileOthersAreServed() throws Exception {
         try (ChildServer child = ChildServer.start("-Dsun.net.httpserver.maxReqTime=1",
-                        "-Dsun.net.httpserver.timerMillis=100");
+                "-Dsun.net.httpserver.timerMillis=100");
                 Client client = new Client()) {
             URI uri = child.uri();
             try (Socket slow = new Socket(uri.getHost(), uri.getPort())) {
                 slow.setSoTimeout(30_000); // a safety net: the server drops it long before
-                Thread sender = Thread.ofVirtual().start(() -> trickle(slow, "GET /item/1 HTTP/1.1\r\nHost: x\r\n"
-                        + "X-Slow: " + ".".repeat(300)));
+                Thread sender = Thread.ofVirtual()
+                        .start(() -> trickle(slow, "GET /item/1 HTTP/1.1\r\nHost: x\r\n"
+                                + "X-Slow: " + ".".repeat(300)));
                 try {
                     assertThat(client.get(uri.resolve("item/2")).statusCode()).isEqualTo(200);
-                    assertThat(readUntilClosed(slow)).as("what the slow client got before it was dropped").isEmpty();
+                    assertThat(readUntilClosed(slow))
+                            .as("what the slow client got before it was dropped").isEmpty();
                 } finally {
                     sender.join();
                 }
@@ -118,14 +126,15 @@ class LatencyServerTest {
     @Test
     void connectionsPastTheCapAreClosedAtOnce() throws Exception {
         try (ChildServer child = ChildServer.start("-Djdk.httpserver.maxConnections=4",
-                        "-Dsun.net.httpserver.maxReqTime=60");
+                "-Dsun.net.httpserver.maxReqTime=60");
                 Client client = new Client()) {
             URI uri = child.uri();
             List<Socket> held = new java.util.ArrayList<>();
             try {
                 for (int i = 0; i < 4; i++) {
                     Socket s = new Socket(uri.getHost(), uri.getPort());
-                    s.getOutputStream().write("GET /item/1 HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream()
+                            .write("GET /item/1 HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
                     held.add(s);
                 }
                 try (Socket fifth = new Socket(uri.getHost(), uri.getPort())) {
@@ -137,7 +146,8 @@ class LatencyServerTest {
                     s.close();
                 }
             }
-            assertThat(eventually(() -> client.get(uri.resolve("item/2")).statusCode())).isEqualTo(200);
+            assertThat(eventually(() -> client.get(uri.resolve("item/2")).statusCode()))
+                    .isEqualTo(200);
         }
     }
 
@@ -159,8 +169,9 @@ class LatencyServerTest {
     /** A {@link LatencyServer} in a JVM of its own, with the JDK limits given as options. */
     private record ChildServer(ChildJvm.Running child, URI uri) implements AutoCloseable {
         static ChildServer start(String... options) throws IOException {
-            ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(List.of(options), LatencyServer.class,
-                    List.of("0ms"))).redirectError(ProcessBuilder.Redirect.DISCARD);
+            ProcessBuilder builder =
+                    new ProcessBuilder(ChildJvm.command(List.of(options), LatencyServer.class,
+                            List.of("0ms"))).redirectError(ProcessBuilder.Redirect.DISCARD);
             ChildJvm.Running child = ChildJvm.start(builder, "latency-server");
             String line = new BufferedReader(new InputStreamReader(child.process().getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
@@ -168,7 +179,7 @@ class LatencyServerTest {
         }
 
         @Override
-        public void close() throws IOException, InterruptedException {
+        public void close() throws IOException {
             child.close();
         }
     }

@@ -23,15 +23,15 @@ record PythonHttpServer(Process process, URI uri) implements AutoCloseable {
     static PythonHttpServer serving(Path dir) throws IOException {
         Process p =
                 new ProcessBuilder(
-                                "python3",
-                                "-u",
-                                "-m",
-                                "http.server",
-                                "0",
-                                "--bind",
-                                "127.0.0.1",
-                                "--directory",
-                                dir.toString())
+                        "python3",
+                        "-u",
+                        "-m",
+                        "http.server",
+                        "0",
+                        "--bind",
+                        "127.0.0.1",
+                        "--directory",
+                        dir.toString())
                         .redirectError(ProcessBuilder.Redirect.DISCARD)
                         .start();
         var lines =
@@ -47,8 +47,12 @@ record PythonHttpServer(Process process, URI uri) implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -25,23 +25,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The coroutine script's state machine: its table, its seeded transitions, many machines at once. */
 class StateMachineTest {
 
-    /** The transitions exactly as design.md (section 3) states them. */
-    static final String DESIGN_MD_TABLE =
+    /** The transitions exactly as the coroutine script has them. */
+    static final String SCRIPT_TABLE =
             "start 0->state2, 1->state1; state1 0->state3, 1->state2; state2 0->state1, 1->state3; state3 0->state1, 1->end";
 
-    /** The machine's transition table is design.md's, row by row. */
+    /** The machine's transition table is the script's, row by row. */
     @Test
-    void transitionTableMatchesDesignMd() {
+    void transitionTableMatchesTheScript() {
         Map<String, List<String>> actual = new LinkedHashMap<>();
-        StateMachine.TRANSITIONS.forEach((from, to) -> actual.put(designName(from), to.stream().map(StateMachineTest::designName).toList()));
-        assertThat(actual).isEqualTo(parseDesignTable());
+        StateMachine.TRANSITIONS.forEach((from, to) -> actual.put(tableName(from),
+                to.stream().map(StateMachineTest::tableName).toList()));
+        assertThat(actual).isEqualTo(parseScriptTable());
     }
 
-    /** For fixed seeds the hops equal a walk of design.md's table, computed here with the same draws. */
+    /** For fixed seeds the hops equal a walk of the script's table, computed here with the same draws. */
     @ParameterizedTest
     @ValueSource(longs = {1, 7, 42, 2024, 123_456_789})
     void seededTransitionsMatchAnIndependentWalk(long seed) throws InterruptedException {
-        List<String> expected = walk(parseDesignTable(), new SplittableRandom(seed));
+        List<String> expected = walk(parseScriptTable(), new SplittableRandom(seed));
         List<Hop> hops = StateMachine.run(StateMachine.randomFor(seed), Duration.ZERO, line -> {});
         assertThat(hops.stream().map(Hop::line).toList()).isEqualTo(expected);
     }
@@ -67,12 +68,14 @@ class StateMachineTest {
         int machines = 200;
         long firstSeed = 1000;
         AtomicInteger finished = new AtomicInteger();
-        List<List<Hop>> results = StateMachine.runConcurrently(machines, firstSeed, Duration.ZERO, finished, factory);
+        List<List<Hop>> results =
+                StateMachine.runConcurrently(machines, firstSeed, Duration.ZERO, finished, factory);
         assertThat(results).hasSize(machines);
         assertThat(finished).hasValue(machines);
         for (int i = 0; i < machines; i++) {
             List<String> lines = results.get(i).stream().map(Hop::line).toList();
-            assertThat(lines).as("machine %d", i).isEqualTo(walk(parseDesignTable(), new SplittableRandom(firstSeed + i)));
+            assertThat(lines).as("machine %d", i)
+                    .isEqualTo(walk(parseScriptTable(), new SplittableRandom(firstSeed + i)));
         }
     }
 
@@ -83,7 +86,8 @@ class StateMachineTest {
     @Test
     void thousandMachinesArePausedAtOnce() throws InterruptedException {
         int machines = 1000;
-        assertThat(machines).as("more machines than carrier threads").isGreaterThan(Runtime.getRuntime().availableProcessors());
+        assertThat(machines).as("more machines than carrier threads")
+                .isGreaterThan(Runtime.getRuntime().availableProcessors());
         CountDownLatch allPaused = new CountDownLatch(machines);
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger peak = new AtomicInteger();
@@ -95,7 +99,8 @@ class StateMachineTest {
                 if (paused.add(Thread.currentThread())) {   // each machine's first pause waits for all the others
                     allPaused.countDown();
                     if (!allPaused.await(30, TimeUnit.SECONDS)) {
-                        throw new AssertionError("the machines were not all paused at once within 30 s");
+                        throw new AssertionError(
+                                "the machines were not all paused at once within 30 s");
                     }
                 }
             } finally {
@@ -107,15 +112,15 @@ class StateMachineTest {
         assertThat(finished).hasValue(machines);
     }
 
-    /** Parses {@link #DESIGN_MD_TABLE}: state name to its next states for 0 and 1. */
-    private static Map<String, List<String>> parseDesignTable() {
+    /** Parses {@link #SCRIPT_TABLE}: state name to its next states for 0 and 1. */
+    private static Map<String, List<String>> parseScriptTable() {
         Map<String, List<String>> table = new LinkedHashMap<>();
-        for (String row : DESIGN_MD_TABLE.split(";")) {
+        for (String row : SCRIPT_TABLE.split(";", -1)) {
             String[] parts = row.strip().split(" ", 2);
-            String[] edges = parts[1].split(",");
+            String[] edges = parts[1].split(",", -1);
             List<String> next = new ArrayList<>(List.of("", ""));
             for (String edge : edges) {
-                String[] e = edge.strip().split("->");
+                String[] e = edge.strip().split("->", -1);
                 next.set(Integer.parseInt(e[0]), e[1]);
             }
             table.put(parts[0], next);
@@ -130,23 +135,24 @@ class StateMachineTest {
         while (!state.equals("end")) {
             int value = random.nextInt(2);
             String next = table.get(state).get(value);
-            lines.add(scriptName(state) + " calling " + scriptName(next) + " with transition value = " + value);
+            lines.add(scriptName(state) + " calling " + scriptName(next)
+                    + " with transition value = " + value);
             state = next;
         }
         return lines;
     }
 
-    /** design.md's name for a state: start, state1, ..., end. */
-    private static String designName(State state) {
+    /** The table's name for a state: start, state1, ..., end. */
+    private static String tableName(State state) {
         return state.name().toLowerCase(Locale.ROOT);
     }
 
-    /** The script's printed name for design.md's state name. */
-    private static String scriptName(String designName) {
-        return switch (designName) {
+    /** The script's printed name for the table's state name. */
+    private static String scriptName(String tableName) {
+        return switch (tableName) {
             case "start" -> "Start State";
             case "end" -> "End State";
-            default -> "State " + designName.substring("state".length());
+            default -> "State " + tableName.substring("state".length());
         };
     }
 }

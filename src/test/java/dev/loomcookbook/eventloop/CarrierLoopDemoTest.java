@@ -34,8 +34,11 @@ class CarrierLoopDemoTest {
     @Test
     void blockingVirtualThreadsInterleaveOnOneCarrier() {
         List<OneCarrierJvm.Event> events = result.phase(OneCarrierJvm.BLOCKING);
-        assertThat(labels(events)).containsAll(List.of("A1", "A2", "A3", "A4", "B1", "B2", "B3", "B4")).hasSize(2 * STEPS);
-        assertThat(CarrierLoopDemo.interleaved(events, "A", "B")).as("order %s", labels(events)).isTrue();
+        assertThat(labels(events))
+                .containsAll(List.of("A1", "A2", "A3", "A4", "B1", "B2", "B3", "B4"))
+                .hasSize(2 * STEPS);
+        assertThat(CarrierLoopDemo.interleaved(events, "A", "B")).as("order %s", labels(events))
+                .isTrue();
     }
 
     /** A virtual thread that spins with no blocking point starves the other: D never ticks while C spins. */
@@ -44,17 +47,21 @@ class CarrierLoopDemoTest {
         List<OneCarrierJvm.Event> events = result.phase(OneCarrierJvm.BUSY);
         List<String> order = labels(events);
         assertThat(order).startsWith("D1").contains("C start", "C end").hasSize(STEPS + 2);
-        assertThat(CarrierLoopDemo.ticksDuringSpin(events)).as("D ticks between C start and C end in %s", order).isZero();
-        assertThat(order.getLast()).as("D still had ticks to make when C ended: %s", order).startsWith("D");
+        assertThat(CarrierLoopDemo.ticksDuringSpin(events))
+                .as("D ticks between C start and C end in %s", order).isZero();
+        assertThat(order.getLast()).as("D still had ticks to make when C ended: %s", order)
+                .startsWith("D");
     }
 
     /** The demo renders both phases with their verdicts and exits 0. */
     @Test
     void demoPrintsBothPhases() {
-        CliRun run = CliRun.of(new CarrierLoopDemo(), "--steps", "3", "--step", "30ms", "--busy", "60ms");
+        CliRun run = CliRun.of(new CarrierLoopDemo(), "--steps", "3", "--step", "30ms", "--busy",
+                "60ms");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("asyncio.run(main())").contains("Interleaved:")
-                .contains("D ticked 0 times while C spun").contains("time.sleep() inside a coroutine blocks");
+                .contains("D ticked 0 times while C spun")
+                .contains("time.sleep() inside a coroutine blocks");
     }
 
     /** Fewer than two steps is a usage error: exit 2 with one clear line. */
@@ -62,7 +69,8 @@ class CarrierLoopDemoTest {
     void oneStepIsAUsageError() {
         CliRun run = CliRun.of(new CarrierLoopDemo(), "--steps", "1");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().lines().findFirst()).hasValue("error: Invalid value for option '--steps': must be from 2 to 50, but was 1");
+        assertThat(run.err().lines().findFirst()).hasValue(
+                "error: Invalid value for option '--steps': must be from 2 to 50, but was 1");
     }
 
     /** Counts and durations beyond their bounds are usage errors, before any child JVM starts. */

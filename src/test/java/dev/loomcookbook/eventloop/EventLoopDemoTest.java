@@ -11,11 +11,14 @@ class EventLoopDemoTest {
     /** A short run prints the calls, the summary table and the teaching point, and exits 0. */
     @Test
     void shortRunPrintsTheChainAndTheLag() {
-        CliRun run = CliRun.of(new EventLoopDemo(), "--duration", "300ms", "--delay", "20ms", "--max-block", "50ms",
+        CliRun run = CliRun.of(new EventLoopDemo(), "--duration", "300ms", "--delay", "20ms",
+                "--max-block", "50ms",
                 "--heartbeat", "10ms", "--seed", "1");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("loop.call_later(1, task_B, end_time, loop)").contains("task_A called")
-                .contains("seed 1").contains("heartbeats due during a blocking call").contains("The loop stopped at")
+        assertThat(run.out()).contains("loop.call_later(1, task_B, end_time, loop)")
+                .contains("task_A called")
+                .contains("seed 1").contains("heartbeats due during a blocking call")
+                .contains("The loop stopped at")
                 .contains("Teaching point: a callback that blocks");
     }
 
@@ -24,7 +27,8 @@ class EventLoopDemoTest {
     void zeroHeartbeatIsAUsageError() {
         CliRun run = CliRun.of(new EventLoopDemo(), "--heartbeat", "0s");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().lines().findFirst()).hasValue("error: Invalid value for option '--heartbeat': must be from 1 ms to 10 s, but was 0 ns");
+        assertThat(run.err().lines().findFirst()).hasValue(
+                "error: Invalid value for option '--heartbeat': must be from 1 ms to 10 s, but was 0 ns");
     }
 
     /** Durations beyond their bounds (a run of hours, a busy loop of 1 ns calls) are usage errors. */
@@ -48,6 +52,7 @@ class EventLoopDemoTest {
     void negativeDelayIsAUsageError() {
         CliRun run = CliRun.of(new EventLoopDemo(), "--delay", "-1s");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).startsWith("error: Invalid value for option '--delay'").doesNotContain("\tat ");
+        assertThat(run.err()).startsWith("error: Invalid value for option '--delay'")
+                .doesNotContain("\tat ");
     }
 }

@@ -20,11 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@link EventLoop} follows asyncio's event-loop rules (design.md section 5), one rule per test. */
+/** {@link EventLoop} follows asyncio's event-loop rules, one rule per test. */
 class EventLoopTest {
 
     private static final String FACTORIES = "dev.loomcookbook.testing.ThreadFactories#both";
-    private static final Runnable NOTHING = () -> {};
 
     /** call_soon callbacks run in the order they were scheduled. */
     @Test
@@ -116,7 +115,8 @@ class EventLoopTest {
             loop.runForever();
             assertThat(ran).containsExactly("stops the loop", "same batch");
             runOneBatch(loop);
-            assertThat(ran).containsExactly("stops the loop", "same batch", "scheduled during the batch");
+            assertThat(ran).containsExactly("stops the loop", "same batch",
+                    "scheduled during the batch");
         }
     }
 
@@ -143,12 +143,14 @@ class EventLoopTest {
             List<Throwable> failures = new ArrayList<>();
             loop.callSoon(() -> {
                 failures.add(catchThrowable(loop::runForever));
-                failures.add(catchThrowable(() -> loop.runUntilComplete(new CompletableFuture<>())));
+                failures.add(
+                        catchThrowable(() -> loop.runUntilComplete(new CompletableFuture<>())));
                 loop.stop();
             });
             loop.runForever();
             assertThat(failures).hasSize(2).allSatisfy(e -> assertThat(e)
-                    .isInstanceOf(IllegalStateException.class).hasMessage("This event loop is already running"));
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("This event loop is already running"));
         }
     }
 
@@ -189,14 +191,15 @@ class EventLoopTest {
         EventLoop loop = new EventLoop();
         loop.close();
         List<Runnable> uses = List.of(
-                () -> loop.callSoon(NOTHING),
-                () -> loop.callLater(Duration.ofSeconds(1), NOTHING),
-                () -> loop.callAt(1.0, NOTHING),
-                () -> loop.callSoonThreadsafe(NOTHING),
+                () -> loop.callSoon(EventLoopTest::nothing),
+                () -> loop.callLater(Duration.ofSeconds(1), EventLoopTest::nothing),
+                () -> loop.callAt(1.0, EventLoopTest::nothing),
+                () -> loop.callSoonThreadsafe(EventLoopTest::nothing),
                 loop::runForever,
                 () -> loop.runUntilComplete(CompletableFuture.completedFuture(1)));
         for (Runnable use : uses) {
-            assertThatThrownBy(use::run).isInstanceOf(IllegalStateException.class).hasMessage("Event loop is closed");
+            assertThatThrownBy(use::run).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("Event loop is closed");
         }
     }
 
@@ -238,14 +241,16 @@ class EventLoopTest {
     /** call_soon_threadsafe from 8 threads at once delivers every callback exactly once, on the loop thread. */
     @ParameterizedTest
     @MethodSource(FACTORIES)
-    void callSoonThreadsafeFromEightThreadsDeliversEachOnce(ThreadFactory factory) throws Exception {
+    void callSoonThreadsafeFromEightThreadsDeliversEachOnce(ThreadFactory factory)
+            throws Exception {
         int producers = 8;
         int perProducer = 1_000;
         List<Integer> delivered = new ArrayList<>(); // touched by the loop thread only
         List<Thread> ranOn = new ArrayList<>();
         CountDownLatch all = new CountDownLatch(producers * perProducer);
         Thread loopThread;
-        try (EventLoop loop = new EventLoop(); RunningLoop running = RunningLoop.start(factory, loop)) {
+        try (EventLoop loop = new EventLoop();
+                RunningLoop running = RunningLoop.start(factory, loop)) {
             loopThread = running.thread();
             CyclicBarrier together = new CyclicBarrier(producers);
             List<Thread> threads = new ArrayList<>();
@@ -279,11 +284,13 @@ class EventLoopTest {
     @ParameterizedTest
     @MethodSource(FACTORIES)
     void callSoonThreadsafeWakesAnIdleLoop(ThreadFactory factory) throws Exception {
-        try (EventLoop loop = new EventLoop(); RunningLoop running = RunningLoop.start(factory, loop)) {
+        try (EventLoop loop = new EventLoop();
+                RunningLoop running = RunningLoop.start(factory, loop)) {
             awaitParked(running.thread());
             CountDownLatch woke = new CountDownLatch(1);
             loop.callSoonThreadsafe(woke::countDown);
-            assertThat(woke.await(30, TimeUnit.SECONDS)).as("the parked loop ran the callback").isTrue();
+            assertThat(woke.await(30, TimeUnit.SECONDS)).as("the parked loop ran the callback")
+                    .isTrue();
         }
     }
 
@@ -292,13 +299,14 @@ class EventLoopTest {
     @MethodSource(FACTORIES)
     void idleLoopIsParkedNotSpinning(ThreadFactory factory) throws Exception {
         EventLoop loop = new EventLoop();
-        loop.callLater(Duration.ofHours(1), NOTHING);
+        loop.callLater(Duration.ofHours(1), EventLoopTest::nothing);
         try (loop; RunningLoop running = RunningLoop.start(factory, loop)) {
             Thread loopThread = running.thread();
             awaitParked(loopThread);
             long iterations = loop.iterations();
             for (int sample = 0; sample < 50; sample++) {
-                assertThat(loopThread.getState()).as("sample %d", sample).isEqualTo(Thread.State.TIMED_WAITING);
+                assertThat(loopThread.getState()).as("sample %d", sample)
+                        .isEqualTo(Thread.State.TIMED_WAITING);
                 Thread.sleep(2); // let time pass between samples; a spinning loop would count iterations
             }
             assertThat(loop.iterations()).as("iterations while idle").isEqualTo(iterations);
@@ -308,15 +316,17 @@ class EventLoopTest {
     /** call_soon, call_later and call_at from a foreign thread while the loop runs fail as asyncio's debug check does. */
     @Test
     void nonThreadsafeCallFromAForeignThreadFails() throws Exception {
-        try (EventLoop loop = new EventLoop(); RunningLoop running = RunningLoop.start(Thread.ofPlatform().factory(), loop)) {
+        try (EventLoop loop = new EventLoop();
+                RunningLoop running = RunningLoop.start(Thread.ofPlatform().factory(), loop)) {
             assertThat(running.loop().isRunning()).as("the loop runs on another thread").isTrue();
             List<Runnable> uses = List.of(
-                    () -> loop.callSoon(NOTHING),
-                    () -> loop.callLater(Duration.ZERO, NOTHING),
-                    () -> loop.callAt(0.0, NOTHING));
+                    () -> loop.callSoon(EventLoopTest::nothing),
+                    () -> loop.callLater(Duration.ZERO, EventLoopTest::nothing),
+                    () -> loop.callAt(0.0, EventLoopTest::nothing));
             for (Runnable use : uses) {
                 assertThatThrownBy(use::run).isInstanceOf(WrongThreadException.class)
-                        .hasMessage("Non-thread-safe operation invoked on an event loop other than the current one");
+                        .hasMessage(
+                                "Non-thread-safe operation invoked on an event loop other than the current one");
             }
         }
     }
@@ -325,10 +335,12 @@ class EventLoopTest {
     @Test
     void nullOrNegativeDelayIsRejected() {
         try (EventLoop loop = new EventLoop()) {
-            assertThatThrownBy(() -> loop.callLater(null, NOTHING)).isInstanceOf(NullPointerException.class)
+            assertThatThrownBy(() -> loop.callLater(null, EventLoopTest::nothing))
+                    .isInstanceOf(NullPointerException.class)
                     .hasMessage("delay must not be null");
-            assertThatThrownBy(() -> loop.callLater(Duration.ofMillis(-1), NOTHING))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("delay must not be negative");
+            assertThatThrownBy(() -> loop.callLater(Duration.ofMillis(-1), EventLoopTest::nothing))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("delay must not be negative");
         }
     }
 
@@ -361,7 +373,8 @@ class EventLoopTest {
         try (EventLoop loop = new EventLoop()) {
             loop.callSoon(loop::stop);
             assertThatThrownBy(() -> loop.runUntilComplete(new CompletableFuture<>()))
-                    .isInstanceOf(IllegalStateException.class).hasMessage("Event loop stopped before Future completed.");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("Event loop stopped before Future completed.");
         }
     }
 
@@ -426,7 +439,8 @@ class EventLoopTest {
     private record RunningLoop(EventLoop loop, Thread thread) implements AutoCloseable {
 
         /** Starts the thread and returns once the loop has run its first callback. */
-        static RunningLoop start(ThreadFactory factory, EventLoop loop) throws InterruptedException {
+        static RunningLoop start(ThreadFactory factory, EventLoop loop)
+                throws InterruptedException {
             CountDownLatch started = new CountDownLatch(1);
             loop.callSoon(started::countDown);
             Thread thread = factory.newThread(loop::runForever);
@@ -456,9 +470,11 @@ class EventLoopTest {
     /** Waits (bounded) until the loop thread is parked. */
     private static void awaitParked(Thread thread) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (thread.getState() != Thread.State.WAITING && thread.getState() != Thread.State.TIMED_WAITING) {
+        while (thread.getState() != Thread.State.WAITING
+                && thread.getState() != Thread.State.TIMED_WAITING) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the loop thread never parked; last state " + thread.getState());
+                throw new AssertionError(
+                        "the loop thread never parked; last state " + thread.getState());
             }
             Thread.sleep(1);
         }
@@ -480,4 +496,7 @@ class EventLoopTest {
             return t;
         }
     }
+
+    /** A callback that does nothing. */
+    private static void nothing() {}
 }

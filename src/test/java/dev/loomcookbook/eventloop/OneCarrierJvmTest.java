@@ -12,8 +12,10 @@ class OneCarrierJvmTest {
     /** When its stdin reaches EOF (the parent closed it, or died), the child halts, even mid-spin of a long --busy. */
     @Test
     void childExitsWhenItsStdinCloses() throws Exception {
-        Process child = new ProcessBuilder(OneCarrierJvm.command(2, Duration.ofMillis(1), Duration.ofMinutes(2)))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process child = new ProcessBuilder(
+                OneCarrierJvm.command(2, Duration.ofMillis(1), Duration.ofMinutes(2)))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             child.getOutputStream().close();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("the child exited").isTrue();

@@ -119,7 +119,7 @@ class CompleterTest {
     void aCancelledFutureIgnoresTheLateResult(ThreadFactory factory) throws Exception {
         CompletableFuture<Long> future = new CompletableFuture<>();
         CallbackLog<Long> log = new CallbackLog<>();
-        log.attachTo(future);
+        var _ = log.attachTo(future);
         Thread thread = startBlockedTask(factory, future, new AtomicInteger());
 
         future.cancel(true);
@@ -136,7 +136,8 @@ class CompleterTest {
     void callbackRunsOnTheCompletingThread(ThreadFactory factory) throws Exception {
         CompletableFuture<Long> future = new CompletableFuture<>();
         AtomicReference<Thread> ranOn = new AtomicReference<>();
-        CompletableFuture<Long> done = future.whenComplete((v, e) -> ranOn.set(Thread.currentThread()));
+        CompletableFuture<Long> done =
+                future.whenComplete((v, e) -> ranOn.set(Thread.currentThread()));
 
         Thread completer = Completer.start(factory, future, () -> 1L);
         done.get(30, SECONDS);
@@ -151,13 +152,14 @@ class CompleterTest {
         CompletableFuture<Long> future = CompletableFuture.completedFuture(1L);
         AtomicReference<Thread> ranOn = new AtomicReference<>();
 
-        future.whenComplete((v, e) -> ranOn.set(Thread.currentThread()));
+        var _ = future.whenComplete((v, e) -> ranOn.set(Thread.currentThread()));
 
         assertThat(ranOn).as("ran before whenComplete returned").hasValue(Thread.currentThread());
     }
 
     /** Starts a task that blocks until interrupted (counting the interrupt) and returns 42 after; returns once it runs. */
-    private static Thread startBlockedTask(ThreadFactory factory, CompletableFuture<Long> future, AtomicInteger interrupted)
+    private static Thread startBlockedTask(ThreadFactory factory, CompletableFuture<Long> future,
+            AtomicInteger interrupted)
             throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch never = new CountDownLatch(1);

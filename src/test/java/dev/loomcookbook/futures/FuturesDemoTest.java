@@ -27,16 +27,22 @@ class FuturesDemoTest {
     /** Bad arguments and the error line each must give. */
     static Stream<Arguments> badArguments() {
         return Stream.of(
-                Arguments.argumentSet("both missing", new String[] {}, "error: Missing required parameters: 'N1', 'N2'"),
-                Arguments.argumentSet("N2 missing", new String[] {"50"}, "error: Missing required parameter: 'N2'"),
-                Arguments.argumentSet("negative", new String[] {"-5", "50"}, "error: Invalid value for positional parameter at index 0 (N1): must be from 0 to 1,000,000,000, but was -5"),
-                Arguments.argumentSet("non-numeric", new String[] {"50", "ten"}, "error: Invalid value for positional parameter at index 1 (N2): 'ten' is not a whole number (from 0 to 50,000)"),
-                Arguments.argumentSet("fraction", new String[] {"1.5", "50"}, "error: Invalid value for positional parameter at index 0 (N1): '1.5' is not a whole number (from 0 to 1,000,000,000)"),
+                Arguments.argumentSet("both missing", new String[] {},
+                        "error: Missing required parameters: 'N1', 'N2'"),
+                Arguments.argumentSet("N2 missing", new String[] {"50"},
+                        "error: Missing required parameter: 'N2'"),
+                Arguments.argumentSet("negative", new String[] {"-5", "50"},
+                        "error: Invalid value for positional parameter at index 0 (N1): must be from 0 to 1,000,000,000, but was -5"),
+                Arguments.argumentSet("non-numeric", new String[] {"50", "ten"},
+                        "error: Invalid value for positional parameter at index 1 (N2): 'ten' is not a whole number (from 0 to 50,000)"),
+                Arguments.argumentSet("fraction", new String[] {"1.5", "50"},
+                        "error: Invalid value for positional parameter at index 0 (N1): '1.5' is not a whole number (from 0 to 1,000,000,000)"),
                 Arguments.argumentSet("N1 too large", new String[] {"1000000001", "50"},
                         "error: Invalid value for positional parameter at index 0 (N1): must be from 0 to 1,000,000,000, but was 1000000001"),
                 Arguments.argumentSet("N2 too large", new String[] {"50", "1000000"},
                         "error: Invalid value for positional parameter at index 1 (N2): must be from 0 to 50,000, but was 1000000"),
-                Arguments.argumentSet("beyond a long", new String[] {"50", "99999999999999999999999"},
+                Arguments.argumentSet("beyond a long",
+                        new String[] {"50", "99999999999999999999999"},
                         "error: Invalid value for positional parameter at index 1 (N2): must be from 0 to 50,000, but was 99999999999999999999999"));
     }
 

@@ -34,17 +34,19 @@ class HeartbeatTest {
         CountDownLatch ticksWhileAllCompute = new CountDownLatch(TICKS);
         List<Future<Boolean>> requests = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(workers);
-             Heartbeat heartbeat = Heartbeat.start(PERIOD, () -> {
-                 if (computing.get() == workers) {
-                     ticksWhileAllCompute.countDown();
-                 }
-             });
-             ExecutorService service = Executors.newVirtualThreadPerTaskExecutor()) {
+                Heartbeat heartbeat = Heartbeat.start(PERIOD, () -> {
+                    if (computing.get() == workers) {
+                        ticksWhileAllCompute.countDown();
+                    }
+                });
+                ExecutorService service = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < workers; i++) {
-                requests.add(service.submit(() -> Offload.call(pool, () -> computeUntilOpen(ticksWhileAllCompute, computing))));
+                requests.add(service.submit(() -> Offload.call(pool,
+                        () -> computeUntilOpen(ticksWhileAllCompute, computing))));
             }
             for (Future<Boolean> request : requests) {
-                assertThat(request.get(SAFETY.toSeconds(), SECONDS)).as("the heartbeat ticked while the CPU work ran").isTrue();
+                assertThat(request.get(SAFETY.toSeconds(), SECONDS))
+                        .as("the heartbeat ticked while the CPU work ran").isTrue();
             }
             assertThat(heartbeat.ticks()).isGreaterThanOrEqualTo(TICKS);
         }
@@ -60,17 +62,22 @@ class HeartbeatTest {
         AtomicInteger measured = new AtomicInteger();
         List<Future<Long>> ticksDuringWork = new ArrayList<>();
         try (Heartbeat heartbeat = Heartbeat.start(PERIOD, () -> nextTick.get().countDown())) {
-            assertThat(nextTick.get().await(SAFETY.toSeconds(), SECONDS)).as("the heartbeat runs").isTrue();
+            assertThat(nextTick.get().await(SAFETY.toSeconds(), SECONDS)).as("the heartbeat runs")
+                    .isTrue();
             try (ExecutorService service = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < carriers; i++) {
-                    ticksDuringWork.add(service.submit(() -> ticksWhileEveryCarrierComputes(heartbeat, started, measured, carriers)));
+                    ticksDuringWork
+                            .add(service.submit(() -> ticksWhileEveryCarrierComputes(heartbeat,
+                                    started, measured, carriers)));
                 }
                 for (Future<Long> ticks : ticksDuringWork) {
-                    assertThat(ticks.get()).as("heartbeat ticks while every carrier computed").isZero();
+                    assertThat(ticks.get()).as("heartbeat ticks while every carrier computed")
+                            .isZero();
                 }
             }
             nextTick.set(new CountDownLatch(1));
-            assertThat(nextTick.get().await(SAFETY.toSeconds(), SECONDS)).as("the heartbeat resumes").isTrue();
+            assertThat(nextTick.get().await(SAFETY.toSeconds(), SECONDS))
+                    .as("the heartbeat resumes").isTrue();
         }
     }
 
@@ -125,6 +132,7 @@ class HeartbeatTest {
 
     /** The virtual-thread scheduler's carrier count. */
     private static int carriers() {
-        return Integer.getInteger("jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors());
+        return Integer.getInteger("jdk.virtualThreadScheduler.parallelism",
+                Runtime.getRuntime().availableProcessors());
     }
 }

@@ -15,8 +15,11 @@ class OffloadDemoTest {
                 "--requests", "4", "--work", "1000", "--latency", "1ms", "--heartbeat", "1ms");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("run_in_executor").contains("max lag").contains("p99 lag")
-                .contains("model = latency + rounds x count()").contains("timed on the thread that ran it");
-        assertThat(run.out().lines().filter(l -> l.matches("\\s+(inline|threads|processes)\\s+[\\d.]+ (µs|ms|s)\\s+.*"))).hasSize(3);
+                .contains("model = latency + rounds x count()")
+                .contains("timed on the thread that ran it");
+        assertThat(run.out().lines().filter(
+                l -> l.matches("\\s+(inline|threads|processes)\\s+[\\d.]+ (µs|ms|s)\\s+.*")))
+                .hasSize(3);
     }
 
     /** With no heartbeat tick in a run, the lag columns show '-' rather than a made-up 0 ns. */
@@ -25,7 +28,8 @@ class OffloadDemoTest {
         CliRun run = CliRun.of(new OffloadDemo(),
                 "--requests", "2", "--work", "1000", "--latency", "1ms", "--heartbeat", "10s");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out().lines().filter(l -> l.matches("\\s+(inline|threads|processes)\\s+.*\\s+0\\s+0\\s+-\\s+-")))
+        assertThat(run.out().lines()
+                .filter(l -> l.matches("\\s+(inline|threads|processes)\\s+.*\\s+0\\s+0\\s+-\\s+-")))
                 .hasSize(3);
         assertThat(run.out()).contains("the heartbeat never ticked").doesNotContain("0 ns");
     }
@@ -35,7 +39,8 @@ class OffloadDemoTest {
     void zeroHeartbeatIsAUsageError() {
         CliRun run = CliRun.of(new OffloadDemo(), "--heartbeat", "0ms");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().lines().findFirst()).hasValue("error: Invalid value for option '--heartbeat': must be from 1 ms to 10 s, but was 0 ns");
+        assertThat(run.err().lines().findFirst()).hasValue(
+                "error: Invalid value for option '--heartbeat': must be from 1 ms to 10 s, but was 0 ns");
     }
 
     /** A heartbeat under 1 ms (which would busy-loop) or over 10 s is a usage error. */
@@ -44,7 +49,8 @@ class OffloadDemoTest {
         for (String period : new String[] {"1ns", "999us", "1h"}) {
             CliRun run = CliRun.of(new OffloadDemo(), "--heartbeat", period);
             assertThat(run.exitCode()).as(period).isEqualTo(2);
-            assertThat(run.err().lines().findFirst().orElseThrow()).startsWith("error: Invalid value for option '--heartbeat': must be from 1 ms to 10 s");
+            assertThat(run.err().lines().findFirst().orElseThrow()).startsWith(
+                    "error: Invalid value for option '--heartbeat': must be from 1 ms to 10 s");
         }
     }
 
@@ -53,7 +59,8 @@ class OffloadDemoTest {
     void tooLongRunsAreUsageErrors() {
         CliRun latency = CliRun.of(new OffloadDemo(), "--latency", "2m");
         assertThat(latency.exitCode()).isEqualTo(2);
-        assertThat(latency.err().lines().findFirst()).hasValue("error: Invalid value for option '--latency': must be from 0 to 1 min, but was 120 s");
+        assertThat(latency.err().lines().findFirst()).hasValue(
+                "error: Invalid value for option '--latency': must be from 0 to 1 min, but was 120 s");
         CliRun total = CliRun.of(new OffloadDemo(), "--requests", "10000", "--work", "1000000000");
         assertThat(total.exitCode()).isEqualTo(2);
         assertThat(total.err().lines().findFirst()).hasValue(

@@ -49,7 +49,8 @@ class OffloadTest {
     /** Called from a virtual thread, the offloaded CPU work runs on a platform thread of that pool. */
     @ParameterizedTest
     @MethodSource("pools")
-    void offloadRunsCpuWorkOnThePoolsPlatformThreads(Supplier<RecordingPool> poolFactory) throws Exception {
+    void offloadRunsCpuWorkOnThePoolsPlatformThreads(Supplier<RecordingPool> poolFactory)
+            throws Exception {
         AtomicReference<Boolean> callerIsVirtual = new AtomicReference<>();
         AtomicReference<Thread> worker = new AtomicReference<>();
         CpuTask task = new CpuTask(3, 100_000);
@@ -57,7 +58,7 @@ class OffloadTest {
 
         long result;
         try (ExecutorService pool = recording.pool();
-             ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+                ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<Long> call = callers.submit(() -> {
                 callerIsVirtual.set(Thread.currentThread().isVirtual());
                 return Offload.call(pool, () -> {
@@ -69,7 +70,8 @@ class OffloadTest {
         }
 
         assertThat(callerIsVirtual).as("the caller is a virtual thread").hasValue(true);
-        assertThat(recording.threads()).as("the CPU work ran on a thread of the pool").contains(worker.get());
+        assertThat(recording.threads()).as("the CPU work ran on a thread of the pool")
+                .contains(worker.get());
         assertThat(worker.get().isVirtual()).as("a platform thread").isFalse();
         assertThat(result).isEqualTo(task.expected());
     }
@@ -80,9 +82,12 @@ class OffloadTest {
         long me = ProcessHandle.current().pid();
         long[] pidAndParent;
         try (ProcessPool pool = new ProcessPool(1);
-             ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            pidAndParent = callers.submit(() -> Offload.call(pool, (ProcessPool.Task<long[]>) () -> new long[] {
-                ProcessHandle.current().pid(), ProcessHandle.current().parent().orElseThrow().pid()})).get(30, SECONDS);
+                ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            pidAndParent = callers.submit(() -> Offload.call(pool,
+                    (ProcessPool.Task<long[]>) () -> new long[] {
+                        ProcessHandle.current().pid(),
+                        ProcessHandle.current().parent().orElseThrow().pid()}))
+                    .get(30, SECONDS);
         }
         assertThat(pidAndParent[0]).as("the task's PID").isNotEqualTo(me);
         assertThat(pidAndParent[1]).as("the task's parent PID").isEqualTo(me);

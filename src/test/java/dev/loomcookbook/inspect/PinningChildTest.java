@@ -51,7 +51,8 @@ class PinningChildTest {
     /** Killing the demo's JVM with SIGKILL (no shutdown hook runs) still ends its child JVM. */
     @Test
     void childExitsWhenTheDemoIsKilled() throws Exception {
-        Process owner = new ProcessBuilder(java(), "--enable-preview", "-cp", System.getProperty("java.class.path"),
+        Process owner = new ProcessBuilder(java(), "--enable-preview", "-cp",
+                System.getProperty("java.class.path"),
                 DemoOwner.class.getName()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         ProcessHandle child = null;
         try (BufferedReader out = owner.inputReader(StandardCharsets.UTF_8)) {
@@ -75,7 +76,8 @@ class PinningChildTest {
     private static Process startChild() throws Exception {
         return new ProcessBuilder(java(), "--enable-preview", "--enable-native-access=ALL-UNNAMED",
                 PinningDemo.ONE_CARRIER.get(0), PinningDemo.ONE_CARRIER.get(1),
-                "-cp", System.getProperty("java.class.path"), PinningPatterns.class.getName(), "60000")
+                "-cp", System.getProperty("java.class.path"), PinningPatterns.class.getName(),
+                "60000")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 

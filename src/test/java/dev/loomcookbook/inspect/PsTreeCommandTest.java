@@ -37,7 +37,8 @@ class PsTreeCommandTest {
                 outer.fork(() -> awaitRelease(inPlace, release));
                 outer.fork(() -> {
                     try (var inner = StructuredTaskScope.open(Joiner.<Object>awaitAll(),
-                            cf -> cf.withName("inner").withThreadFactory(named(factory, "inner-")))) {
+                            cf -> cf.withName("inner")
+                                    .withThreadFactory(named(factory, "inner-")))) {
                         for (int i = 0; i < 3; i++) {
                             inner.fork(() -> awaitRelease(inPlace, release));
                         }
@@ -64,27 +65,30 @@ class PsTreeCommandTest {
                 "      thread inner-2",
                 "      thread inner-3");
         assertThat(lines).anyMatch(l -> l.startsWith("scope \"outer\"")
-                && l.endsWith("owner #" + Thread.currentThread().threadId() + " " + Thread.currentThread().getName()));
+                && l.endsWith("owner #" + Thread.currentThread().threadId() + " "
+                        + Thread.currentThread().getName()));
     }
 
     /** Without --all only the scope tree shows; with --all the root and the JDK's pools show too. */
     @Test
     void hidesTheJdkContainersUnlessAll() throws Exception {
-        ThreadDump dump = ThreadDump.parse("""
-                {"threadDump": {"processId": "42", "runtimeVersion": "25", "threadContainers": [
-                  {"container": "<root>", "parent": null, "owner": null, "threads": [
-                    {"tid": "3", "name": "main", "state": "WAITING", "stack": [
-                      "java.base/java.util.concurrent.StructuredTaskScopeImpl.join(StructuredTaskScopeImpl.java:243)",
-                      "com.example.App.main(App.java:7)"]}]},
-                  {"container": "ForkJoinPool-1/jdk.internal.vm.SharedThreadContainer@1", "parent": "<root>",
-                   "owner": null, "threads": [
-                    {"tid": "20", "name": "ForkJoinPool-1-worker-1", "state": "WAITING", "stack": []}]},
-                  {"container": "work/jdk.internal.misc.ThreadFlock$ThreadContainerImpl@2", "parent": "<root>",
-                   "owner": "3", "threads": [
-                    {"tid": "21", "virtual": true, "name": "", "state": "TIMED_WAITING", "stack": [
-                      "java.base/java.lang.Thread.sleep(Thread.java:540)",
-                      "com.example.App.work(App.java:12)"]}]}]}}
-                """, "test");
+        ThreadDump dump = ThreadDump.parse(
+                """
+                        {"threadDump": {"processId": "42", "runtimeVersion": "25", "threadContainers": [
+                          {"container": "<root>", "parent": null, "owner": null, "threads": [
+                            {"tid": "3", "name": "main", "state": "WAITING", "stack": [
+                              "java.base/java.util.concurrent.StructuredTaskScopeImpl.join(StructuredTaskScopeImpl.java:243)",
+                              "com.example.App.main(App.java:7)"]}]},
+                          {"container": "ForkJoinPool-1/jdk.internal.vm.SharedThreadContainer@1", "parent": "<root>",
+                           "owner": null, "threads": [
+                            {"tid": "20", "name": "ForkJoinPool-1-worker-1", "state": "WAITING", "stack": []}]},
+                          {"container": "work/jdk.internal.misc.ThreadFlock$ThreadContainerImpl@2", "parent": "<root>",
+                           "owner": "3", "threads": [
+                            {"tid": "21", "virtual": true, "name": "", "state": "TIMED_WAITING", "stack": [
+                              "java.base/java.lang.Thread.sleep(Thread.java:540)",
+                              "com.example.App.work(App.java:12)"]}]}]}}
+                        """,
+                "test");
 
         assertThat(TaskTree.render(dump, false)).containsExactly(
                 "scope \"work\"  (1 thread)  owner #3 main",
@@ -102,17 +106,20 @@ class PsTreeCommandTest {
     /** A thread line that would pass 100 columns puts its frames on lines of their own, "at ...", under the thread. */
     @Test
     void wrapsFramesOfAWideThreadLine() throws Exception {
-        String longName = "com.example.SomeRatherLongServiceName.lambda$handleTheIncomingRequestWithRetries$17";
-        ThreadDump dump = ThreadDump.parse("""
-                {"threadDump": {"processId": "42", "runtimeVersion": "25", "threadContainers": [
-                  {"container": "<root>", "parent": null, "owner": null, "threads": [
-                    {"tid": "3", "name": "main", "state": "WAITING", "stack": []}]},
-                  {"container": "work/jdk.internal.misc.ThreadFlock$ThreadContainerImpl@2", "parent": "<root>",
-                   "owner": "3", "threads": [
-                    {"tid": "21", "name": "a-worker-thread-with-a-long-name", "state": "TIMED_WAITING", "stack": [
-                      "java.base/java.lang.Thread.sleep(Thread.java:540)",
-                      "%s(SomeRatherLongServiceName.java:12)"]}]}]}}
-                """.formatted(longName), "test");
+        String longName =
+                "com.example.SomeRatherLongServiceName.lambda$handleTheIncomingRequestWithRetries$17";
+        ThreadDump dump = ThreadDump
+                .parse("""
+                        {"threadDump": {"processId": "42", "runtimeVersion": "25", "threadContainers": [
+                          {"container": "<root>", "parent": null, "owner": null, "threads": [
+                            {"tid": "3", "name": "main", "state": "WAITING", "stack": []}]},
+                          {"container": "work/jdk.internal.misc.ThreadFlock$ThreadContainerImpl@2", "parent": "<root>",
+                           "owner": "3", "threads": [
+                            {"tid": "21", "name": "a-worker-thread-with-a-long-name", "state": "TIMED_WAITING", "stack": [
+                              "java.base/java.lang.Thread.sleep(Thread.java:540)",
+                              "%s(SomeRatherLongServiceName.java:12)"]}]}]}}
+                        """
+                        .formatted(longName), "test");
 
         assertThat(TaskTree.render(dump, false)).containsExactly(
                 "scope \"work\"  (1 thread)  owner #3 main",
@@ -167,7 +174,8 @@ class PsTreeCommandTest {
         // Above Linux's largest pid_max (2^22) and any Windows or macOS pid seen in practice.
         CliRun run = CliRun.of(new PsTreeCommand(), String.valueOf(Integer.MAX_VALUE));
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().lines().findFirst()).hasValue("error: no process with PID " + Integer.MAX_VALUE);
+        assertThat(run.err().lines().findFirst())
+                .hasValue("error: no process with PID " + Integer.MAX_VALUE);
     }
 
     /** No source, or two sources at once, is a usage error. */
@@ -176,7 +184,8 @@ class PsTreeCommandTest {
         assertThat(CliRun.of(new PsTreeCommand()).exitCode()).isEqualTo(2);
         CliRun two = CliRun.of(new PsTreeCommand(), "--demo", "--file", "x.json");
         assertThat(two.exitCode()).isEqualTo(2);
-        assertThat(two.err()).startsWith("error: --demo, --file=FILE are mutually exclusive (specify only one)\n");
+        assertThat(two.err()).startsWith(
+                "error: --demo, --file=FILE are mutually exclusive (specify only one)\n");
     }
 
     /** The scope tree rooted at scope {@code root}: "scope NAME COUNT" and "thread NAME", indented by depth. */
@@ -225,15 +234,18 @@ class PsTreeCommandTest {
         };
     }
 
-    private static Object awaitRelease(CountDownLatch inPlace, CountDownLatch release) throws InterruptedException {
+    private static Object awaitRelease(CountDownLatch inPlace, CountDownLatch release)
+            throws InterruptedException {
         inPlace.countDown();
         return release.await(1, TimeUnit.MINUTES);
     }
 
     private static String realDumpText(Path dir) throws Exception {
         Path file = dir.resolve("this-jvm.json");
-        java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                .dumpThreads(file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+        java.lang.management.ManagementFactory
+                .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .dumpThreads(file.toString(),
+                        com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
         return Files.readString(file);
     }
 }

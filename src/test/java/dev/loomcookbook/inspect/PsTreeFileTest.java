@@ -34,7 +34,8 @@ class PsTreeFileTest {
     /** Two containers that are each other's parent are one line and exit 2, naming both. */
     @Test
     void twoContainerCycleIsRejected() throws Exception {
-        CliRun run = pstree(dump(container("a/x@1", "b/x@2", 1L, 1) + "," + container("b/x@2", "a/x@1", 2L, 2)));
+        CliRun run = pstree(dump(
+                container("a/x@1", "b/x@2", 1L, 1) + "," + container("b/x@2", "a/x@1", 2L, 2)));
         assertOneLine(run, "its containers' parents form a cycle: a/x@1 -> b/x@2 -> a/x@1");
     }
 
@@ -63,7 +64,8 @@ class PsTreeFileTest {
     @Test
     void stringPastTheParserLimitIsNamed() throws Exception {
         String huge = "x".repeat(20_000_001);
-        CliRun run = pstree(write("{\"threadDump\": {\"processId\": \"" + huge + "\", \"threadContainers\": []}}"));
+        CliRun run = pstree(write(
+                "{\"threadDump\": {\"processId\": \"" + huge + "\", \"threadContainers\": []}}"));
         assertOneLine(run, "limit of a string longer than 20,000,000 characters");
     }
 
@@ -80,14 +82,17 @@ class PsTreeFileTest {
     /** A file too large for the heap is one line naming the sizes, in a JVM with a small heap. */
     @Test
     void fileTooLargeForTheHeapIsOneLine() throws Exception {
-        Path big = write("{\"threadDump\": {\"threadContainers\": [], \"pad\": \"" + "x".repeat(5 << 20) + "\"}}");
+        Path big = write("{\"threadDump\": {\"threadContainers\": [], \"pad\": \""
+                + "x".repeat(5 << 20) + "\"}}");
         Process child = new ProcessBuilder(ChildJvm.command(List.of("-Xmx32m"), Main.class,
-                List.of("pstree", "--file", big.toString()))).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                List.of("pstree", "--file", big.toString())))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             String err = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(child.exitValue()).as(err).isEqualTo(2);
-            assertThat(err.lines().findFirst().orElseThrow()).startsWith("error: " + big + " is 5 MB: too large")
+            assertThat(err.lines().findFirst().orElseThrow())
+                    .startsWith("error: " + big + " is 5 MB: too large")
                     .contains("heap");
             assertThat(err).doesNotContain("OutOfMemoryError", "\tat ");
         } finally {
@@ -113,8 +118,9 @@ class PsTreeFileTest {
         assertThat(lines).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(100));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("scope \"s1\""));
         int drawn = TaskTree.MAX_DEPTH;
-        assertThat(run.out()).contains(String.format("... %,d more nested (%,d threads), to level %,d",
-                nested - drawn, nested - drawn, nested));
+        assertThat(run.out())
+                .contains(String.format("... %,d more nested (%,d threads), to level %,d",
+                        nested - drawn, nested - drawn, nested));
     }
 
     /** A chain: scope s1 owned by main, each scope s(i+1) opened by the one thread of s(i). */
@@ -122,7 +128,8 @@ class PsTreeFileTest {
         StringBuilder json = new StringBuilder(container("<root>", null, null, 1));
         for (int i = 1; i <= depth; i++) {
             String parent = i == 1 ? "<root>" : id(i - 1);
-            json.append(",\n").append(container(id(i), parent, i == 1 ? 1L : 100L + i - 1, 100L + i));
+            json.append(",\n")
+                    .append(container(id(i), parent, i == 1 ? 1L : 100L + i - 1, 100L + i));
         }
         return dump(json.toString());
     }
@@ -140,8 +147,9 @@ class PsTreeFileTest {
     }
 
     private Path dump(String containers) throws Exception {
-        return write("{\"threadDump\": {\"processId\": \"42\", \"runtimeVersion\": \"25\", \"threadContainers\": ["
-                + containers + "]}}");
+        return write(
+                "{\"threadDump\": {\"processId\": \"42\", \"runtimeVersion\": \"25\", \"threadContainers\": ["
+                        + containers + "]}}");
     }
 
     private Path write(String text) throws Exception {

@@ -28,17 +28,20 @@ class PsTreePidTest {
     @Test
     void drawsTheNamedScopeOfAnotherJvm() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process child = new ProcessBuilder(java, "--enable-preview", "-cp", System.getProperty("java.class.path"),
+        Process child = new ProcessBuilder(java, "--enable-preview", "-cp",
+                System.getProperty("java.class.path"),
                 ScopeHolder.class.getName()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            assertThat(firstLine(child)).as("the child's readiness line").isEqualTo(ScopeHolder.READY);
+            assertThat(firstLine(child)).as("the child's readiness line")
+                    .isEqualTo(ScopeHolder.READY);
 
-            CliRun run = CliRun.main("pstree", String.valueOf(child.pid()));
+            CliRun run = CliRun.root("pstree", String.valueOf(child.pid()));
 
             assertThat(run.exitCode()).as(run.err()).isZero();
             assertThat(run.out()).contains("scope \"" + ScopeHolder.SCOPE + "\"");
             child.getOutputStream().close();
-            assertThat(child.waitFor(30, SECONDS)).as("the child exits once its stdin closes").isTrue();
+            assertThat(child.waitFor(30, SECONDS)).as("the child exits once its stdin closes")
+                    .isTrue();
         } finally {
             child.destroyForcibly().waitFor(30, SECONDS);
         }
@@ -47,15 +50,17 @@ class PsTreePidTest {
     /** pstree PID of a process that is not a JVM exits 2 with one clear line. */
     @Test
     void processThatIsNotAJvmIsAUsageError() throws Exception {
-        Process cat = new ProcessBuilder("cat").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process cat =
+                new ProcessBuilder("cat").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             long start = System.nanoTime();
-            CliRun run = CliRun.main("pstree", String.valueOf(cat.pid()));
+            CliRun run = CliRun.root("pstree", String.valueOf(cat.pid()));
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
             assertThat(run.exitCode()).isEqualTo(2);
-            assertThat(run.err().lines().findFirst()).hasValue("error: PID " + cat.pid() + " (cat) is not a JVM"
-                    + " that this user can attach to (jcmd lists no JVM with that PID)");
+            assertThat(run.err().lines().findFirst())
+                    .hasValue("error: PID " + cat.pid() + " (cat) is not a JVM"
+                            + " that this user can attach to (jcmd lists no JVM with that PID)");
             // Without attaching: an attach attempt on a process that is no JVM takes seconds to time out.
             assertThat(millis).as("milliseconds to answer").isLessThan(3_000);
             assertThat(run.err()).doesNotContain("\tat ");
@@ -70,14 +75,15 @@ class PsTreePidTest {
         Optional<Path> java = olderJava();
         Assumptions.assumeTrue(java.isPresent(), "no java older than JDK 21 on the PATH");
         Path source = dir.resolve("Wait.java");
-        Files.writeString(source, "public class Wait { public static void main(String[] a) throws Exception {"
-                + " System.out.println(\"ready\"); System.in.read(); } }");
+        Files.writeString(source,
+                "public class Wait { public static void main(String[] a) throws Exception {"
+                        + " System.out.println(\"ready\"); System.in.read(); } }");
         Process child = new ProcessBuilder(java.get().toString(), source.toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             assertThat(firstLine(child)).as("the child's readiness line").isEqualTo("ready");
 
-            CliRun run = CliRun.main("pstree", String.valueOf(child.pid()));
+            CliRun run = CliRun.root("pstree", String.valueOf(child.pid()));
 
             assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
             assertThat(run.err().lines().findFirst().orElseThrow())
@@ -91,13 +97,16 @@ class PsTreePidTest {
     /** A {@code java} on the PATH whose version is older than 21, if there is one. */
     private static Optional<Path> olderJava() throws Exception {
         Set<Path> seen = new HashSet<>();
-        for (String entry : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String entry : System.getenv().getOrDefault("PATH", "")
+                .split(java.io.File.pathSeparator, -1)) {
             Path java = Path.of(entry).resolve("java");
             if (!Files.isExecutable(java) || !seen.add(java.toRealPath())) {
                 continue;
             }
-            Process version = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true).start();
-            String text = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Process version = new ProcessBuilder(java.toString(), "-version")
+                    .redirectErrorStream(true).start();
+            String text =
+                    new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             version.waitFor(30, SECONDS);
             Matcher m = Pattern.compile("version \"(\\d+)").matcher(text);
             if (m.find() && Integer.parseInt(m.group(1)) < 21 && Integer.parseInt(m.group(1)) > 8) {

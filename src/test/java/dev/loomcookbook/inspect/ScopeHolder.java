@@ -15,7 +15,8 @@ public final class ScopeHolder {
     private ScopeHolder() {}
 
     public static void main(String[] args) throws Exception {
-        try (var scope = StructuredTaskScope.open(Joiner.<Object>awaitAll(), cf -> cf.withName(SCOPE))) {
+        try (var scope =
+                StructuredTaskScope.open(Joiner.<Object>awaitAll(), cf -> cf.withName(SCOPE))) {
             scope.fork(() -> {
                 while (System.in.read() >= 0) {
                     // drain until the test closes our stdin

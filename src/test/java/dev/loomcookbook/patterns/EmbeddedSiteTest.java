@@ -7,6 +7,7 @@ import dev.loomcookbook.testing.Latches;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -193,7 +194,7 @@ class EmbeddedSiteTest {
 
     /** Sends {@code request} as is and returns the whole answer. */
     private static String raw(EmbeddedSite site, String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", site.uri().getPort())) {
+        try (Socket socket = new Socket(InetAddress.ofLiteral("127.0.0.1"), site.uri().getPort())) {
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();

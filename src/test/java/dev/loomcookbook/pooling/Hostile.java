@@ -105,6 +105,7 @@ final class Hostile {
     }
 
     /** A frame header announcing {@code length} bytes of a result, followed by only {@code sent} of them. */
+    @SuppressWarnings("EnumOrdinal") // the wire code of a kind is its ordinal (FrameWriter)
     static byte[] truncatedFrame(int length, int sent) {
         byte[] bytes = new byte[ProcessPoolProtocol.HEADER_BYTES + sent];
         ProcessPoolProtocol.putInt(bytes, 0, ProcessPoolProtocol.MAGIC);

@@ -22,7 +22,8 @@ class PoolingDemoTest {
     /** Every strategy prints "Item k, result r" with r = iterations x k for every item, and the summary names them all. */
     @Test
     void resultsAreEqualAcrossAllStrategies() {
-        CliRun run = CliRun.of(new PoolingDemo(), "--items", "4", "--iterations", "1000", "--workers", "2");
+        CliRun run = CliRun.of(new PoolingDemo(), "--items", "4", "--iterations", "1000",
+                "--workers", "2");
         assertThat(run.exitCode()).as(run.err()).isZero();
         Matcher m = ITEM.matcher(run.out());
         int lines = 0;
@@ -31,7 +32,8 @@ class PoolingDemoTest {
             lines++;
         }
         assertThat(lines).as("4 items x 5 strategies").isEqualTo(20);
-        for (String strategy : List.of("sequential", "threads", "forkjoin", "virtual", "processes")) {
+        for (String strategy : List.of("sequential", "threads", "forkjoin", "virtual",
+                "processes")) {
             assertThat(run.out()).containsPattern("(?m)^  " + strategy + " ");
         }
         assertThat(run.out()).contains("All strategies computed the same results.")
@@ -57,7 +59,8 @@ class PoolingDemoTest {
     void badInputIsAUsageError(String arg) {
         CliRun run = CliRun.of(new PoolingDemo(), arg);
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().lines().findFirst().orElseThrow()).startsWith("error: Invalid value for option");
+        assertThat(run.err().lines().findFirst().orElseThrow())
+                .startsWith("error: Invalid value for option");
         assertThat(run.err()).doesNotContain("\tat ");
     }
 
@@ -67,13 +70,15 @@ class PoolingDemoTest {
         CliRun run = CliRun.of(new PoolingDemo(), "--workers", "9999999");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().lines().findFirst().orElseThrow())
-                .isEqualTo("error: Invalid value for option '--workers': must be from 1 to 64, but was 9999999");
+                .isEqualTo(
+                        "error: Invalid value for option '--workers': must be from 1 to 64, but was 9999999");
     }
 
     /** --iterations takes values beyond int, up to 10,000,000,000, with underscores. */
     @Test
     void iterationsAcceptLongValues() {
-        assertThat(new PoolingDemo.IterationsConverter().convert("10_000_000_000")).isEqualTo(10_000_000_000L);
+        assertThat(new PoolingDemo.IterationsConverter().convert("10_000_000_000"))
+                .isEqualTo(10_000_000_000L);
     }
 
     /** --help shows N as the parameter label and each option's bound. */
@@ -81,7 +86,8 @@ class PoolingDemoTest {
     void helpShowsTheBounds() {
         CliRun run = CliRun.of(new PoolingDemo(), "--help");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out().replaceAll("\\s+", " ")).contains("--workers=N", "--items=N", "--iterations=N", "--crash",
+        assertThat(run.out().replaceAll("\\s+", " ")).contains("--workers=N", "--items=N",
+                "--iterations=N", "--crash",
                 "Range: 1 to 64.", "Range: 1 to 10,000.", "Range: 1 to 10,000,000,000.");
         assertFitsIn100Columns(run.out());
     }
@@ -92,7 +98,8 @@ class PoolingDemoTest {
         CliRun run = CliRun.of(new PoolingDemo(), "--crash");
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         Matcher first = Pattern.compile("(?m)^task 1: .* -> (\\d+)$").matcher(run.out());
-        Matcher third = Pattern.compile("(?m)^task 3: .* -> (\\d+): a new worker").matcher(run.out());
+        Matcher third =
+                Pattern.compile("(?m)^task 3: .* -> (\\d+): a new worker").matcher(run.out());
         assertThat(first.find()).as(run.out()).isTrue();
         assertThat(third.find()).as(run.out()).isTrue();
         assertThat(third.group(1)).isNotEqualTo(first.group(1));
@@ -113,8 +120,9 @@ class PoolingDemoTest {
     void crashWithATimingOptionIsAUsageError(String args, String named) {
         CliRun run = CliRun.of(new PoolingDemo(), args.strip().split(" +"));
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().lines().findFirst()).hasValue("error: --crash runs only the crash demo (one worker,"
-                + " two tasks), so it cannot be combined with " + named);
+        assertThat(run.err().lines().findFirst())
+                .hasValue("error: --crash runs only the crash demo (one worker,"
+                        + " two tasks), so it cannot be combined with " + named);
         assertThat(run.out()).isEmpty();
     }
 
@@ -123,7 +131,8 @@ class PoolingDemoTest {
     void duplicateStrategyIsAUsageError() {
         CliRun run = CliRun.of(new PoolingDemo(), "--strategy", "threads,threads");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().lines().findFirst()).hasValue("error: --strategy names 'threads' twice");
+        assertThat(run.err().lines().findFirst())
+                .hasValue("error: --strategy names 'threads' twice");
         assertThat(run.out()).isEmpty();
     }
 
@@ -139,7 +148,8 @@ class PoolingDemoTest {
     @Test
     void loadBeforeTheRunIsReportedNotBlamed() {
         List<String> lines = PoolingDemo.conclusion(times(1000, 800, 900), 2, 1.5);
-        assertThat(String.join("\n", lines)).contains("busy before the first phase (load average 1.50 on 2 cores)")
+        assertThat(String.join("\n", lines))
+                .contains("busy before the first phase (load average 1.50 on 2 cores)")
                 .contains("reached only 1.25x of a possible 2x.").doesNotContain("cannot reach");
     }
 
@@ -158,7 +168,8 @@ class PoolingDemoTest {
      */
     @Test
     void noSentenceContradictsTheNumbers() {
-        Pattern reached = Pattern.compile("reached (?:only )?(\\d+\\.\\d\\d)x of a possible (\\d+)x");
+        Pattern reached =
+                Pattern.compile("reached (?:only )?(\\d+\\.\\d\\d)x of a possible (\\d+)x");
         for (int cores : new int[] {1, 2, 4}) {
             for (long threads = 200; threads <= 1400; threads += 40) {
                 for (double load : new double[] {-1, 0, 0.9, 1.0, 3.5}) {
@@ -176,7 +187,8 @@ class PoolingDemoTest {
                     }
                     assertThat(text).as(text).doesNotContain("cannot reach");
                     if (text.contains("noise")) {
-                        assertThat(text).as(text).doesNotContain("ran on all", "ran in parallel", "no faster than sequential");
+                        assertThat(text).as(text).doesNotContain("ran on all", "ran in parallel",
+                                "no faster than sequential");
                     }
                 }
             }
@@ -187,7 +199,8 @@ class PoolingDemoTest {
     @Test
     void nearIdealSpeedUpIsReportedAsAllCoresUsed() {
         List<String> lines = PoolingDemo.conclusion(times(1000, 520, 510), 2, 0.2);
-        assertThat(String.join("\n", lines)).contains("ran on all 2 cores", "1.96x of a possible 2x")
+        assertThat(String.join("\n", lines))
+                .contains("ran on all 2 cores", "1.96x of a possible 2x")
                 .doesNotContain("noise", "loaded");
     }
 
@@ -204,7 +217,8 @@ class PoolingDemoTest {
     void withoutSequentialThereIsNoComparison() {
         Map<Strategy, Long> times = new LinkedHashMap<>();
         times.put(Strategy.threads, ms(500));
-        assertThat(PoolingDemo.conclusion(times, 2, 0.0)).singleElement().asString().startsWith("No sequential run");
+        assertThat(PoolingDemo.conclusion(times, 2, 0.0)).singleElement().asString()
+                .startsWith("No sequential run");
     }
 
     /** Sequential, threads and forkjoin times in milliseconds (long enough not to be called short). */
@@ -221,6 +235,7 @@ class PoolingDemoTest {
     }
 
     private static void assertFitsIn100Columns(String text) {
-        assertThat(text.lines().filter(l -> l.length() > 100).toList()).as("lines over 100 columns").isEmpty();
+        assertThat(text.lines().filter(l -> l.length() > 100).toList()).as("lines over 100 columns")
+                .isEmpty();
     }
 }

@@ -92,7 +92,8 @@ class ProcessPoolFaultTest {
         ProcessPool p = pool(1).build();
         try {
             child = p.submit(() -> new ProcessBuilder("sleep", "60")
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().pid()).get(15, SECONDS);
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().pid())
+                    .get(15, SECONDS);
         } finally {
             closeWithin(p);
         }
@@ -106,7 +107,8 @@ class ProcessPoolFaultTest {
                     // the assertion below says so
                 }
             }
-            assertThat(ProcessHandle.of(child).filter(ProcessHandle::isAlive)).as("process " + child).isEmpty();
+            assertThat(ProcessHandle.of(child).filter(ProcessHandle::isAlive))
+                    .as("process " + child).isEmpty();
         } finally {
             ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
         }
@@ -141,7 +143,7 @@ class ProcessPoolFaultTest {
     static int claimAttempt(String folder) {
         try {
             Path dir = Files.createDirectories(Path.of(folder));
-            for (int n = 1; ; n++) {
+            for (int n = 1;; n++) {
                 try {
                     Files.createFile(dir.resolve(Integer.toString(n)));
                     return n;
@@ -164,7 +166,8 @@ class ProcessPoolFaultTest {
                 return ProcessHandle.current().pid();
             }).get(15, SECONDS);
             for (int i = 0; i < 3; i++) {
-                assertThat(p.submit(() -> ProcessHandle.current().pid()).get(15, SECONDS)).isEqualTo(pid);
+                assertThat(p.submit(() -> ProcessHandle.current().pid()).get(15, SECONDS))
+                        .isEqualTo(pid);
             }
         } finally {
             closeWithin(p);
@@ -182,7 +185,8 @@ class ProcessPoolFaultTest {
             signal("STOP", pid);
             byte[] big = new byte[1 << 20];
             AtomicReference<Future<Integer>> submitted = new AtomicReference<>();
-            Thread submitter = Thread.ofPlatform().start(() -> submitted.set(p.submit(() -> big.length)));
+            Thread submitter =
+                    Thread.ofPlatform().start(() -> submitted.set(p.submit(() -> big.length)));
             submitter.join(10_000);
             assertThat(submitter.isAlive()).as("submit() still blocked after 10 s").isFalse();
             assertThat(submitted.get().get(15, SECONDS)).isEqualTo(1 << 20);
@@ -231,7 +235,8 @@ class ProcessPoolFaultTest {
                         .cause().isInstanceOf(WorkerDiedException.class);
             } finally {
                 if (Files.exists(pidFile)) {
-                    ProcessHandle.of(Long.parseLong(Files.readString(pidFile))).ifPresent(ProcessHandle::destroyForcibly);
+                    ProcessHandle.of(Long.parseLong(Files.readString(pidFile)))
+                            .ifPresent(ProcessHandle::destroyForcibly);
                 }
             }
         } finally {
@@ -264,7 +269,8 @@ class ProcessPoolFaultTest {
                 return null;
             });
             assertThatThrownBy(() -> f.get(15, SECONDS)).isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(WorkerDiedException.class).hasMessageContaining("100 of 1,000 bytes");
+                    .cause().isInstanceOf(WorkerDiedException.class)
+                    .hasMessageContaining("100 of 1,000 bytes");
         } finally {
             closeWithin(p);
         }
@@ -305,7 +311,8 @@ class ProcessPoolFaultTest {
     }
 
     private static void signal(String name, long pid) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+        Process kill =
+                new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(kill.exitValue()).isZero();
     }

@@ -42,7 +42,8 @@ class ProcessPoolMapTest {
     @Test
     void resultsComeBackInItemOrder() throws Exception {
         for (int chunksize : new int[] {1, 3, 10, 100}) {
-            assertThat(shared.map((Integer k) -> k * k, range(10), chunksize).toList()).as("chunksize " + chunksize)
+            assertThat(shared.map((Integer k) -> k * k, range(10), chunksize).toList())
+                    .as("chunksize " + chunksize)
                     .containsExactlyElementsOf(range(10).stream().map(k -> k * k).toList());
         }
     }
@@ -59,7 +60,8 @@ class ProcessPoolMapTest {
         for (int chunk = 0; chunk < 3; chunk++) {
             List<String> mine = calls.subList(chunk * 4, chunk * 4 + 4);
             String instance = instances.get(chunk * 4);
-            assertThat(mine).containsExactly(instance + "#1", instance + "#2", instance + "#3", instance + "#4");
+            assertThat(mine).containsExactly(instance + "#1", instance + "#2", instance + "#3",
+                    instance + "#4");
         }
     }
 
@@ -70,7 +72,8 @@ class ProcessPoolMapTest {
 
         @Override
         public String apply(Integer item) {
-            return ProcessHandle.current().pid() + "/" + System.identityHashCode(this) + "#" + ++calls;
+            return ProcessHandle.current().pid() + "/" + System.identityHashCode(this) + "#"
+                    + ++calls;
         }
     }
 
@@ -98,11 +101,14 @@ class ProcessPoolMapTest {
                 }
                 return k;
             }, range(9), 3);
-            assertThat(List.of(results.next(), results.next(), results.next())).containsExactly(0, 1, 2);
+            assertThat(List.of(results.next(), results.next(), results.next())).containsExactly(0,
+                    1, 2);
             assertThatThrownBy(results::next).isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(WorkerDiedException.class).hasMessageContaining("exited with code 9");
+                    .cause().isInstanceOf(WorkerDiedException.class)
+                    .hasMessageContaining("exited with code 9");
             assertThat(results.hasNext()).isFalse();
-            assertThat(p.map((Integer k) -> k + 1, range(6), 2).toList()).containsExactly(1, 2, 3, 4, 5, 6);
+            assertThat(p.map((Integer k) -> k + 1, range(6), 2).toList()).containsExactly(1, 2, 3,
+                    4, 5, 6);
         }
     }
 
@@ -111,8 +117,9 @@ class ProcessPoolMapTest {
     void aLateChunkRaisesTimeoutException() throws Exception {
         try (Gate gate = new Gate()) {
             int port = gate.port();
-            MapResults<Long> results = shared.map((Integer k) -> ProcessPoolTest.arriveAt(port), range(4), 2,
-                    Duration.ofMillis(200));
+            MapResults<Long> results =
+                    shared.map((Integer k) -> ProcessPoolTest.arriveAt(port), range(4), 2,
+                            Duration.ofMillis(200));
             gate.awaitArrival();
             assertThatThrownBy(results::next).isInstanceOf(TimeoutException.class);
             assertThat(results.hasNext()).isFalse();
@@ -124,12 +131,16 @@ class ProcessPoolMapTest {
     void itemsOfEveryKindTravel() throws Exception {
         List<Object> items = List.of(1L, 2L);
         assertThat(shared.map((Object o) -> o, items, 2).toList()).containsExactly(1L, 2L);
-        assertThat(shared.map((String s) -> s + "!", List.of("a", "é"), 2).toList()).containsExactly("a!", "é!");
-        assertThat(shared.map((Double d) -> d / 2, List.of(1.0, 3.0), 2).toList()).containsExactly(0.5, 1.5);
+        assertThat(shared.map((String s) -> s + "!", List.of("a", "é"), 2).toList())
+                .containsExactly("a!", "é!");
+        assertThat(shared.map((Double d) -> d / 2, List.of(1.0, 3.0), 2).toList())
+                .containsExactly(0.5, 1.5);
         List<Point> points = List.of(new Point(1, 2), new Point(3, 4));
         assertThat(shared.map((Point q) -> new Point(q.y(), q.x()), points, 2).toList())
                 .containsExactly(new Point(2, 1), new Point(4, 3));
-        assertThat(shared.map((Object o) -> o == null ? "null" : o, java.util.Arrays.asList(null, 5), 2).toList())
+        assertThat(shared
+                .map((Object o) -> o == null ? "null" : o, java.util.Arrays.asList(null, 5), 2)
+                .toList())
                 .containsExactly("null", 5);
     }
 
@@ -145,7 +156,8 @@ class ProcessPoolMapTest {
     @Test
     void chunksizeMustBePositive() {
         assertThatThrownBy(() -> shared.map((Integer k) -> k, range(3), 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("chunksize must be at least 1, but was 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("chunksize must be at least 1, but was 0");
     }
 
     /** An item a worker would not accept is refused at the call, and nothing is sent. */
@@ -153,7 +165,8 @@ class ProcessPoolMapTest {
     void anItemWorkersDoNotAcceptIsRefusedAtTheCall() throws Exception {
         URL url = URI.create("http://example.com/").toURL();
         assertThatThrownBy(() -> shared.map((Object o) -> o.toString(), List.of(1, url), 2))
-                .isInstanceOf(TaskNotSerializableException.class).hasMessageContaining("java.net.URL");
+                .isInstanceOf(TaskNotSerializableException.class)
+                .hasMessageContaining("java.net.URL");
     }
 
     /** map runs its chunks at the same time on different workers: both are at the gate before either is released. */
@@ -161,8 +174,9 @@ class ProcessPoolMapTest {
     void chunksRunInParallel() throws Exception {
         try (Gate gate = new Gate()) {
             int port = gate.port();
-            MapResults<Long> results = shared.map((Integer k) -> ProcessPoolTest.arriveAt(port), range(2), 1,
-                    Duration.ofSeconds(30));
+            MapResults<Long> results =
+                    shared.map((Integer k) -> ProcessPoolTest.arriveAt(port), range(2), 1,
+                            Duration.ofSeconds(30));
             Gate.Arrival a = gate.awaitArrival();
             Gate.Arrival b = gate.awaitArrival();
             assertThat(a.pid()).isNotEqualTo(b.pid());
@@ -177,8 +191,9 @@ class ProcessPoolMapTest {
     void resultsArriveBeforeTheWholeMapIsDone() throws Exception {
         try (Gate gate = new Gate()) {
             int port = gate.port();
-            MapResults<Long> results = shared.map((Integer k) -> k == 0 ? (long) k : ProcessPoolTest.arriveAt(port),
-                    range(2), 1, Duration.ofSeconds(30));
+            MapResults<Long> results =
+                    shared.map((Integer k) -> k == 0 ? (long) k : ProcessPoolTest.arriveAt(port),
+                            range(2), 1, Duration.ofSeconds(30));
             Gate.Arrival late = gate.awaitArrival();
             assertThat(results.next()).isZero();
             gate.release(late);
@@ -192,6 +207,7 @@ class ProcessPoolMapTest {
         MapResults<Integer> results = shared.map((Integer k) -> k, range(4), 1);
         results.close();
         assertThat(results.hasNext()).isFalse();
-        assertThat(shared.submit(() -> "still serving").get(30, SECONDS)).isEqualTo("still serving");
+        assertThat(shared.submit(() -> "still serving").get(30, SECONDS))
+                .isEqualTo("still serving");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,11 +27,12 @@ class ProcessPoolOrphanTest {
             ProcessPool pool = ProcessPoolTest.pool(2).build();
             pool.awaitWorkersStarted();
             List<Long> pids = pool.workerPids();
-            pool.submit(() -> {
+            var _ = pool.submit(() -> {     // busy forever: the worker must die with its owner
                 Thread.sleep(Long.MAX_VALUE);
                 return null;
             });
-            System.out.println(pids.stream().map(String::valueOf).reduce((a, b) -> a + " " + b).orElseThrow());
+            System.out.println(
+                    pids.stream().map(String::valueOf).reduce((a, b) -> a + " " + b).orElseThrow());
             System.out.flush();
             System.in.read();
         }
@@ -41,13 +43,18 @@ class ProcessPoolOrphanTest {
     void workersExitWhenTheirParentIsKilled(@TempDir Path dir) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         Path ownerErr = dir.resolve("owner-stderr.txt");
-        Process owner = new ProcessBuilder(java, "--enable-preview", "-cp", System.getProperty("java.class.path"),
+        Process owner = new ProcessBuilder(java, "--enable-preview", "-cp",
+                System.getProperty("java.class.path"),
                 PoolOwner.class.getName())
                 .redirectError(ownerErr.toFile()).start();
         try (ExecutorService reader = Executors.newSingleThreadExecutor();
-                BufferedReader out = new BufferedReader(new InputStreamReader(owner.getInputStream()))) {
+                BufferedReader out =
+                        new BufferedReader(new InputStreamReader(owner.getInputStream(),
+                                StandardCharsets.UTF_8))) {
             String line = firstLine(reader, out, owner, ownerErr);
-            assertThat(line).as("the owner printed its workers' PIDs; its stderr: %s", stderrOf(ownerErr)).isNotNull();
+            assertThat(line)
+                    .as("the owner printed its workers' PIDs; its stderr: %s", stderrOf(ownerErr))
+                    .isNotNull();
             List<ProcessHandle> workers = Arrays.stream(line.split(" ")).map(Long::parseLong)
                     .map(pid -> ProcessHandle.of(pid).orElseThrow()).toList();
             assertThat(workers).hasSize(2).allMatch(ProcessHandle::isAlive);
@@ -65,14 +72,16 @@ class ProcessPoolOrphanTest {
     }
 
     /** The owner's first stdout line, waiting at most 30 s (readLine itself cannot be interrupted). */
-    private static String firstLine(ExecutorService reader, BufferedReader out, Process owner, Path ownerErr)
+    private static String firstLine(ExecutorService reader, BufferedReader out, Process owner,
+            Path ownerErr)
             throws Exception {
         Future<String> line = reader.submit(out::readLine);
         try {
             return line.get(30, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             owner.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            throw new AssertionError("the owner printed no PIDs within 30 s; its stderr: " + stderrOf(ownerErr), e);
+            throw new AssertionError(
+                    "the owner printed no PIDs within 30 s; its stderr: " + stderrOf(ownerErr), e);
         }
     }
 

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,17 +57,20 @@ class ProcessPoolProtocolTest {
     /** A frame announcing more than the limit is refused before its body is read. */
     @Test
     void oversizedFrameIsRefusedUnread() {
-        byte[] header = Arrays.copyOf(frame(Kind.DONE, new byte[0]), ProcessPoolProtocol.HEADER_BYTES + 100);
+        byte[] header = Arrays.copyOf(frame(Kind.DONE, new byte[0]),
+                ProcessPoolProtocol.HEADER_BYTES + 100);
         ProcessPoolProtocol.putInt(header, 9, MAX + 1);
         ByteArrayInputStream in = new ByteArrayInputStream(header);
-        assertThatThrownBy(() -> new FrameReader(in, MAX).read()).isInstanceOf(MessageTooLargeException.class)
+        assertThatThrownBy(() -> new FrameReader(in, MAX).read())
+                .isInstanceOf(MessageTooLargeException.class)
                 .hasMessageContaining("limit of 65,536 bytes");
     }
 
     /** Bytes that are not a frame (say, someone printing into the channel) are a protocol error. */
     @Test
     void bytesThatAreNotAFrameAreDetected() {
-        FrameReader reader = reader("[0.6s][info][jfr] Started recording\n".getBytes());
+        FrameReader reader =
+                reader("[0.6s][info][jfr] Started recording\n".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(reader::read).isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("expected a frame").hasMessageContaining("[0.6");
     }
@@ -83,7 +87,8 @@ class ProcessPoolProtocolTest {
     @Test
     void failureRoundTrips() throws IOException {
         Throwable t = new IllegalStateException("bad state");
-        Failure f = new Failure(t.getClass().getName(), t.getMessage(), t.getStackTrace(), new byte[] {9});
+        Failure f = new Failure(t.getClass().getName(), t.getMessage(), t.getStackTrace(),
+                new byte[] {9});
         FrameWriter w = new FrameWriter(64, MAX);
         f.writeTo(w);
         Frame read = reader(w.toFrame(Kind.FAILED, 1)).read();
@@ -99,7 +104,8 @@ class ProcessPoolProtocolTest {
     void corruptedBodiesFailOnlyAsProtocolErrors() throws IOException {
         Throwable t = new IllegalStateException("bad state");
         FrameWriter w = new FrameWriter(64, MAX);
-        new Failure(t.getClass().getName(), t.getMessage(), t.getStackTrace(), Hostile.serialize(t)).writeTo(w);
+        new Failure(t.getClass().getName(), t.getMessage(), t.getStackTrace(), Hostile.serialize(t))
+                .writeTo(w);
         ProcessPoolProtocol.writeValues(w, new Object[] {1, 2, 3}, 3);
         ProcessPoolProtocol.writeValues(w, new Object[] {"a", List.of(1)}, 2);
         byte[] valid = Arrays.copyOfRange(w.bytes(), ProcessPoolProtocol.HEADER_BYTES, w.length());
@@ -124,13 +130,16 @@ class ProcessPoolProtocolTest {
     /** Values of one boxed type or strings travel compactly; anything else serialized; both come back equal. */
     @Test
     void valuesRoundTrip() throws Exception {
-        List<Object[]> cases = List.of(new Object[] {1, 2, 3}, new Object[] {1L, -2L}, new Object[] {0.5, Double.NaN},
-                new Object[] {"a", "é"}, new Object[] {1, "mixed", null, List.of(2)}, new Object[0]);
+        List<Object[]> cases = List.of(new Object[] {1, 2, 3}, new Object[] {1L, -2L},
+                new Object[] {0.5, Double.NaN},
+                new Object[] {"a", "é"}, new Object[] {1, "mixed", null, List.of(2)},
+                new Object[0]);
         ClassPolicy.Reader policy = ClassPolicy.forResults(Set.of(), List.of()).reader(LOADER);
         for (Object[] values : cases) {
             FrameWriter w = new FrameWriter(16, MAX);
             Set<Class<?>> classes = ProcessPoolProtocol.writeValues(w, values, values.length);
-            assertThat(classes.isEmpty()).as(Arrays.toString(values)).isEqualTo(!Arrays.asList(values).contains(null));
+            assertThat(classes.isEmpty()).as(Arrays.toString(values))
+                    .isEqualTo(!Arrays.asList(values).contains(null));
             Frame f = reader(w.toFrame(Kind.DONE, 1)).read();
             assertThat(ProcessPoolProtocol.readValues(f.body(), policy)).containsExactly(values);
         }
@@ -147,8 +156,10 @@ class ProcessPoolProtocolTest {
         assertThat(tasks.allows(javax.management.ObjectName.class)).isFalse();
         assertThat(ClassPolicy.forTasks(List.of("java.net.URL")).allows(URL.class)).isTrue();
         byte[] url = Hostile.serialize(URI.create("http://example.com/").toURL());
-        assertThatThrownBy(() -> tasks.read(url, 0, url.length, LOADER, null)).isInstanceOf(RefusedException.class)
-                .hasMessageContaining("it holds a java.net.URL, which the pool does not accept in a task");
+        assertThatThrownBy(() -> tasks.read(url, 0, url.length, LOADER, null))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining(
+                        "it holds a java.net.URL, which the pool does not accept in a task");
     }
 
     /** The parent accepts in results java.base basics and the packages of the task's classes, and refuses others. */
@@ -161,8 +172,10 @@ class ProcessPoolProtocolTest {
         }
         byte[] refused = Hostile.serialize(new AtomicLong(1));
         assertThatThrownBy(() -> results.read(refused, 0, refused.length, LOADER, null))
-                .isInstanceOf(RefusedException.class).hasMessageContaining("java.util.concurrent.atomic.AtomicLong");
-        assertThat(ClassPolicy.forResults(Set.of(), List.of("java.util.concurrent.atomic.*")).allows(AtomicLong.class))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("java.util.concurrent.atomic.AtomicLong");
+        assertThat(ClassPolicy.forResults(Set.of(), List.of("java.util.concurrent.atomic.*"))
+                .allows(AtomicLong.class))
                 .isTrue();
     }
 
@@ -175,7 +188,8 @@ class ProcessPoolProtocolTest {
         }
         byte[] b = Hostile.serialize(chain);
         ClassPolicy policy = ClassPolicy.forResults(Set.of(Link.class), List.of());
-        assertThatThrownBy(() -> policy.read(b, 0, b.length, LOADER, null)).isInstanceOf(RefusedException.class)
+        assertThatThrownBy(() -> policy.read(b, 0, b.length, LOADER, null))
+                .isInstanceOf(RefusedException.class)
                 .hasMessageContaining("nest more than 100 deep").hasMessageNotContaining("allow");
     }
 
@@ -184,7 +198,8 @@ class ProcessPoolProtocolTest {
     void arrayClaimsBeyondThePayloadAreRefused() {
         byte[] bomb = Hostile.arrayBomb(3);
         ClassPolicy policy = ClassPolicy.forResults(Set.of(), List.of());
-        assertThatThrownBy(() -> policy.read(bomb, 0, bomb.length, LOADER, null)).isInstanceOf(RefusedException.class)
+        assertThatThrownBy(() -> policy.read(bomb, 0, bomb.length, LOADER, null))
+                .isInstanceOf(RefusedException.class)
                 .hasMessageContaining("claims arrays of 67,108,864 elements");
     }
 
@@ -195,8 +210,10 @@ class ProcessPoolProtocolTest {
         for (String p : List.of("com.example.*", "com.example.**", "com.ex*", "Outer$Inner")) {
             assertThat(ClassPolicy.checkPattern(p)).isEqualTo(p);
         }
-        for (String bad : List.of("", "*", "!com.example.*", "maxdepth=5", "a;b", "java.base/java.lang.*", "a.*.b")) {
-            assertThatThrownBy(() -> ClassPolicy.checkPattern(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+        for (String bad : List.of("", "*", "!com.example.*", "maxdepth=5", "a;b",
+                "java.base/java.lang.*", "a.*.b")) {
+            assertThatThrownBy(() -> ClassPolicy.checkPattern(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("not a class pattern");
         }
     }

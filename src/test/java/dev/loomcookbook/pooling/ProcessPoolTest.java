@@ -43,7 +43,8 @@ class ProcessPoolTest {
     /** Quick-starting worker JVMs: these tests measure behaviour, not speed. */
     static ProcessPool.Builder pool(int workers) {
         return ProcessPool.builder().workers(workers)
-                .jvmOptions("-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xmx64m");
+                .jvmOptions("-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:+UseSerialGC",
+                        "-XX:-UsePerfData", "-Xmx64m");
     }
 
     /** Two workers for the tests that leave them as they found them (no deaths, kills or static state). */
@@ -93,7 +94,8 @@ class ProcessPoolTest {
     void invokeAllReturnsEveryResultInOrder() throws Exception {
         ProcessPool p = shared;
         List<String> all = new ArrayList<>();
-        for (Future<String> f : p.invokeAll(List.of(new Greeting("a"), new Greeting("b")), 30, SECONDS)) {
+        for (Future<String> f : p.invokeAll(List.of(new Greeting("a"), new Greeting("b")), 30,
+                SECONDS)) {
             all.add(f.get(30, SECONDS));
         }
         assertThat(all).containsExactly("hello a", "hello b");
@@ -123,7 +125,8 @@ class ProcessPoolTest {
         ArrayList<Integer> list = new ArrayList<>(List.of(1, 2, 3));
         HashMap<String, Integer> table = new HashMap<>(Map.of("a", 1));
         HashSet<String> set = new HashSet<>(Set.of("x"));
-        assertThat(p.submit(() -> new ArrayList<>(List.of(list.size(), table.get("a"), set.size()))).get(30, SECONDS))
+        assertThat(p.submit(() -> new ArrayList<>(List.of(list.size(), table.get("a"), set.size())))
+                .get(30, SECONDS))
                 .containsExactly(3, 1, 1);
     }
 
@@ -133,7 +136,8 @@ class ProcessPoolTest {
         long me = ProcessHandle.current().pid();
         ProcessPool p = shared;
         long worker = p.submit(() -> ProcessHandle.current().pid()).get(30, SECONDS);
-        long workersParent = p.submit(() -> ProcessHandle.current().parent().orElseThrow().pid()).get(30, SECONDS);
+        long workersParent = p.submit(() -> ProcessHandle.current().parent().orElseThrow().pid())
+                .get(30, SECONDS);
         assertThat(worker).isNotEqualTo(me);
         assertThat(workersParent).isEqualTo(me);
         assertThat(ProcessHandle.current().children().map(ProcessHandle::pid)).contains(worker);
@@ -152,7 +156,8 @@ class ProcessPoolTest {
             assertThat(first.pid()).isNotEqualTo(second.pid());
             gate.release(first);
             gate.release(second);
-            assertThat(List.of(a.get(30, SECONDS), b.get(30, SECONDS))).containsExactlyInAnyOrder(first.pid(), second.pid());
+            assertThat(List.of(a.get(30, SECONDS), b.get(30, SECONDS)))
+                    .containsExactlyInAnyOrder(first.pid(), second.pid());
         }
     }
 
@@ -183,7 +188,8 @@ class ProcessPoolTest {
             }
             for (int i = 0; i < submitters; i++) {
                 int base = i * 100;
-                assertThat(outcomes.get(i).get(30, SECONDS)).containsExactly(base, base + 1, base + 2, base + 3, base + 4);
+                assertThat(outcomes.get(i).get(30, SECONDS)).containsExactly(base, base + 1,
+                        base + 2, base + 3, base + 4);
             }
         }
     }
@@ -233,7 +239,8 @@ class ProcessPoolTest {
                 System.exit(42);
                 return null;
             });
-            assertThatThrownBy(() -> exits.get(30, SECONDS)).cause().isInstanceOf(WorkerDiedException.class)
+            assertThatThrownBy(() -> exits.get(30, SECONDS)).cause()
+                    .isInstanceOf(WorkerDiedException.class)
                     .hasMessageContaining("exited with code 42");
             assertThat(((WorkerDiedException) causeOf(exits)).exitCode()).isEqualTo(42);
             assertThat(p.submit(() -> "still serving").get(30, SECONDS)).isEqualTo("still serving");
@@ -245,7 +252,8 @@ class ProcessPoolTest {
     void outOfMemoryFailsOnlyThatTask() throws Exception {
         try (ProcessPool p = pool(1).build()) {
             Future<Integer> hog = p.submit(() -> new long[512 * 1024 * 1024].length);
-            assertThatThrownBy(() -> hog.get(30, SECONDS)).cause().isInstanceOf(WorkerDiedException.class)
+            assertThatThrownBy(() -> hog.get(30, SECONDS)).cause()
+                    .isInstanceOf(WorkerDiedException.class)
                     .hasMessageContaining("exited with code 3")
                     .hasMessageContaining("OutOfMemoryError");
             assertThat(p.submit(() -> 1 + 1).get(30, SECONDS)).isEqualTo(2);
@@ -260,14 +268,18 @@ class ProcessPoolTest {
             int port = gate.port();
             Future<Long> running = p.submit(() -> Gate.arrive(port));
             gate.awaitArrival();
-            List<Future<Integer>> queued = List.of(p.submit(() -> 1), p.submit(() -> 2), p.submit(() -> 3));
+            List<Future<Integer>> queued =
+                    List.of(p.submit(() -> 1), p.submit(() -> 2), p.submit(() -> 3));
 
             List<Runnable> neverStarted = p.shutdownNow();
 
-            assertThat(neverStarted).containsExactlyElementsOf(queued.stream().map(f -> (Runnable) f).toList());
+            assertThat(neverStarted)
+                    .containsExactlyElementsOf(queued.stream().map(f -> (Runnable) f).toList());
             assertThat(p.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-            assertThatThrownBy(() -> running.get(30, SECONDS)).isInstanceOf(CancellationException.class);
-            assertThatThrownBy(() -> p.submit(() -> 4)).isInstanceOf(RejectedExecutionException.class);
+            assertThatThrownBy(() -> running.get(30, SECONDS))
+                    .isInstanceOf(CancellationException.class);
+            assertThatThrownBy(() -> p.submit(() -> 4))
+                    .isInstanceOf(RejectedExecutionException.class);
         }
     }
 
@@ -304,9 +316,11 @@ class ProcessPoolTest {
         }
         assertThat(p.isTerminated()).isTrue();
         for (long pid : pids) {
-            assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("worker " + pid).isEmpty();
+            assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("worker " + pid)
+                    .isEmpty();
         }
-        assertThat(ProcessHandle.current().descendants().filter(d -> pids.contains(d.pid()))).isEmpty();
+        assertThat(ProcessHandle.current().descendants().filter(d -> pids.contains(d.pid())))
+                .isEmpty();
     }
 
     /** A task that is not Serializable, or holds something that is not, is refused at submit and nothing reaches a worker. */
@@ -320,17 +334,21 @@ class ProcessPoolTest {
                     return 0;
                 }
             };
-            assertThatThrownBy(() -> p.submit(plain)).isInstanceOf(TaskNotSerializableException.class)
+            assertThatThrownBy(() -> p.submit(plain))
+                    .isInstanceOf(TaskNotSerializableException.class)
                     .hasMessageContaining("is not java.io.Serializable");
             Object notSerializable = new Object();
             assertThatThrownBy(() -> p.submit(() -> {
                 tasksReceived++;
                 return notSerializable.hashCode();
-            })).isInstanceOf(TaskNotSerializableException.class).hasMessageContaining("cannot be serialized");
+            })).isInstanceOf(TaskNotSerializableException.class)
+                    .hasMessageContaining("cannot be serialized");
             Runnable plainRunnable = () -> tasksReceived++;
-            assertThatThrownBy(() -> p.execute(plainRunnable)).isInstanceOf(TaskNotSerializableException.class);
+            assertThatThrownBy(() -> p.execute(plainRunnable))
+                    .isInstanceOf(TaskNotSerializableException.class);
 
-            assertThat(p.submit(() -> ++tasksReceived).get(30, SECONDS)).as("the first task this worker received").isEqualTo(1);
+            assertThat(p.submit(() -> ++tasksReceived).get(30, SECONDS))
+                    .as("the first task this worker received").isEqualTo(1);
         }
     }
 
@@ -341,7 +359,8 @@ class ProcessPoolTest {
         Future<AtomicLong> refused = p.submit(() -> new AtomicLong(7));
         assertThatThrownBy(() -> refused.get(30, SECONDS)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(UnreadableResultException.class)
-                .hasMessageContaining("java.util.concurrent.atomic.AtomicLong, which the pool does not accept in a result")
+                .hasMessageContaining(
+                        "java.util.concurrent.atomic.AtomicLong, which the pool does not accept in a result")
                 .hasMessageContaining("ProcessPool.Builder.allow");
     }
 
@@ -358,7 +377,8 @@ class ProcessPoolTest {
     void oversizedTaskIsRefusedAtSubmit() throws Exception {
         try (ProcessPool p = pool(1).maxMessageBytes(4096).build()) {
             byte[] big = new byte[8192];
-            assertThatThrownBy(() -> p.submit(() -> big.length)).isInstanceOf(TaskNotSerializableException.class)
+            assertThatThrownBy(() -> p.submit(() -> big.length))
+                    .isInstanceOf(TaskNotSerializableException.class)
                     .hasMessageContaining("too large");
         }
     }
@@ -368,7 +388,8 @@ class ProcessPoolTest {
     void oversizedResultFailsOnlyItsTask() throws Exception {
         try (ProcessPool p = pool(1).maxMessageBytes(4096).build()) {
             Future<byte[]> bigResult = p.submit(() -> new byte[8192]);
-            assertThatThrownBy(() -> bigResult.get(30, SECONDS)).cause().isInstanceOf(UnreadableResultException.class)
+            assertThatThrownBy(() -> bigResult.get(30, SECONDS)).cause()
+                    .isInstanceOf(UnreadableResultException.class)
                     .hasMessageContaining("larger than the limit of 4,096 bytes");
             assertThat(p.submit(() -> "small").get(30, SECONDS)).isEqualTo("small");
         }
@@ -443,7 +464,8 @@ class ProcessPoolTest {
     void mapRaisesTimeoutExceptionWhenAResultIsLate() throws Exception {
         try (ProcessPool p = pool(1).build(); Gate gate = new Gate()) {
             int port = gate.port();
-            MapResults<Long> results = p.map((Integer k) -> arriveAt(port), List.of(1, 2), Duration.ofMillis(200));
+            MapResults<Long> results =
+                    p.map((Integer k) -> arriveAt(port), List.of(1, 2), Duration.ofMillis(200));
             gate.awaitArrival();
             assertThatThrownBy(results::next).isInstanceOf(TimeoutException.class);
         }
@@ -454,7 +476,8 @@ class ProcessPoolTest {
     void mapTimeoutCancelsTheItemsNotStarted() throws Exception {
         try (ProcessPool p = pool(1).build(); Gate gate = new Gate()) {
             int port = gate.port();
-            MapResults<Long> results = p.map((Integer k) -> arriveAt(port), List.of(1, 2), Duration.ofMillis(200));
+            MapResults<Long> results =
+                    p.map((Integer k) -> arriveAt(port), List.of(1, 2), Duration.ofMillis(200));
             Gate.Arrival item1 = gate.awaitArrival();
             assertThatThrownBy(results::next).isInstanceOf(TimeoutException.class);
             gate.release(item1);
@@ -467,7 +490,8 @@ class ProcessPoolTest {
     @Test
     void mapRaisesATaskExceptionWhenItsResultIsReached() throws Exception {
         ProcessPool p = shared;
-        MapResults<Integer> results = p.map((Integer k) -> 12 / k, List.of(1, 0, 3), Duration.ofSeconds(30));
+        MapResults<Integer> results =
+                p.map((Integer k) -> 12 / k, List.of(1, 0, 3), Duration.ofSeconds(30));
         assertThat(results.next()).isEqualTo(12);
         assertThatThrownBy(results::next).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(ArithmeticException.class).hasMessage("/ by zero");
@@ -490,7 +514,8 @@ class ProcessPoolTest {
     /** The initializer runs once in each worker, before its tasks. */
     @Test
     void initializerRunsOncePerWorker() throws Exception {
-        try (ProcessPool p = pool(1).maxTasksPerWorker(2).initializer(() -> initializerRuns++).build()) {
+        try (ProcessPool p =
+                pool(1).maxTasksPerWorker(2).initializer(() -> initializerRuns++).build()) {
             List<Integer> seen = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 seen.add(p.submit(() -> initializerRuns).get(30, SECONDS));
@@ -507,7 +532,8 @@ class ProcessPoolTest {
             throw new IllegalStateException("no config");
         }).build()) {
             Future<Integer> f = p.submit(() -> 1);
-            assertThatThrownBy(() -> f.get(30, SECONDS)).cause().hasMessageContaining("the initializer failed in worker pid")
+            assertThatThrownBy(() -> f.get(30, SECONDS)).cause()
+                    .hasMessageContaining("the initializer failed in worker pid")
                     .cause().isInstanceOf(IllegalStateException.class).hasMessage("no config");
         }
     }
@@ -515,9 +541,11 @@ class ProcessPoolTest {
     /** A worker JVM that cannot start fails the task with its exit code and last output, instead of hanging. */
     @Test
     void workerThatCannotStartFailsTheTask() throws Exception {
-        try (ProcessPool p = ProcessPool.builder().workers(1).jvmOptions("-XX:+NoSuchOption").build()) {
+        try (ProcessPool p =
+                ProcessPool.builder().workers(1).jvmOptions("-XX:+NoSuchOption").build()) {
             Future<Integer> f = p.submit(() -> 1);
-            assertThatThrownBy(() -> f.get(30, SECONDS)).cause().hasMessageContaining("failed to start")
+            assertThatThrownBy(() -> f.get(30, SECONDS)).cause()
+                    .hasMessageContaining("failed to start")
                     .hasMessageContaining("exited with code 1")
                     .hasMessageContaining("Could not create the Java Virtual Machine");
         }
@@ -541,7 +569,8 @@ class ProcessPoolTest {
             long pid = noisy.get(30, SECONDS);
             assertThat(p.submit(() -> "still fine").get(30, SECONDS)).isEqualTo("still fine");
             assertThat(output.awaitMarker()).isTrue();
-            assertThat(output.lines).contains("[worker pid " + pid + "] noise 999", "[worker pid " + pid + "] marker");
+            assertThat(output.lines).contains("[worker pid " + pid + "] noise 999",
+                    "[worker pid " + pid + "] marker");
         }
     }
 
@@ -585,7 +614,8 @@ class ProcessPoolTest {
     /** The worker count must be from 1 to MAX_WORKERS; the builder refuses anything else before starting a JVM. */
     @Test
     void workerCountIsBounded() {
-        assertThatThrownBy(() -> ProcessPool.builder().workers(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ProcessPool.builder().workers(0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("between 1 and " + ProcessPool.MAX_WORKERS);
         assertThatThrownBy(() -> ProcessPool.builder().workers(ProcessPool.MAX_WORKERS + 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("but was 1025");
@@ -602,9 +632,11 @@ class ProcessPoolTest {
             assertThat(running.cancel(true)).isTrue();
             Optional<ProcessHandle> worker = ProcessHandle.of(pid);
             if (worker.isPresent()) {
-                assertThat(worker.get().onExit().get(30, SECONDS).isAlive()).as("worker " + pid).isFalse();
+                assertThat(worker.get().onExit().get(30, SECONDS).isAlive()).as("worker " + pid)
+                        .isFalse();
             }
-            assertThat(p.submit(() -> ProcessHandle.current().pid()).get(30, SECONDS)).isNotEqualTo(pid);
+            assertThat(p.submit(() -> ProcessHandle.current().pid()).get(30, SECONDS))
+                    .isNotEqualTo(pid);
         }
     }
 

@@ -33,7 +33,8 @@ class ProcessPoolWorkerTest {
     @Test
     void workerFilterIsFixedAtStart() throws Exception {
         try (Driven worker = Driven.start()) {
-            byte[] task = Hostile.serialize(new FetchHost(URI.create("http://example.com/").toURL()));
+            byte[] task =
+                    Hostile.serialize(new FetchHost(URI.create("http://example.com/").toURL()));
             Frame reply = worker.send(Kind.CALL, task);
             assertThat(reply.kind()).isEqualTo(Kind.FAILED);
             Failure f = Failure.readFrom(reply.body());
@@ -49,9 +50,11 @@ class ProcessPoolWorkerTest {
             assertThat(bomb.length).isLessThan(300);
             Frame reply = worker.send(Kind.CALL, bomb);
             assertThat(reply.kind()).isEqualTo(Kind.FAILED);
-            assertThat(Failure.readFrom(reply.body()).message()).contains("claims arrays of 67,108,864 elements");
+            assertThat(Failure.readFrom(reply.body()).message())
+                    .contains("claims arrays of 67,108,864 elements");
             assertThat(worker.process.isAlive()).isTrue();
-            Frame next = worker.send(Kind.CALL, Hostile.serialize(new ProcessPoolTest.Greeting("again")));
+            Frame next = worker.send(Kind.CALL,
+                    Hostile.serialize(new ProcessPoolTest.Greeting("again")));
             assertThat(next.kind()).isEqualTo(Kind.DONE);
         }
     }
@@ -65,12 +68,24 @@ class ProcessPoolWorkerTest {
     }
 
     /** A worker process started as the pool starts one, with its channel in the test's hands. */
-    private record Driven(Process process, OutputStream in, FrameReader out, int[] tasks) implements AutoCloseable {
+    private static final class Driven implements AutoCloseable {
+        final Process process;
+        final OutputStream in;
+        final FrameReader out;
+        private int tasks;
+
+        private Driven(Process process, OutputStream in, FrameReader out) {
+            this.process = process;
+            this.in = in;
+            this.out = out;
+        }
+
         static Driven start() throws IOException {
             PoolOptions options = ProcessPoolTest.pool(1).maxMessageBytes(MAX).options();
-            Process p = new ProcessBuilder(options.workerCommand()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            Driven d = new Driven(p, p.getOutputStream(), new FrameReader(p.getInputStream(), options.maxFrameBody()),
-                    new int[1]);
+            Process p = new ProcessBuilder(options.workerCommand())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Driven d = new Driven(p, p.getOutputStream(),
+                    new FrameReader(p.getInputStream(), options.maxFrameBody()));
             byte[] init = Slot.initFrame(null, options.maxFrameBody());
             d.in.write(init);
             d.in.flush();
@@ -82,21 +97,26 @@ class ProcessPoolWorkerTest {
         Frame send(Kind kind, byte[] body) throws IOException {
             FrameWriter w = new FrameWriter(body.length + 16, Integer.MAX_VALUE);
             w.write(body, 0, body.length);
-            in.write(w.toFrame(kind, ++tasks[0]));
+            in.write(w.toFrame(kind, ++tasks));
             in.flush();
             Frame f;
             do {
                 f = out.read();
             } while (f.kind() == Kind.BUSY);
-            assertThat(f.task()).as("the answer's task number").isEqualTo(tasks[0]);
+            assertThat(f.task()).as("the answer's task number").isEqualTo(tasks);
             return f;
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             in.close();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -23,8 +23,10 @@ class ThreadPoolParallelismTest {
     /** A fixed pool of 2 and a ForkJoinPool of parallelism 2. */
     static Stream<Arguments> pools() {
         return Stream.of(
-                Arguments.argumentSet("newFixedThreadPool(2)", (Supplier<ExecutorService>) () -> Executors.newFixedThreadPool(2)),
-                Arguments.argumentSet("ForkJoinPool(2)", (Supplier<ExecutorService>) () -> new ForkJoinPool(2)));
+                Arguments.argumentSet("newFixedThreadPool(2)",
+                        (Supplier<ExecutorService>) () -> Executors.newFixedThreadPool(2)),
+                Arguments.argumentSet("ForkJoinPool(2)",
+                        (Supplier<ExecutorService>) () -> new ForkJoinPool(2)));
     }
 
     /** Two CPU tasks are running at once: a spinning barrier for two trips only if both are on a thread together. */

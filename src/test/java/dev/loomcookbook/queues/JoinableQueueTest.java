@@ -52,7 +52,7 @@ class JoinableQueueTest {
 
     private static List<Integer> drain(JoinableQueue<Integer> q) {
         List<Integer> out = new ArrayList<>();
-        for (Integer item; (item = q.poll()) != null; ) {
+        for (Integer item; (item = q.poll()) != null;) {
             out.add(item);
         }
         return out;

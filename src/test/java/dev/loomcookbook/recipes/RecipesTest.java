@@ -64,7 +64,8 @@ class RecipesTest {
         assertThat(lines.subList(run, lines.size())).contains("Differs: " + recipe.differs());
         List<String> after = lines.subList(lines.indexOf("Differs: " + recipe.differs()) + 1,
                 lines.size());
-        if (RecipePrinter.shownJava(recipe).stream().anyMatch(l -> l.contains("StructuredTaskScope"))) {
+        if (RecipePrinter.shownJava(recipe).stream()
+                .anyMatch(l -> l.contains("StructuredTaskScope"))) {
             assertThat(after.getFirst()).startsWith("On JDK 26: ");
             assertThat(after.getLast()).startsWith("On JDK 27: ");
             assertThat(after.subList(1, after.size() - 1)).allMatch(l -> l.startsWith("     "));
@@ -109,7 +110,7 @@ class RecipesTest {
     /** {@code recipes} lists every recipe with its Python operation, within 100 columns. */
     @Test
     void listNamesEveryRecipe() {
-        CliRun run = CliRun.main("recipes");
+        CliRun run = CliRun.root("recipes");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(Recipes.all()).allSatisfy(r -> assertThat(run.out()).contains(r.name())
                 .contains(r.python()));
@@ -120,7 +121,7 @@ class RecipesTest {
     /** {@code recipes NAME} runs that recipe: its heading, its code and its run. */
     @Test
     void runsTheNamedRecipe() {
-        CliRun run = CliRun.main("recipes", "gather");
+        CliRun run = CliRun.root("recipes", "gather");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("--- gather: asyncio.gather(*aws) ")
                 .contains("results = [a, b, c]");
@@ -130,7 +131,7 @@ class RecipesTest {
     @ParameterizedTest
     @MethodSource("badArguments")
     void badArgumentsAreUsageErrors(List<String> args, String firstLine) {
-        CliRun run = CliRun.main(Stream.concat(Stream.of("recipes"), args.stream())
+        CliRun run = CliRun.root(Stream.concat(Stream.of("recipes"), args.stream())
                 .toArray(String[]::new));
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().lines().findFirst()).hasValue(firstLine);

@@ -23,7 +23,8 @@ record Transcript(List<String> ordered, List<String> anyOrder) {
                 normal = n.apply(normal);
             }
             String kept = normal;
-            (unordered.stream().anyMatch(p -> p.matcher(kept).find()) ? anyOrder : ordered).add(kept);
+            (unordered.stream().anyMatch(p -> p.matcher(kept).find()) ? anyOrder : ordered)
+                    .add(kept);
         }
         return new Transcript(ordered, anyOrder.stream().sorted().toList());
     }

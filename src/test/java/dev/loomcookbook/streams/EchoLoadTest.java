@@ -5,6 +5,7 @@ import static dev.loomcookbook.streams.Conditions.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
@@ -20,15 +21,8 @@ class EchoLoadTest {
     @Test
     void aWindowBoundsTheRunAndTheCount() throws Exception {
         try (StreamServer server = StreamServer.start(new EchoHandler())) {
-            EchoLoad.Settings settings =
-                    new EchoLoad.Settings(
-                            server.address(),
-                            4,
-                            Integer.MAX_VALUE,
-                            64,
-                            Duration.ofMillis(50),
-                            Duration.ofMillis(200),
-                            PATIENCE);
+            EchoLoad.Settings settings = new EchoLoad.Settings(server.address(), 4,
+                    Integer.MAX_VALUE, 64, Duration.ofMillis(50), Duration.ofMillis(200), PATIENCE);
             EchoLoad.Progress progress = new EchoLoad.Progress();
             EchoLoad.Result r = EchoLoad.run(settings, progress, () -> {});
             assertThat(r.failed()).as(r.firstError()).isZero();
@@ -42,24 +36,17 @@ class EchoLoadTest {
     /** A server that answers something else fails the client that got it, with the reason. */
     @Test
     void aWrongEchoIsAFailureNotACount() throws Exception {
-        ConnectionHandler liar =
-                connection -> {
-                    byte[] line;
-                    while ((line = connection.reader().readline()).length > 0) {
-                        line[0] =
-                                (byte)
-                                        (line[0] == 'h'
-                                                ? 'h'
-                                                : '!'); // the handshake comes back intact
-                        connection.writer().write(line);
-                    }
-                };
+        ConnectionHandler liar = connection -> {
+            StreamReader reader = connection.reader();
+            for (byte[] line = reader.readline(); line.length > 0; line = reader.readline()) {
+                line[0] = (byte) (line[0] == 'h' ? 'h' : '!'); // the handshake comes back intact
+                connection.writer().write(line);
+            }
+        };
         try (StreamServer server = StreamServer.start(liar)) {
             EchoLoad.Result r =
-                    EchoLoad.run(
-                            EchoLoad.Settings.counted(server.address(), 3, 10, 32, PATIENCE),
-                            new EchoLoad.Progress(),
-                            () -> {});
+                    EchoLoad.run(EchoLoad.Settings.counted(server.address(), 3, 10, 32, PATIENCE),
+                            new EchoLoad.Progress(), () -> {});
             assertThat(r.failed()).isEqualTo(3);
             assertThat(r.messages()).isZero();
             assertThat(r.firstError()).contains("the echo differs from what was sent");
@@ -72,11 +59,8 @@ class EchoLoadTest {
         StreamServer closed = StreamServer.start(new EchoHandler());
         InetSocketAddress address = closed.address();
         closed.close();
-        EchoLoad.Result r =
-                EchoLoad.run(
-                        EchoLoad.Settings.counted(address, 2, 5, 16, PATIENCE),
-                        new EchoLoad.Progress(),
-                        () -> {});
+        EchoLoad.Result r = EchoLoad.run(EchoLoad.Settings.counted(address, 2, 5, 16, PATIENCE),
+                new EchoLoad.Progress(), () -> {});
         assertThat(r.connected()).isZero();
         assertThat(r.failed()).isEqualTo(2);
         assertThat(r.firstError()).startsWith("ConnectException");
@@ -94,11 +78,10 @@ class EchoLoadTest {
     /** Settings that cannot make a run are refused. */
     @Test
     void rejectsBadSettings() {
-        InetSocketAddress a = new InetSocketAddress("127.0.0.1", 1);
+        InetSocketAddress a = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1);
         assertThatThrownBy(() -> EchoLoad.Settings.counted(a, 0, 1, 64, PATIENCE))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EchoLoad.Settings.counted(a, 1, 1, 1, PATIENCE))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("size");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("size");
     }
 }

@@ -8,6 +8,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.loomcookbook.streams.ConnectionClosed.Reason;
 
+import java.net.InetAddress;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,8 +29,8 @@ class PythonInteropTest {
 
     @BeforeAll
     static void needsPython() {
-        Assumptions.assumeTrue(
-                pythonPresent(), "python3 is not on the PATH: the asyncio tests are skipped");
+        Assumptions.assumeTrue(pythonPresent(),
+                "python3 is not on the PATH: the asyncio tests are skipped");
     }
 
     /** An asyncio open_connection client gets every line back from the Java echo server. */
@@ -60,15 +61,14 @@ class PythonInteropTest {
         Process python = python("echo_server.py", "0");
         try (BufferedReader lines = python.inputReader(UTF_8)) {
             String banner = lines.readLine();
-            Matcher port =
-                    Pattern.compile("echo server on \\('127\\.0\\.0\\.1', (\\d+)\\)")
-                            .matcher(String.valueOf(banner));
+            Matcher port = Pattern.compile("echo server on \\('127\\.0\\.0\\.1', (\\d+)\\)")
+                    .matcher(String.valueOf(banner));
             assertThat(port.find()).as(banner).isTrue();
             InetSocketAddress address =
-                    new InetSocketAddress("127.0.0.1", Integer.parseInt(port.group(1)));
-            try (StreamConnection client =
-                    StreamConnection.open(
-                            address, PATIENCE, PATIENCE, StreamReader.DEFAULT_LIMIT)) {
+                    new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"),
+                            Integer.parseInt(port.group(1)));
+            try (StreamConnection client = StreamConnection.open(address, PATIENCE, PATIENCE,
+                    StreamReader.DEFAULT_LIMIT)) {
                 for (String line : List.of("hello\n", "from java\n")) {
                     client.writer().write(line.getBytes(UTF_8));
                     assertThat(new String(client.reader().readline(), UTF_8)).isEqualTo(line);

@@ -44,12 +44,11 @@ class StreamServerTest {
     void thousandConnectionsAreServedAtOnce() throws Exception {
         int n = 1000;
         CyclicBarrier allInside = new CyclicBarrier(n);
-        ConnectionHandler handler =
-                connection -> {
-                    byte[] line = connection.reader().readline();
-                    allInside.await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
-                    connection.writer().write(line);
-                };
+        ConnectionHandler handler = connection -> {
+            byte[] line = connection.reader().readline();
+            allInside.await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            connection.writer().write(line);
+        };
         try (StreamServer server = StreamServer.builder(handler).backlog(n).start();
                 var scope = StructuredTaskScope.open(Joiner.<String>allSuccessfulOrThrow())) {
             for (int i = 0; i < n; i++) {
@@ -72,8 +71,7 @@ class StreamServerTest {
         try (StreamServer server =
                 StreamServer.builder(new EchoHandler()).threads(threads).start()) {
             EchoLoad.Result result =
-                    EchoLoad.run(
-                            EchoLoad.Settings.counted(server.address(), 20, 200, 40, PATIENCE),
+                    EchoLoad.run(EchoLoad.Settings.counted(server.address(), 20, 200, 40, PATIENCE),
                             new EchoLoad.Progress(),
                             () -> assertThat(server.openConnections()).isEqualTo(20));
             // Each echo is compared with the numbered message just sent: a loss, a duplicate or a
@@ -112,10 +110,8 @@ class StreamServerTest {
                 for (int m = 0; m < members; m++) {
                     StreamConnection client = open(server);
                     clients.add(client);
-                    names.add(
-                            new String(client.reader().readline(), UTF_8)
-                                    .strip()
-                                    .replace("welcome ", ""));
+                    names.add(new String(client.reader().readline(), UTF_8).strip()
+                            .replace("welcome ", ""));
                 }
                 awaitUntil(() -> room.members() == members, "every member in the room");
                 try (var scope =
@@ -127,16 +123,13 @@ class StreamServerTest {
                     for (int m = 0; m < members; m++) {
                         StreamConnection client = clients.get(m);
                         int sender = m;
-                        scope.fork(
-                                () -> {
-                                    for (int i = 0; i < lines; i++) {
-                                        client.writer()
-                                                .write(
-                                                        ("line " + sender + "." + i + "\n")
-                                                                .getBytes(UTF_8));
-                                    }
-                                    return List.<String>of();
-                                });
+                        scope.fork(() -> {
+                            for (int i = 0; i < lines; i++) {
+                                client.writer()
+                                        .write(("line " + sender + "." + i + "\n").getBytes(UTF_8));
+                            }
+                            return List.<String>of();
+                        });
                     }
                     scope.join();
                     for (int m = 0; m < members; m++) {
@@ -146,8 +139,7 @@ class StreamServerTest {
                             List<String> fromOther =
                                     got.stream().filter(l -> l.startsWith(prefix)).toList();
                             if (other == m) {
-                                assertThat(fromOther)
-                                        .as("a member never gets its own lines")
+                                assertThat(fromOther).as("a member never gets its own lines")
                                         .isEmpty();
                             } else {
                                 List<String> expected = new ArrayList<>();
@@ -175,15 +167,14 @@ class StreamServerTest {
         CountDownLatch received = new CountDownLatch(1);
         CountDownLatch reply = new CountDownLatch(1);
         Conditions.Closes closes = new Conditions.Closes();
-        ConnectionHandler slowEcho =
-                connection -> {
-                    byte[] line;
-                    while ((line = connection.reader().readline()).length > 0) {
-                        received.countDown();
-                        reply.await();
-                        connection.writer().write(line);
-                    }
-                };
+        ConnectionHandler slowEcho = connection -> {
+            StreamReader reader = connection.reader();
+            for (byte[] line = reader.readline(); line.length > 0; line = reader.readline()) {
+                received.countDown();
+                reply.await();
+                connection.writer().write(line);
+            }
+        };
         StreamServer server = StreamServer.builder(slowEcho).onClose(closes).start();
         try (server;
                 StreamConnection client = open(server);
@@ -192,9 +183,7 @@ class StreamServerTest {
             client.writer().write("in flight\n".getBytes(UTF_8));
             received.await();
             Subtask<Boolean> graceful = scope.fork(() -> server.shutdown(PATIENCE));
-            awaitUntil(
-                    () -> !server.isServing(),
-                    "the server stops accepting"); // its accept loop has ended
+            awaitUntil(() -> !server.isServing(), "the server stops accepting"); // its accept loop has ended
             assertThatThrownBy(() -> open(server)).isInstanceOf(ConnectException.class);
             reply.countDown();
             assertThat(new String(client.reader().readline(), UTF_8)).isEqualTo("in flight\n");
@@ -216,16 +205,15 @@ class StreamServerTest {
         CountDownLatch entered = new CountDownLatch(3);
         CountDownLatch never = new CountDownLatch(1);
         Conditions.Closes closes = new Conditions.Closes();
-        ConnectionHandler blocker =
-                connection -> {
-                    String how = new String(connection.reader().readline(), UTF_8).strip();
-                    entered.countDown();
-                    switch (how) {
-                        case "read" -> connection.reader().readline();
-                        case "latch" -> never.await();
-                        default -> Thread.sleep(Duration.ofDays(1));
-                    }
-                };
+        ConnectionHandler blocker = connection -> {
+            String how = new String(connection.reader().readline(), UTF_8).strip();
+            entered.countDown();
+            switch (how) {
+                case "read" -> connection.reader().readline();
+                case "latch" -> never.await();
+                default -> Thread.sleep(Duration.ofDays(1));
+            }
+        };
         StreamServer server =
                 StreamServer.builder(blocker).threads(threads).onClose(closes).start();
         List<StreamConnection> clients = new ArrayList<>();
@@ -257,11 +245,10 @@ class StreamServerTest {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch never = new CountDownLatch(1);
         Conditions.Closes closes = new Conditions.Closes();
-        ConnectionHandler stuck =
-                connection -> {
-                    entered.countDown();
-                    never.await();
-                };
+        ConnectionHandler stuck = connection -> {
+            entered.countDown();
+            never.await();
+        };
         try (StreamServer server = StreamServer.builder(stuck).onClose(closes).start();
                 StreamConnection client = open(server)) {
             entered.await();
@@ -281,27 +268,22 @@ class StreamServerTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger handled = new AtomicInteger();
         Conditions.Closes closes = new Conditions.Closes();
-        ConnectionHandler handler =
-                connection -> {
-                    if (handled.incrementAndGet() == 1) {
-                        heldSent.await(); // its line is in the socket before the first read: no
-                        // idle wait
-                    }
-                    byte[] line;
-                    while ((line = connection.reader().readline()).length > 0) {
-                        if (new String(line, UTF_8).equals("hold\n")) {
-                            holding.countDown();
-                            release.await(); // not reading, so not idle
-                        }
-                        connection.writer().write(line);
-                    }
-                };
-        try (StreamServer server =
-                        StreamServer.builder(handler)
-                                .idleTimeout(Duration.ofMillis(100))
-                                .onClose(closes)
-                                .start();
-                StreamConnection busy = open(server)) {
+        ConnectionHandler handler = connection -> {
+            if (handled.incrementAndGet() == 1) {
+                heldSent.await(); // its line is in the socket before the first read: no
+                // idle wait
+            }
+            StreamReader reader = connection.reader();
+            for (byte[] line = reader.readline(); line.length > 0; line = reader.readline()) {
+                if (new String(line, UTF_8).equals("hold\n")) {
+                    holding.countDown();
+                    release.await(); // not reading, so not idle
+                }
+                connection.writer().write(line);
+            }
+        };
+        try (StreamServer server = StreamServer.builder(handler).idleTimeout(Duration.ofMillis(100))
+                .onClose(closes).start(); StreamConnection busy = open(server)) {
             busy.writer().write("hold\n".getBytes(UTF_8));
             heldSent.countDown();
             holding.await();
@@ -343,10 +325,9 @@ class StreamServerTest {
     void overLongLineClosesOnlyItsConnection() throws Exception {
         Conditions.Closes closes = new Conditions.Closes();
         try (StreamServer server =
-                        StreamServer.builder(new EchoHandler()).limit(64).onClose(closes).start();
+                StreamServer.builder(new EchoHandler()).limit(64).onClose(closes).start();
                 StreamConnection other = open(server)) {
-            assertThat(echo(other, "x".repeat(64) + "\n"))
-                    .as("a line of exactly the limit is fine")
+            assertThat(echo(other, "x".repeat(64) + "\n")).as("a line of exactly the limit is fine")
                     .hasSize(65);
             try (StreamConnection longLine = open(server)) {
                 longLine.writer().write(("y".repeat(200) + "\n").getBytes(UTF_8));
@@ -366,16 +347,15 @@ class StreamServerTest {
     @Test
     void handlerFailureClosesOnlyItsConnection() throws Exception {
         Conditions.Closes closes = new Conditions.Closes();
-        ConnectionHandler fragile =
-                connection -> {
-                    byte[] line;
-                    while ((line = connection.reader().readline()).length > 0) {
-                        if (new String(line, UTF_8).equals("boom\n")) {
-                            throw new IllegalStateException("boom");
-                        }
-                        connection.writer().write(line);
-                    }
-                };
+        ConnectionHandler fragile = connection -> {
+            StreamReader reader = connection.reader();
+            for (byte[] line = reader.readline(); line.length > 0; line = reader.readline()) {
+                if (new String(line, UTF_8).equals("boom\n")) {
+                    throw new IllegalStateException("boom");
+                }
+                connection.writer().write(line);
+            }
+        };
         try (StreamServer server = StreamServer.builder(fragile).onClose(closes).start();
                 StreamConnection other = open(server)) {
             try (StreamConnection failing = open(server)) {
@@ -400,29 +380,25 @@ class StreamServerTest {
         AtomicLong written = new AtomicLong();
         AtomicReference<Thread> writerThread = new AtomicReference<>();
         AtomicInteger inWrite = new AtomicInteger();
-        ConnectionHandler firehose =
-                connection -> {
-                    writerThread.set(Thread.currentThread());
-                    while (written.get() < cap) {
-                        inWrite.set(1);
-                        connection.writer().write(chunk);
-                        inWrite.set(0);
-                        written.addAndGet(chunk.length);
-                    }
-                };
+        ConnectionHandler firehose = connection -> {
+            writerThread.set(Thread.currentThread());
+            while (written.get() < cap) {
+                inWrite.set(1);
+                connection.writer().write(chunk);
+                inWrite.set(0);
+                written.addAndGet(chunk.length);
+            }
+        };
         try (StreamServer server = StreamServer.start(firehose);
                 StreamConnection client = open(server)) {
             awaitUntil(
-                    () ->
-                            writerThread.get() != null
-                                    && inWrite.get() == 1
-                                    && writerThread.get().getState() == Thread.State.WAITING,
+                    () -> writerThread.get() != null && inWrite.get() == 1
+                            && writerThread.get().getState() == Thread.State.WAITING,
                     "the writer blocks in write");
             long stalledAt = written.get();
-            assertThat(stalledAt)
-                    .as("bytes taken before blocking: the socket buffers, no more")
+            assertThat(stalledAt).as("bytes taken before blocking: the socket buffers, no more")
                     .isLessThan(64L << 20);
-            client.reader().readexactly((int) Math.min(stalledAt + 4 * chunk.length, 32L << 20));
+            client.reader().readexactly((int) Math.min(stalledAt + 4L * chunk.length, 32L << 20));
             awaitUntil(() -> written.get() > stalledAt, "the writer goes on once the client reads");
         }
     }
@@ -432,12 +408,8 @@ class StreamServerTest {
     void clientReadTimeoutEndsAWaitingRead() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
         try (StreamServer server = StreamServer.start(connection -> never.await());
-                StreamConnection client =
-                        StreamConnection.open(
-                                server.address(),
-                                PATIENCE,
-                                Duration.ofMillis(50),
-                                StreamReader.DEFAULT_LIMIT)) {
+                StreamConnection client = StreamConnection.open(server.address(), PATIENCE,
+                        Duration.ofMillis(50), StreamReader.DEFAULT_LIMIT)) {
             assertThatThrownBy(() -> client.reader().readline())
                     .isInstanceOf(SocketTimeoutException.class);
         }
@@ -450,19 +422,15 @@ class StreamServerTest {
     @Test
     void interruptingServeForeverClosesTheServer() throws Exception {
         StreamServer server = StreamServer.start(new EchoHandler());
-        try (server;
-                StreamConnection client = open(server)) {
+        try (server; StreamConnection client = open(server)) {
             AtomicReference<Throwable> thrown = new AtomicReference<>();
-            Thread serving =
-                    Thread.ofVirtual()
-                            .start(
-                                    () -> {
-                                        try {
-                                            server.serveForever();
-                                        } catch (Throwable t) {
-                                            thrown.set(t);
-                                        }
-                                    });
+            Thread serving = Thread.ofVirtual().start(() -> {
+                try {
+                    server.serveForever();
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+            });
             awaitUntil(() -> serving.getState() == Thread.State.WAITING, "serveForever is waiting");
             assertThat(server.isServing()).isTrue();
             serving.interrupt();
@@ -478,8 +446,7 @@ class StreamServerTest {
     @Test
     void rejectsBadSettings() {
         StreamServer.Builder builder = StreamServer.builder(new EchoHandler());
-        assertThatThrownBy(() -> builder.port(70_000))
-                .isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> builder.port(70_000)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("port");
         assertThatThrownBy(() -> builder.limit(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.idleTimeout(Duration.ofSeconds(-1)))
@@ -490,8 +457,8 @@ class StreamServerTest {
     // ---- helpers ----------------------------------------------------------------------------
 
     static StreamConnection open(StreamServer server) throws IOException {
-        return StreamConnection.open(
-                server.address(), PATIENCE, PATIENCE, StreamReader.DEFAULT_LIMIT);
+        return StreamConnection.open(server.address(), PATIENCE, PATIENCE,
+                StreamReader.DEFAULT_LIMIT);
     }
 
     private static String exchange(StreamServer server, String line) throws IOException {

@@ -127,14 +127,13 @@ class StreamsDemoTest {
         Thread demoThread =
                 Thread.ofVirtual()
                         .start(
-                                () ->
-                                        run.set(
-                                                CliRun.of(
-                                                        demo,
-                                                        "--serve",
-                                                        "0",
-                                                        "--handler",
-                                                        handler)));
+                                () -> run.set(
+                                        CliRun.of(
+                                                demo,
+                                                "--serve",
+                                                "0",
+                                                "--handler",
+                                                handler)));
         try {
             StreamServer server = listening.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
             try (StreamConnection first = StreamServerTest.open(server);

@@ -125,7 +125,7 @@ class ExecStreamsTest {
         String seen = "";
         while (true) {
             String syscall = Files.readString(proc.resolve("syscall"));
-            String[] fields = syscall.split(" ");
+            String[] fields = syscall.split(" ", -1);
             if (fields.length > 1 && fields[0].equals(Integer.toString(write))) {
                 String fd = Long.toString(Long.decode(fields[1]));
                 Path target = Files.readSymbolicLink(proc.resolve("fd").resolve(fd));

@@ -102,10 +102,11 @@ class KillOnTimeoutTest {
     /** Waits (at most 30 s, then fails) until {@code parent} has started its one child. */
     private static ProcessHandle awaitOnlyChild(Process parent) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Optional<ProcessHandle> child;
-        while ((child = parent.children().findFirst()).isEmpty()) {
+        Optional<ProcessHandle> child = parent.children().findFirst();
+        while (child.isEmpty()) {
             assertThat(System.nanoTime()).as("no child started").isLessThan(deadline);
             Thread.sleep(1);
+            child = parent.children().findFirst();
         }
         return child.get();
     }

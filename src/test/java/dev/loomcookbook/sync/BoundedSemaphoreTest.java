@@ -3,6 +3,8 @@ package dev.loomcookbook.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,7 +13,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -69,17 +70,23 @@ class BoundedSemaphoreTest {
         CyclicBarrier start = new CyclicBarrier(2 * permits);
         AtomicInteger released = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
+        List<Future<?>> tasks = new ArrayList<>();
         try (ExecutorService threads = Executors.newThreadPerTaskExecutor(factory)) {
-            IntStream.range(0, 2 * permits).forEach(i -> threads.submit(() -> {
-                start.await();
-                try {
-                    sem.release();
-                    released.incrementAndGet();
-                } catch (IllegalStateException e) {
-                    refused.incrementAndGet();
-                }
-                return null;
-            }));
+            for (int i = 0; i < 2 * permits; i++) {
+                tasks.add(threads.submit(() -> {
+                    start.await();
+                    try {
+                        sem.release();
+                        released.incrementAndGet();
+                    } catch (IllegalStateException e) {
+                        refused.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+        }
+        for (Future<?> task : tasks) {
+            task.get(); // a task that failed otherwise fails the test with its own exception
         }
         assertThat(released).hasValue(permits);
         assertThat(refused).hasValue(permits);

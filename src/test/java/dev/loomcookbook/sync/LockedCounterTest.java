@@ -101,7 +101,7 @@ class LockedCounterTest {
             });
             Future<?> b = threads.submit(() -> {
                 aRead.await();
-                counter.increment(() -> { });
+                counter.increment(() -> {});
                 bWrote.countDown();
                 return null;
             });

@@ -29,7 +29,7 @@ class StartSignalTest {
         List<Thread> workers = new CopyOnWriteArrayList<>();
         List<Future<String>> results = new CopyOnWriteArrayList<>();
         try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
-             ExecutorService threads = Executors.newThreadPerTaskExecutor(factory)) {
+                ExecutorService threads = Executors.newThreadPerTaskExecutor(factory)) {
             for (String name : List.of("a", "b", "c")) {
                 results.add(threads.submit(() -> {
                     workers.add(Thread.currentThread());

@@ -35,8 +35,8 @@ final class Waits {
         until(thread + " parks in " + type.getSimpleName() + "." + method, () -> {
             Thread.State state = thread.getState();
             return (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
-                    && Arrays.stream(thread.getStackTrace()).anyMatch(frame ->
-                            frame.getClassName().equals(type.getName())
+                    && Arrays.stream(thread.getStackTrace())
+                            .anyMatch(frame -> frame.getClassName().equals(type.getName())
                                     && frame.getMethodName().equals(method));
         });
     }

@@ -46,6 +46,7 @@ class YieldToOthersTest {
      * it throws InterruptedException; Thread.yield() returns with the interrupt still pending.
      */
     @Test
+    @SuppressWarnings("ThreadPriorityCheck") // what Thread.yield() does is the point of the test
     void sleepZeroNoticesAnInterruptAndYieldDoesNot() throws Exception {
         AtomicReference<String> outcome = new AtomicReference<>();
         Thread thread = Thread.ofVirtual().start(() -> {

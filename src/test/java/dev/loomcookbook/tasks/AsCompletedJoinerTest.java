@@ -39,7 +39,8 @@ class AsCompletedJoinerTest {
         var asCompleted = new AsCompletedJoiner<String>();
         List<String> order = new ArrayList<>();
         List<Integer> forkIndexes = new ArrayList<>();
-        try (var scope = StructuredTaskScope.open(asCompleted, cf -> cf.withThreadFactory(factory))) {
+        try (var scope =
+                StructuredTaskScope.open(asCompleted, cf -> cf.withThreadFactory(factory))) {
             scope.fork(() -> {
                 await(releaseA);
                 return "a";
@@ -72,7 +73,8 @@ class AsCompletedJoinerTest {
     void failureIsHandedOverNotCancelling(ThreadFactory factory) throws Exception {
         CountDownLatch failureSeen = new CountDownLatch(1);
         var asCompleted = new AsCompletedJoiner<String>();
-        try (var scope = StructuredTaskScope.open(asCompleted, cf -> cf.withThreadFactory(factory))) {
+        try (var scope =
+                StructuredTaskScope.open(asCompleted, cf -> cf.withThreadFactory(factory))) {
             scope.fork(() -> {
                 throw new IllegalStateException("boom");
             });
@@ -82,7 +84,8 @@ class AsCompletedJoinerTest {
             });
             var failed = asCompleted.next(WAIT);
             assertThat(failed.state()).isEqualTo(Subtask.State.FAILED);
-            assertThatThrownBy(failed::get).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+            assertThatThrownBy(failed::get).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("boom");
             failureSeen.countDown();
             assertThat(asCompleted.next(WAIT).get()).isEqualTo("survivor");
             scope.join();
@@ -96,12 +99,14 @@ class AsCompletedJoinerTest {
     void nextWithTimeoutThrowsWhenNothingCompletes(ThreadFactory factory) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         var asCompleted = new AsCompletedJoiner<String>();
-        try (var scope = StructuredTaskScope.open(asCompleted, cf -> cf.withThreadFactory(factory))) {
+        try (var scope =
+                StructuredTaskScope.open(asCompleted, cf -> cf.withThreadFactory(factory))) {
             scope.fork(() -> {
                 await(release);   // cannot complete before the timeout below
                 return "late";
             });
-            assertThatThrownBy(() -> asCompleted.next(Duration.ofMillis(1))).isInstanceOf(TimeoutException.class);
+            assertThatThrownBy(() -> asCompleted.next(Duration.ofMillis(1)))
+                    .isInstanceOf(TimeoutException.class);
             assertThat(asCompleted.hasNext()).isTrue();
             release.countDown();
             assertThat(asCompleted.next(WAIT).get()).isEqualTo("late");
@@ -114,7 +119,8 @@ class AsCompletedJoinerTest {
     @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
     void nextAfterTheLastThrows(ThreadFactory factory) throws Exception {
         var asCompleted = new AsCompletedJoiner<String>();
-        try (var scope = StructuredTaskScope.open(asCompleted, cf -> cf.withThreadFactory(factory))) {
+        try (var scope =
+                StructuredTaskScope.open(asCompleted, cf -> cf.withThreadFactory(factory))) {
             scope.fork(() -> "only");
             assertThat(asCompleted.next().get()).isEqualTo("only");
             assertThatThrownBy(asCompleted::next).isInstanceOf(NoSuchElementException.class);
@@ -131,7 +137,8 @@ class AsCompletedJoinerTest {
     void handsOverTheOriginalSubtasks(ThreadFactory factory) throws Exception {
         CountDownLatch releaseFirst = new CountDownLatch(1);
         var asCompleted = new AsCompletedJoiner<String>();
-        try (var scope = StructuredTaskScope.open(asCompleted, cf -> cf.withThreadFactory(factory))) {
+        try (var scope =
+                StructuredTaskScope.open(asCompleted, cf -> cf.withThreadFactory(factory))) {
             Subtask<String> first = scope.fork(() -> {
                 await(releaseFirst);
                 return "first";

@@ -35,7 +35,8 @@ class CancelTokenTest {
         var token = new CancelToken();
         Subtask<String> cancelled;
         Subtask<String> sibling;
-        try (var scope = StructuredTaskScope.open(Joiner.<String>awaitAll(), cf -> cf.withThreadFactory(factory))) {
+        try (var scope = StructuredTaskScope.open(Joiner.<String>awaitAll(),
+                cf -> cf.withThreadFactory(factory))) {
             cancelled = scope.fork(() -> token.run(() -> {
                 started.countDown();
                 try {

@@ -35,7 +35,7 @@ class CurrentTaskTest {
     /** Without a name from its factory, a virtual thread's name is empty (a task's is "Task-N"). */
     @Test
     void anUnnamedVirtualThreadHasAnEmptyName() {
-        assertThat(Thread.ofVirtual().unstarted(() -> { }).getName()).isEmpty();
+        assertThat(Thread.ofVirtual().unstarted(() -> {}).getName()).isEmpty();
     }
 
     /**

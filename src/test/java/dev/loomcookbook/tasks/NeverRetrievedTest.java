@@ -35,15 +35,18 @@ class NeverRetrievedTest {
         Thread.setDefaultUncaughtExceptionHandler(savedDefault);
     }
 
-    private Thread.UncaughtExceptionHandler recording() {
-        return (thread, e) -> handled.add(thread.getName() + ": " + e.getMessage());
+    /** The handler of these tests: it records the thread's name and the message. */
+    private void recordFailure(Thread thread, Throwable e) {
+        handled.add(thread.getName() + ": " + e.getMessage());
     }
 
     /** A virtual thread's uncaught exception goes to its own handler; then the thread ends. */
     @Test
     void theThreadsHandlerGetsTheException() throws Exception {
-        Thread task = Thread.ofVirtual().name("fire-and-forget").uncaughtExceptionHandler(recording())
-                .start(() -> Steps.fail("boom"));
+        Thread task =
+                Thread.ofVirtual().name("fire-and-forget")
+                        .uncaughtExceptionHandler(this::recordFailure)
+                        .start(() -> Steps.fail("boom"));
         task.join();
         assertThat(task.getState()).isEqualTo(Thread.State.TERMINATED);
         assertThat(handled).containsExactly("fire-and-forget: boom");
@@ -52,7 +55,7 @@ class NeverRetrievedTest {
     /** Without a handler of its own, the exception reaches the JVM's default handler. */
     @Test
     void otherwiseTheDefaultHandlerGetsIt() throws Exception {
-        Thread.setDefaultUncaughtExceptionHandler(recording());
+        Thread.setDefaultUncaughtExceptionHandler(this::recordFailure);
         Thread task = Thread.ofVirtual().name("no-handler").start(() -> Steps.fail("boom"));
         task.join();
         assertThat(handled).containsExactly("no-handler: boom");
@@ -78,7 +81,7 @@ class NeverRetrievedTest {
     /** A submitted task's exception stays in its Future: no handler ever sees it. */
     @Test
     void aSubmittedTasksExceptionStaysInItsFuture() {
-        Thread.setDefaultUncaughtExceptionHandler(recording());
+        Thread.setDefaultUncaughtExceptionHandler(this::recordFailure);
         Future<?> kept;
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             kept = executor.submit(() -> Steps.fail("kept"));

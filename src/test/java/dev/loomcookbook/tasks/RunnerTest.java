@@ -82,7 +82,7 @@ class RunnerTest {
         });
         try {
             await(started);
-            runner.hook().run();                              // as the JVM does on SIGINT
+            runHook(runner);                                  // as the JVM does on SIGINT
             assertThat(main.isAlive()).isFalse();
             assertThat(cleanedUp.getCount()).isZero();
             assertThat(afterRun.get()).isEqualTo("run threw InterruptedException");
@@ -118,7 +118,7 @@ class RunnerTest {
         });
         try {
             await(started);
-            runner.hook().run();                              // returns after the grace period
+            runHook(runner);                                  // returns after the grace period
             assertThat(main.isAlive()).as("the work still runs: the hook did not wait for it")
                     .isTrue();
             await(interrupted);                               // the hook did interrupt it
@@ -170,5 +170,12 @@ class RunnerTest {
                 "a: finally runs", "b: connection closed", "b: finally runs");
         assertThat(lines.subList(6, lines.size())).containsExactly("main was cancelled",
                 "run ended by Ctrl-C", "workers still running: 0");
+    }
+
+    /** Starts the runner's shutdown hook and waits for it to end, as the JVM does on SIGINT. */
+    private static void runHook(Runner runner) throws InterruptedException {
+        Thread hook = runner.hook();
+        hook.start();
+        hook.join();
     }
 }

@@ -92,7 +92,8 @@ class StructuredTaskScopeTest {
                 await(started);
                 throw boom;
             });
-            assertThatThrownBy(scope::join).isInstanceOf(StructuredTaskScope.FailedException.class).hasCause(boom);
+            assertThatThrownBy(scope::join).isInstanceOf(StructuredTaskScope.FailedException.class)
+                    .hasCause(boom);
         }
         assertThat(interrupted.getCount()).as("siblings still waiting to be interrupted").isZero();
     }
@@ -122,7 +123,8 @@ class StructuredTaskScopeTest {
     /** wait_for: a scope timeout raises StructuredTaskScope.TimeoutException; the subtask's thread has ended. */
     @ParameterizedTest
     @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
-    void timeoutRaisesTimeoutExceptionAndLeavesNoThreadRunning(ThreadFactory factory) throws Exception {
+    void timeoutRaisesTimeoutExceptionAndLeavesNoThreadRunning(ThreadFactory factory)
+            throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
         AtomicReference<Thread> subtaskThread = new AtomicReference<>();
@@ -133,10 +135,12 @@ class StructuredTaskScopeTest {
                 return blockUntilInterrupted(started, interrupted);
             });
             await(started);   // the subtask is running (and blocked) before the timeout can matter
-            assertThatThrownBy(scope::join).isExactlyInstanceOf(StructuredTaskScope.TimeoutException.class);
+            assertThatThrownBy(scope::join)
+                    .isExactlyInstanceOf(StructuredTaskScope.TimeoutException.class);
         }
         assertThat(interrupted.getCount()).as("subtask not interrupted").isZero();
-        assertThat(subtaskThread.get().join(Duration.ofSeconds(30))).as("subtask thread ended").isTrue();
+        assertThat(subtaskThread.get().join(Duration.ofSeconds(30))).as("subtask thread ended")
+                .isTrue();
     }
 
     /** gather(return_exceptions=True): awaitAll lets every subtask finish despite a failure and cancels nothing. */
@@ -146,7 +150,8 @@ class StructuredTaskScopeTest {
         TaskThread failingThread = new TaskThread();
         Subtask<String> failing;
         Subtask<String> later;
-        try (var scope = StructuredTaskScope.open(Joiner.<String>awaitAll(), cf -> cf.withThreadFactory(factory))) {
+        try (var scope = StructuredTaskScope.open(Joiner.<String>awaitAll(),
+                cf -> cf.withThreadFactory(factory))) {
             failing = scope.fork(() -> {
                 failingThread.enter();
                 throw new IllegalArgumentException("boom");
@@ -235,9 +240,11 @@ class StructuredTaskScopeTest {
                 earlyThread.enter();
                 throw early;
             });
-            assertThatThrownBy(scope::join).isInstanceOf(StructuredTaskScope.FailedException.class).hasCause(early);
+            assertThatThrownBy(scope::join).isInstanceOf(StructuredTaskScope.FailedException.class)
+                    .hasCause(early);
         }
-        assertThat(lateTask.state()).as("the late failure is not reported").isEqualTo(Subtask.State.UNAVAILABLE);
+        assertThat(lateTask.state()).as("the late failure is not reported")
+                .isEqualTo(Subtask.State.UNAVAILABLE);
     }
 
     /** contextvars: a ScopedValue bound around the scope is visible in its subtasks and unbound outside. */
@@ -262,7 +269,8 @@ class StructuredTaskScopeTest {
     void plainThreadDoesNotInheritScopedValue() throws Exception {
         AtomicReference<Boolean> bound = new AtomicReference<>();
         ScopedValue.where(RequestContext.REQUEST_ID, "req-42").call(() -> {
-            Thread t = Thread.ofVirtual().start(() -> bound.set(RequestContext.REQUEST_ID.isBound()));
+            Thread t =
+                    Thread.ofVirtual().start(() -> bound.set(RequestContext.REQUEST_ID.isBound()));
             t.join();
             return null;
         });

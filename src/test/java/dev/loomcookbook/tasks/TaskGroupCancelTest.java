@@ -42,7 +42,8 @@ class TaskGroupCancelTest {
                 await(secondMayAnswer);
                 return "b";
             });
-            Subtask<String> c = scope.fork(() -> Latches.<String>blockUntilInterrupted(interrupted));
+            Subtask<String> c =
+                    scope.fork(() -> Latches.<String>blockUntilInterrupted(interrupted));
             first.awaitEnd();                                   // a's answer has been counted
             assertThat(scope.isCancelled()).as("one answer is no quorum").isFalse();
             assertThat(interrupted.getCount()).isOne();

@@ -31,9 +31,12 @@ class TasksDemoTest {
         CliRun run = CliRun.of(new TasksDemo(), "--pause", "1ms");
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<String> lines = runLines(run);
-        assertThat(lines.stream().filter(l -> l.startsWith("Asyncio.Task: Compute factorial(")).count()).isEqualTo(9);
-        assertThat(lines.stream().filter(l -> l.startsWith("Asyncio.Task: Compute fibonacci(")).count()).isEqualTo(10);
-        assertThat(lines.stream().filter(l -> l.startsWith("Asyncio.Task: Compute binomial_coefficient(")).count())
+        assertThat(lines.stream().filter(l -> l.startsWith("Asyncio.Task: Compute factorial("))
+                .count()).isEqualTo(9);
+        assertThat(lines.stream().filter(l -> l.startsWith("Asyncio.Task: Compute fibonacci("))
+                .count()).isEqualTo(10);
+        assertThat(lines.stream()
+                .filter(l -> l.startsWith("Asyncio.Task: Compute binomial_coefficient(")).count())
                 .isEqualTo(10);
         assertThat(lines).contains("factorial(10) = 3628800", "fibonacci(10) = 55",
                 "binomial_coefficient(20, 10) = 184756");
@@ -53,7 +56,8 @@ class TasksDemoTest {
                 if (paused.add(Thread.currentThread())) {   // each task's first pause waits for the other two
                     allPaused.countDown();
                     if (!allPaused.await(30, TimeUnit.SECONDS)) {
-                        throw new AssertionError("the three tasks were not paused at once within 30 s");
+                        throw new AssertionError(
+                                "the three tasks were not paused at once within 30 s");
                     }
                 }
             } finally {
@@ -70,8 +74,9 @@ class TasksDemoTest {
     @Test
     void eachTaskStepsInOrder() {
         CliRun run = CliRun.of(new TasksDemo(), "--pause", "0s");
-        var factorialSteps = runLines(run).stream().filter(l -> l.startsWith("Asyncio.Task: Compute factorial("))
-                .map(l -> l.replaceAll("\\D", "")).toList();
+        var factorialSteps =
+                runLines(run).stream().filter(l -> l.startsWith("Asyncio.Task: Compute factorial("))
+                        .map(l -> l.replaceAll("\\D", "")).toList();
         assertThat(factorialSteps).containsExactly("2", "3", "4", "5", "6", "7", "8", "9", "10");
     }
 
@@ -80,13 +85,14 @@ class TasksDemoTest {
     void exampleListNamesEveryExample() {
         CliRun list = CliRun.of(new TasksDemo(), "--example", "list");
         assertThat(list.exitCode()).isZero();
-        assertThat(new TasksDemo().examples()).allSatisfy(name -> assertThat(list.out()).contains(name));
+        assertThat(new TasksDemo().examples())
+                .allSatisfy(name -> assertThat(list.out()).contains(name));
     }
 
     /** The root 'list' command names every example under the demo, as "--example NAME". */
     @Test
     void rootListNamesEveryExample() {
-        CliRun rootList = CliRun.main("list");
+        CliRun rootList = CliRun.root("list");
         assertThat(new TasksDemo().examples()).allSatisfy(
                 name -> assertThat(rootList.out()).containsPattern("(?m)[ ,]" + name + "(,|$)"));
     }
@@ -94,7 +100,8 @@ class TasksDemoTest {
     /** The examples include the three tasks and the main asyncio task operations. */
     @Test
     void examplesIncludeTheMainOnes() {
-        assertThat(new TasksDemo().examples()).contains("three-tasks", "gather", "as-completed", "task-group");
+        assertThat(new TasksDemo().examples()).contains("three-tasks", "gather", "as-completed",
+                "task-group");
     }
 
     /** --example all runs every example and the three tasks, each exiting cleanly. */
@@ -150,7 +157,8 @@ class TasksDemoTest {
     /** --pause with the three tasks among the examples is honoured: it is printed as their pause. */
     @Test
     void pauseWithTheThreeTasksIsHonoured() {
-        CliRun run = CliRun.of(new TasksDemo(), "--pause", "2ms", "--example", "three-tasks,create-task");
+        CliRun run = CliRun.of(new TasksDemo(), "--pause", "2ms", "--example",
+                "three-tasks,create-task");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("pausing 2.00 ms per step").contains("--- create-task: ");
     }
@@ -159,7 +167,8 @@ class TasksDemoTest {
     @Test
     void threeTasksScopeIsNamed() {
         DumpOnFirstLine out = new DumpOnFirstLine("] Asyncio.Task: Compute");
-        int code = Cli.run(new TasksDemo(), new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+        int code = Cli.run(new TasksDemo(), new PrintWriter(out, true),
+                new PrintWriter(new StringWriter(), true),
                 "--pause", "0s");
         assertThat(code).isZero();
         assertThat(out.containerNames()).contains(ThreeTasks.SCOPE_NAME);

@@ -9,7 +9,7 @@ import java.io.StringWriter;
 public record CliRun(int exitCode, String out, String err) {
 
     /** Runs the root command ({@code loomcookbook ARGS}) with captured output. */
-    public static CliRun main(String... args) {
+    public static CliRun root(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         var cl = Main.commandLine();

@@ -16,6 +16,8 @@ public final class Latches {
     }
 
     /** Blocks until interrupted, then counts down {@code interrupted} and rethrows. */
+    // It never returns: T lets it stand as the body of a Callable<T> of any type.
+    @SuppressWarnings("TypeParameterUnusedInFormals")
     public static <T> T blockUntilInterrupted(CountDownLatch interrupted)
             throws InterruptedException {
         try {

@@ -32,12 +32,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * cluster shared by a test class), for the test; the class is checked once the instance is gone.
  */
 public final class LeakCheckExtension
-        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+        implements
+            BeforeAllCallback,
+            AfterAllCallback,
+            BeforeEachCallback,
+            AfterEachCallback {
 
     static final long GRACE_SECONDS = 10;
     /** Configuration parameter that shortens the grace period, in milliseconds (for the meta-test). */
     static final String GRACE_MILLIS = "loomcookbook.leakcheck.grace.millis";
-    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LeakCheckExtension.class);
+    private static final ExtensionContext.Namespace NS =
+            ExtensionContext.Namespace.create(LeakCheckExtension.class);
 
     /**
      * What was alive before: thread ids, child process ids, and the names of the running
@@ -53,7 +58,8 @@ public final class LeakCheckExtension
 
     @Override
     public void afterAll(ExtensionContext context) {
-        check(context.getStore(NS).get("class", Snapshot.class), "test class " + context.getDisplayName(), grace(context));
+        check(context.getStore(NS).get("class", Snapshot.class),
+                "test class " + context.getDisplayName(), grace(context));
     }
 
     @Override
@@ -63,7 +69,8 @@ public final class LeakCheckExtension
 
     @Override
     public void afterEach(ExtensionContext context) {
-        check(context.getStore(NS).get("test", Snapshot.class), "test " + context.getDisplayName(), grace(context));
+        check(context.getStore(NS).get("test", Snapshot.class), "test " + context.getDisplayName(),
+                grace(context));
     }
 
     /** Every thread id, the JDK's own included: one that was there before is never a leak. */
@@ -72,7 +79,8 @@ public final class LeakCheckExtension
     }
 
     private static Duration grace(ExtensionContext context) {
-        return context.getConfigurationParameter(GRACE_MILLIS).map(Long::parseLong).map(Duration::ofMillis)
+        return context.getConfigurationParameter(GRACE_MILLIS).map(Long::parseLong)
+                .map(Duration::ofMillis)
                 .orElse(Duration.ofSeconds(GRACE_SECONDS));
     }
 
@@ -96,8 +104,9 @@ public final class LeakCheckExtension
             if (System.nanoTime() > deadline) {
                 List<String> problems = new ArrayList<>();
                 if (!leakedThreads.isEmpty()) {
-                    problems.add("threads still running: " + leakedThreads.values().stream().sorted()
-                            .collect(Collectors.joining(", ")));
+                    problems.add(
+                            "threads still running: " + leakedThreads.values().stream().sorted()
+                                    .collect(Collectors.joining(", ")));
                 }
                 if (!leakedProcesses.isEmpty()) {
                     problems.add("child processes still running: " + leakedProcesses.stream()
@@ -168,7 +177,8 @@ public final class LeakCheckExtension
         for (ThreadDump.Container container : ThreadDump.ofThisJvm().containers()) {
             // The virtual-thread scheduler's pool: its carriers and its delay scheduler live on.
             boolean schedulerPool = container.threads().stream().map(d -> platform.get(d.tid()))
-                    .anyMatch(t -> t != null && t.getClass().getName().equals("jdk.internal.misc.CarrierThread"));
+                    .anyMatch(t -> t != null
+                            && t.getClass().getName().equals("jdk.internal.misc.CarrierThread"));
             for (ThreadDump.DumpedThread thread : container.threads()) {
                 Thread t = platform.get(thread.tid());
                 if (!all && t != null && (schedulerPool || isJdkShared(t))) {
@@ -178,8 +188,9 @@ public final class LeakCheckExtension
                     continue;
                 }
                 String kind = t == null ? "virtual" : "platform";
-                live.put(thread.tid(), "#" + thread.tid() + " '" + thread.name() + "' (" + kind + ", "
-                        + thread.state() + ", in " + container.id() + ")");
+                live.put(thread.tid(),
+                        "#" + thread.tid() + " '" + thread.name() + "' (" + kind + ", "
+                                + thread.state() + ", in " + container.id() + ")");
             }
         }
         return live;
@@ -194,12 +205,14 @@ public final class LeakCheckExtension
     }
 
     /** JDK threads that start on first use and live on by design. */
+    @SuppressWarnings("ReferenceEquality") // the common pool is one instance: identity is meant
     private static boolean isJdkShared(Thread t) {
         String type = t.getClass().getName();
         // DelayScheduler: a ForkJoinPool's timer thread. The virtual-thread scheduler's outlives its
         // carriers, which the JDK retires after some idle time; the common pool's starts on the first
         // scope timeout (StructuredTaskScope schedules its timeouts there) and lives on with the pool.
-        if (type.equals("jdk.internal.misc.CarrierThread") || type.equals("jdk.internal.misc.InnocuousThread")
+        if (type.equals("jdk.internal.misc.CarrierThread")
+                || type.equals("jdk.internal.misc.InnocuousThread")
                 || type.equals("java.util.concurrent.DelayScheduler")) {
             return true;
         }
@@ -208,7 +221,8 @@ public final class LeakCheckExtension
         }
         String name = t.getName();
         // JUnit's own timeout watcher starts with the first test and serves all the others.
-        return name.equals("Attach Listener") || name.startsWith("JFR ") || name.equals("process reaper")
+        return name.equals("Attach Listener") || name.startsWith("JFR ")
+                || name.equals("process reaper")
                 || name.equals("junit-jupiter-timeout-watcher")
                 || (t.getThreadGroup() != null && t.getThreadGroup().getName().equals("system"));
     }

@@ -51,7 +51,8 @@ class LeakCheckExtensionTest {
     void leakedPlatformThreadFailsTheTest() {
         Outcome outcome = runFixture("leakPlatformThread");
         assertThat(outcome.status()).isEqualTo(TestExecutionResult.Status.FAILED);
-        assertThat(outcome.message()).contains("leaked threads still running").contains("leaky-platform");
+        assertThat(outcome.message()).contains("leaked threads still running")
+                .contains("leaky-platform");
     }
 
     /** A test that leaves a virtual thread running is reported as failed, naming the thread. */
@@ -118,13 +119,15 @@ class LeakCheckExtensionTest {
         /** Leaves a platform thread running: the extension must fail it. */
         @Test
         void leakPlatformThread() {
-            leakedThread = Thread.ofPlatform().name("leaky-platform").start(LeakingFixtures::awaitRelease);
+            leakedThread =
+                    Thread.ofPlatform().name("leaky-platform").start(LeakingFixtures::awaitRelease);
         }
 
         /** Leaves a virtual thread running: the extension must fail it. */
         @Test
         void leakVirtualThread() {
-            leakedThread = Thread.ofVirtual().name("leaky-virtual").start(LeakingFixtures::awaitRelease);
+            leakedThread =
+                    Thread.ofVirtual().name("leaky-virtual").start(LeakingFixtures::awaitRelease);
         }
 
         /** Leaves a child JVM running: the extension must fail it. */

@@ -63,19 +63,23 @@ final class Comparison {
                 List.of("task_overhead.py", "process-pool", smoke ? "200" : "10000", inner)));
         for (int chunksize : new int[] {1, 100, 1000}) {
             String n = smoke ? "2000" : "100000";
-            cases.add(new Case("map-" + chunksize, String.format("map of %s trivial items, chunksize %d, per item",
-                    smoke ? "2,000" : "100,000", chunksize),
+            cases.add(new Case("map-" + chunksize,
+                    String.format("map of %s trivial items, chunksize %d, per item",
+                            smoke ? "2,000" : "100,000", chunksize),
                     List.of("map", "" + chunksize, n, inner),
                     List.of("pool_map.py", "" + chunksize, n, inner)));
         }
-        cases.add(new Case("overhead-task", "create_task + await (Java: start + join a virtual thread, in a virtual thread)",
+        cases.add(new Case("overhead-task",
+                "create_task + await (Java: start + join a virtual thread, in a virtual thread)",
                 List.of("overhead-task", smoke ? "1000" : "100000", inner),
                 List.of("task_overhead.py", "task", smoke ? "1000" : "100000", inner)));
-        cases.add(new Case("overhead-group", "TaskGroup of 10 (Java: StructuredTaskScope of 10, in a virtual thread)",
+        cases.add(new Case("overhead-group",
+                "TaskGroup of 10 (Java: StructuredTaskScope of 10, in a virtual thread)",
                 List.of("overhead-group", smoke ? "1000" : "20000", inner, "10"),
                 List.of("task_overhead.py", "group", smoke ? "1000" : "20000", inner, "10")));
         for (int n : smoke ? new int[] {10_000} : new int[] {10_000, 100_000, 1_000_000}) {
-            cases.add(new Case("sleepers-" + n, String.format("%,d sleepers of 100 ms (asyncio tasks / virtual threads)", n),
+            cases.add(new Case("sleepers-" + n,
+                    String.format("%,d sleepers of 100 ms (asyncio tasks / virtual threads)", n),
                     List.of("sleepers", "" + n, "100"),
                     List.of("many_waiters.py", "" + n, "100")));
         }
@@ -93,7 +97,8 @@ final class Comparison {
     }
 
     /** Runs every case {@code rounds} times, alternating the two sides, and writes {@code out}. */
-    static JsonNode run(Path projectDir, boolean smoke, int rounds, Path out) throws IOException, InterruptedException {
+    static JsonNode run(Path projectDir, boolean smoke, int rounds, Path out)
+            throws IOException, InterruptedException {
         Path pythonDir = projectDir.resolve("benchmarks/python");
         String python = pythonVersion();
         ObjectNode result = JSON.createObjectNode();
@@ -109,16 +114,20 @@ final class Comparison {
         for (int round = 1; round <= rounds; round++) {
             for (Case c : cases) {
                 System.out.printf("comparison round %d/%d: %s%n", round, rounds, c.name());
-                List<String> javaCmd = new ArrayList<>(List.of(javaExecutable(), "--enable-preview"));
+                List<String> javaCmd =
+                        new ArrayList<>(List.of(javaExecutable(), "--enable-preview"));
                 javaCmd.addAll(c.jvmOptions());
-                javaCmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SideBySide.class.getName()));
+                javaCmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                        SideBySide.class.getName()));
                 javaCmd.addAll(c.javaArgs());
-                javaRuns.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(runChild(javaCmd, projectDir));
+                javaRuns.computeIfAbsent(c.name(), k -> new ArrayList<>())
+                        .add(runChild(javaCmd, projectDir));
                 if (python != null && c.cpythonFrom() == null) {
                     List<String> pyCmd = new ArrayList<>(List.of("python3"));
                     pyCmd.add(pythonDir.resolve(c.pythonArgs().getFirst()).toString());
                     pyCmd.addAll(c.pythonArgs().subList(1, c.pythonArgs().size()));
-                    pythonRuns.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(runChild(pyCmd, pythonDir));
+                    pythonRuns.computeIfAbsent(c.name(), k -> new ArrayList<>())
+                            .add(runChild(pyCmd, pythonDir));
                 }
             }
         }
@@ -128,7 +137,8 @@ final class Comparison {
             row.put("title", c.title());
             summarize(row.putObject("java"), javaRuns.get(c.name()));
             if (python != null) {
-                summarize(row.putObject("cpython"), pythonRuns.get(c.cpythonFrom() == null ? c.name() : c.cpythonFrom()));
+                summarize(row.putObject("cpython"),
+                        pythonRuns.get(c.cpythonFrom() == null ? c.name() : c.cpythonFrom()));
                 JsonNode j = row.get("java");
                 JsonNode p = row.get("cpython");
                 if (j.has("median") && p.has("median")) {
@@ -182,13 +192,15 @@ final class Comparison {
     }
 
     /** Runs a child, returns its JSON line, or {"skipped": why} for exit 3 or a failure. */
-    static JsonNode runChild(List<String> command, Path dir) throws IOException, InterruptedException {
+    static JsonNode runChild(List<String> command, Path dir)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile("side-by-side", ".err");
         try {
             Process p = new ProcessBuilder(command).directory(dir.toFile())
                     .redirectError(log.toFile()).start();
             // Reading to the end returns when the child exits (it holds its stdout until then).
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            String out =
+                    new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             p.waitFor();
             ObjectNode skipped = JSON.createObjectNode();
             if (p.exitValue() == 3) {
@@ -196,11 +208,12 @@ final class Comparison {
             }
             if (p.exitValue() != 0 || out.isEmpty()) {
                 String err = Files.readString(log).strip();
-                System.err.println("failed: " + String.join(" ", command.subList(0, Math.min(command.size(), 3))) + "...\n" + err);
+                System.err.println("failed: "
+                        + String.join(" ", command.subList(0, Math.min(command.size(), 3)))
+                        + "...\n" + err);
                 return skipped.put("skipped", "failed (exit " + p.exitValue() + ")");
             }
-            String[] lines = out.split("\n");
-            return JSON.readTree(lines[lines.length - 1]);
+            return JSON.readTree(out.lines().toList().getLast());
         } finally {
             Files.deleteIfExists(log);
         }
@@ -213,8 +226,10 @@ final class Comparison {
     /** {@code python3 --version}'s answer, or null when there is no python3. */
     static String pythonVersion() {
         try {
-            Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
-            String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            Process p =
+                    new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
+            String v =
+                    new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             return p.waitFor() == 0 ? v : null;
         } catch (IOException | InterruptedException e) {
             return null;

@@ -115,7 +115,8 @@ public class CpuFanOut {
     @Benchmark
     public long parallelStream() {
         long n = iterations;
-        return LongStream.rangeClosed(1, tasks).parallel().map(item -> CpuWork.count(item, n)).sum();
+        return LongStream.rangeClosed(1, tasks).parallel().map(item -> CpuWork.count(item, n))
+                .sum();
     }
 
     @Benchmark

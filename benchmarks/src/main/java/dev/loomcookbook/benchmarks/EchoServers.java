@@ -11,6 +11,7 @@ import dev.loomcookbook.streams.EchoLoad;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,8 +98,8 @@ final class EchoServers {
     private EchoServers() {}
 
     static Plan full() {
-        return new Plan(
-                List.of(100, 1_000, 10_000), 2, Duration.ofSeconds(3), Duration.ofSeconds(6));
+        return new Plan(List.of(100, 1_000, 10_000), 2, Duration.ofSeconds(3),
+                Duration.ofSeconds(6));
     }
 
     static Plan smoke() {
@@ -131,7 +132,8 @@ final class EchoServers {
         uvloop.ifPresentOrElse(
                 p -> notes.add("uvloop: " + version(p) + ", run by the first python3 on the PATH"
                         + " that can import it."),
-                () -> notes.add("uvloop: no python3 on the PATH can import uvloop: the case is skipped."));
+                () -> notes.add(
+                        "uvloop: no python3 on the PATH can import uvloop: the case is skipped."));
         Map<String, List<JsonNode>> runs = new LinkedHashMap<>();
         for (int round = 1; round <= plan.rounds(); round++) {
             for (int n : plan.connections()) {
@@ -140,9 +142,8 @@ final class EchoServers {
                     if (server == null) {
                         continue;
                     }
-                    System.out.printf(
-                            "echo round %d/%d: %s, %,d connections%n",
-                            round, plan.rounds(), kind, n);
+                    System.out.printf("echo round %d/%d: %s, %,d connections%n", round,
+                            plan.rounds(), kind, n);
                     runs.computeIfAbsent(kind + "/" + n, k -> new ArrayList<>())
                             .add(measure(server, projectDir, n, plan));
                 }
@@ -165,33 +166,23 @@ final class EchoServers {
     }
 
     /** Medians over the rounds; the largest peak RSS; a skip note where nothing ran. */
-    static void summarize(
-            ObjectNode row,
-            List<JsonNode> samples,
-            String kind,
-            String python,
+    static void summarize(ObjectNode row, List<JsonNode> samples, String kind, String python,
             Optional<String> uvloop) {
         List<JsonNode> ok = samples.stream().filter(s -> !s.has("error")).toList();
         if (ok.isEmpty()) {
-            row.put(
-                    "skipped",
-                    samples.isEmpty()
-                            ? (kind.equals("uvloop") && uvloop.isEmpty()
-                                    ? "uvloop cannot be imported"
-                                    : python == null && kind.startsWith("cpython")
-                                            ? "no python3"
-                                            : "not run")
-                            : samples.getFirst().get("error").asText());
+            row.put("skipped", samples.isEmpty()
+                    ? (kind.equals("uvloop") && uvloop.isEmpty() ? "uvloop cannot be imported"
+                            : python == null && kind.startsWith("cpython") ? "no python3"
+                            : "not run")
+                    : samples.getFirst().get("error").asText());
             return;
         }
         row.put("msgs_per_s", Comparison.median(values(ok, "msgs_per_s")));
         row.put("p50_us", Comparison.median(values(ok, "p50_us")));
         row.put("p99_us", Comparison.median(values(ok, "p99_us")));
-        row.put(
-                "peak_rss_kb",
+        row.put("peak_rss_kb",
                 ok.stream().mapToLong(s -> s.get("peak_rss_kb").asLong()).max().orElse(-1));
-        row.put(
-                "failed_clients",
+        row.put("failed_clients",
                 ok.stream().mapToInt(s -> s.get("failed").asInt()).max().orElse(0));
         ArrayNode all = row.putArray("samples_msgs_per_s");
         values(ok, "msgs_per_s").forEach(all::add);
@@ -202,14 +193,14 @@ final class EchoServers {
     }
 
     /** The server's command, or null when its interpreter is missing. */
-    static List<String> serverCommand(
-            String kind, Path pythonDir, String python, Optional<String> uvloop) {
+    static List<String> serverCommand(String kind, Path pythonDir, String python,
+            Optional<String> uvloop) {
         String script = pythonDir.resolve("echo_server.py").toString();
         return switch (kind) {
             case "java-virtual" ->
-                    ChildJvm.command(List.of(), EchoServerProcess.class, List.of("virtual"));
+                ChildJvm.command(List.of(), EchoServerProcess.class, List.of("virtual"));
             case "java-platform" ->
-                    ChildJvm.command(List.of(), EchoServerProcess.class, List.of("platform"));
+                ChildJvm.command(List.of(), EchoServerProcess.class, List.of("platform"));
             case "cpython-asyncio" -> python == null ? null : List.of(python, script);
             default -> uvloop.map(p -> List.of(p, script, "--uvloop")).orElse(null);
         };
@@ -222,39 +213,27 @@ final class EchoServers {
             throws IOException, InterruptedException {
         ObjectNode sample = JSON.createObjectNode();
         try (ChildJvm.Running server =
-                ChildJvm.start(
-                        new ProcessBuilder(serverCommand)
-                                .directory(dir.toFile())
-                                .redirectError(ProcessBuilder.Redirect.DISCARD),
-                        "echo-server")) {
+                ChildJvm.start(new ProcessBuilder(serverCommand).directory(dir.toFile())
+                        .redirectError(ProcessBuilder.Redirect.DISCARD), "echo-server")) {
             int port = readPort(server.process());
-            EchoLoad.Settings settings =
-                    new EchoLoad.Settings(
-                            new InetSocketAddress("127.0.0.1", port),
-                            connections,
-                            Integer.MAX_VALUE,
-                            SIZE,
-                            plan.warmUp(),
-                            plan.measure(),
-                            Duration.ofSeconds(30));
+            EchoLoad.Settings settings = new EchoLoad.Settings(
+                    new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port), connections,
+                    Integer.MAX_VALUE, SIZE,
+                    plan.warmUp(), plan.measure(), Duration.ofSeconds(30));
             Path log = Files.createTempFile("echo-load", ".log");
             try (ChildJvm.Running load =
                     ChildJvm.start(
                             new ProcessBuilder(EchoLoad.command(settings, List.of()))
-                                    .redirectErrorStream(true)
-                                    .redirectOutput(log.toFile()),
+                                    .redirectErrorStream(true).redirectOutput(log.toFile()),
                             "echo-load")) {
                 long limit = plan.warmUp().plus(plan.measure()).plusMinutes(3).toMillis();
                 if (!load.process().waitFor(limit, TimeUnit.MILLISECONDS)) {
                     return sample.put("error", "the load generator did not finish in time");
                 }
-                Optional<String> line =
-                        Files.readAllLines(log).stream()
-                                .filter(l -> l.startsWith("result\t"))
-                                .findFirst();
+                Optional<String> line = Files.readAllLines(log).stream()
+                        .filter(l -> l.startsWith("result\t")).findFirst();
                 if (line.isEmpty()) {
-                    return sample.put(
-                            "error",
+                    return sample.put("error",
                             "the load generator failed (exit " + load.process().exitValue() + ")");
                 }
                 sample.setAll(
@@ -288,8 +267,8 @@ final class EchoServers {
     /** VmHWM of process {@code pid} in kB, or -1 where /proc is missing. */
     static long peakRssKb(long pid) {
         try {
-            for (String line :
-                    Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            for (String line : Files
+                    .readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
                 if (line.startsWith("VmHWM:")) {
                     return Long.parseLong(line.replaceAll("\\D", ""));
                 }
@@ -311,7 +290,7 @@ final class EchoServers {
         if (override != null && !override.isBlank()) {
             candidates.add(override);
         }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator, -1)) {
             Path candidate = Path.of(dir.isEmpty() ? "." : dir, "python3");
             if (Files.isExecutable(candidate)) {
                 candidates.add(candidate.toString());
@@ -322,10 +301,8 @@ final class EchoServers {
 
     private static boolean importsUvloop(String python) {
         try {
-            Process p =
-                    new ProcessBuilder(python, "-c", "import uvloop")
-                            .redirectErrorStream(true)
-                            .start();
+            Process p = new ProcessBuilder(python, "-c", "import uvloop").redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
@@ -338,15 +315,10 @@ final class EchoServers {
 
     private static String version(String python) {
         try {
-            Process p =
-                    new ProcessBuilder(
-                                    python,
-                                    "-c",
-                                    "import platform, uvloop; print('CPython',"
-                                            + " platform.python_version(), 'uvloop',"
-                                            + " uvloop.__version__)")
-                            .redirectErrorStream(true)
-                            .start();
+            Process p = new ProcessBuilder(python, "-c",
+                    "import platform, uvloop; print('CPython',"
+                            + " platform.python_version(), 'uvloop'," + " uvloop.__version__)")
+                    .redirectErrorStream(true).start();
             String v =
                     new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0 ? v : "unknown version";
@@ -361,9 +333,8 @@ final class EchoServers {
      */
     private static void one(String[] args) throws Exception {
         Path project = Path.of("").toAbsolutePath();
-        List<String> server =
-                serverCommand(
-                        args[1], project.resolve("benchmarks/python"), "python3", uvloopPython());
+        List<String> server = serverCommand(args[1], project.resolve("benchmarks/python"),
+                "python3", uvloopPython());
         if (args[1].startsWith("java")) {
             List<String> options = List.of(args).subList(4, args.length);
             String threads = args[1].equals("java-platform") ? "platform" : "virtual";
@@ -384,12 +355,11 @@ final class EchoServers {
             one(args);
             return;
         }
-        Plan plan =
-                switch (mode) {
-                    case "smoke" -> smoke();
-                    case "quick" -> quick();
-                    default -> full();
-                };
+        Plan plan = switch (mode) {
+            case "smoke" -> smoke();
+            case "quick" -> quick();
+            default -> full();
+        };
         Path project = Path.of("").toAbsolutePath();
         JsonNode result = run(project, plan, project.resolve("target/benchmarks/echo.json"));
         System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));

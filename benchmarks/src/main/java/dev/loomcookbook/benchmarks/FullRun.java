@@ -29,7 +29,8 @@ public final class FullRun {
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "full";
         if (mode.equals("jmh")) {
-            new Runner(JmhSettings.commandLine(java.util.Arrays.copyOfRange(args, 1, args.length))).run();
+            new Runner(JmhSettings.commandLine(java.util.Arrays.copyOfRange(args, 1, args.length)))
+                    .run();
             return;
         }
         if (mode.equals("race")) {
@@ -37,7 +38,8 @@ public final class FullRun {
             return;
         }
         if (!mode.equals("full") && !mode.equals("smoke") && !mode.equals("report")) {
-            System.err.println("usage: FullRun [full|smoke|report|race [smoke]|jmh JMH-OPTIONS...]");
+            System.err
+                    .println("usage: FullRun [full|smoke|report|race [smoke]|jmh JMH-OPTIONS...]");
             System.exit(2);
         }
         boolean smoke = mode.equals("smoke");
@@ -54,15 +56,19 @@ public final class FullRun {
             String loadBefore = loadAverage();
             Instant start = Instant.now();
             System.out.println("== JMH suite (" + mode + ") -> " + project.relativize(jmhJson));
-            new Runner((smoke ? JmhSettings.smoke(jmhJson) : JmhSettings.full(jmhJson)).build()).run();
+            new Runner((smoke ? JmhSettings.smoke(jmhJson) : JmhSettings.full(jmhJson)).build())
+                    .run();
             Instant jmhEnd = Instant.now();
             System.out.println("== Java against CPython -> " + project.relativize(comparisonJson));
             Comparison.run(project, smoke, smoke ? 1 : 3, comparisonJson);
             System.out.println("== Echo servers -> " + project.relativize(echoJson));
             EchoServers.run(project, smoke ? EchoServers.smoke() : EchoServers.full(), echoJson);
-            System.out.println("== HTTP race (Java clients against aiohttp) -> comparison.json, http_race");
+            System.out.println(
+                    "== HTTP race (Java clients against aiohttp) -> comparison.json, http_race");
             ObjectNode comparison = (ObjectNode) json.readTree(comparisonJson.toFile());
-            comparison.set("http_race", HttpRace.run(project, smoke ? HttpRace.Size.SMOKE : HttpRace.Size.FULL, results.resolve("http-race.json")));
+            comparison.set("http_race",
+                    HttpRace.run(project, smoke ? HttpRace.Size.SMOKE : HttpRace.Size.FULL,
+                            results.resolve("http-race.json")));
             json.writerWithDefaultPrettyPrinter().writeValue(comparisonJson.toFile(), comparison);
             Instant end = Instant.now();
 
@@ -85,14 +91,15 @@ public final class FullRun {
             // The report reads the echo servers' results next to the other comparisons.
             ((ObjectNode) comparison).set("echo", json.readTree(echoJson.toFile()));
         }
-        Report.render(json.readTree(runJson.toFile()), json.readTree(jmhJson.toFile()), comparison, docs);
+        Report.render(json.readTree(runJson.toFile()), json.readTree(jmhJson.toFile()), comparison,
+                docs);
         System.out.println("== report -> docs/benchmarks.md, docs/benchmarks/");
     }
 
     /** The first three fields of /proc/loadavg, or "unknown". */
     static String loadAverage() {
         try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ", -1);
             return f[0] + ", " + f[1] + ", " + f[2];
         } catch (Exception e) {
             return "unknown";

@@ -152,10 +152,10 @@ final class HttpRace {
         try {
             String url =
                     new BufferedReader(
-                                            new InputStreamReader(
-                                                    server.getInputStream(),
-                                                    StandardCharsets.UTF_8))
-                                    .readLine()
+                            new InputStreamReader(
+                                    server.getInputStream(),
+                                    StandardCharsets.UTF_8))
+                            .readLine()
                             + "item";
             result.put(
                     "server",
@@ -231,7 +231,7 @@ final class HttpRace {
         if (chosen != null && !chosen.isBlank()) {
             candidates.add(chosen);
         }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator, -1)) {
             Path python = Path.of(dir.isEmpty() ? "." : dir, "python3");
             if (Files.isExecutable(python)) {
                 candidates.add(python.toString());

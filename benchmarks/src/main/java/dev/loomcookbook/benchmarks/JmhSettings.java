@@ -67,7 +67,8 @@ final class JmhSettings {
     /** JMH's own command line ({@code FullRun jmh ...}), with the flags above prepended to each fork's. */
     static org.openjdk.jmh.runner.options.Options commandLine(String... args)
             throws org.openjdk.jmh.runner.options.CommandLineOptionException {
-        return new OptionsBuilder().parent(new org.openjdk.jmh.runner.options.CommandLineOptions(args))
+        return new OptionsBuilder()
+                .parent(new org.openjdk.jmh.runner.options.CommandLineOptions(args))
                 .jvmArgsPrepend(JVM_ARGS).build();
     }
 

@@ -20,8 +20,10 @@ final class Machine {
         m.put("jdk", System.getProperty("java.vm.name") + " " + Runtime.version()
                 + " (" + System.getProperty("java.vendor") + ")");
         String os = firstValue(Path.of("/etc/os-release"), "PRETTY_NAME", null);
-        m.put("os", (os == null ? "" : os.replace("\"", "") + ", ") + System.getProperty("os.name") + " "
-                + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        m.put("os",
+                (os == null ? "" : os.replace("\"", "") + ", ") + System.getProperty("os.name")
+                        + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         String python = Comparison.pythonVersion();
         m.put("python", python == null ? "absent" : python);
         return m;

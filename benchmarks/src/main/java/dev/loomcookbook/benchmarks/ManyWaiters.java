@@ -70,7 +70,8 @@ public class ManyWaiters {
 
     /** The same workload in a JVM with {@code -Xmn2g}: no young collection during a batch. */
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--enable-preview", "--sun-misc-unsafe-memory-access=allow", "-Xmn2g"})
+    @Fork(value = 1,
+            jvmArgsAppend = {"--enable-preview", "--sun-misc-unsafe-memory-access=allow", "-Xmn2g"})
     public long virtualThreadsLargeYoungGen() {
         return virtualThreads();
     }

@@ -18,7 +18,8 @@ public final class QuickRun {
 
     public static void main(String[] args) throws Exception {
         long start = System.nanoTime();
-        System.out.println("Benchmarks, quick mode: every benchmark once, briefly (numbers mean nothing)");
+        System.out.println(
+                "Benchmarks, quick mode: every benchmark once, briefly (numbers mean nothing)");
         Collection<RunResult> results = new Runner(JmhSettings.quick().build()).run();
         for (RunResult r : results) {
             var p = r.getParams();
@@ -32,19 +33,23 @@ public final class QuickRun {
         }
         quickHttpRace();
         quickEchoServers();
-        System.out.printf(Locale.ROOT, "%d benchmarks, the HTTP race and the echo servers ran in %.0f s%n",
+        System.out.printf(Locale.ROOT,
+                "%d benchmarks, the HTTP race and the echo servers ran in %.0f s%n",
                 results.size(), (System.nanoTime() - start) / 1e9);
     }
 
     /** The HTTP race against aiohttp is not a JMH benchmark: one batch of 20 requests per client. */
     private static void quickHttpRace() throws Exception {
-        System.out.println("HTTP race against aiohttp, quick mode (20 requests, one batch per client):");
+        System.out.println(
+                "HTTP race against aiohttp, quick mode (20 requests, one batch per client):");
         Path project = Path.of("").toAbsolutePath();
-        JsonNode race = HttpRace.run(project, HttpRace.Size.QUICK, project.resolve("target/benchmarks/http-race-quick.json"));
+        JsonNode race = HttpRace.run(project, HttpRace.Size.QUICK,
+                project.resolve("target/benchmarks/http-race-quick.json"));
         HttpRace.print(race);
         for (JsonNode c : race.get("clients")) {
             if (c.get("client").asText().startsWith("java-") && !c.has("median")) {
-                throw new IllegalStateException("the HTTP race's " + c.get("title").asText() + " failed");
+                throw new IllegalStateException(
+                        "the HTTP race's " + c.get("title").asText() + " failed");
             }
         }
     }
@@ -57,7 +62,8 @@ public final class QuickRun {
             String what = "EchoServers " + c.get("server").asText() + " connections="
                     + c.get("connections").asInt();
             if (!c.has("skipped")) {
-                System.out.printf(Locale.ROOT, "  ok  %-60s %12.3f msgs/s%n", what, c.get("msgs_per_s").asDouble());
+                System.out.printf(Locale.ROOT, "  ok  %-60s %12.3f msgs/s%n", what,
+                        c.get("msgs_per_s").asDouble());
                 continue;
             }
             String why = c.get("skipped").asText();

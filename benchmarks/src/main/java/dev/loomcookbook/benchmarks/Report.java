@@ -54,7 +54,6 @@ final class Report {
     private final JsonNode run;
     private final JsonNode comparison;
     private final List<Result> results = new ArrayList<>();
-    private final Path docs;
     private final Path charts;
     private final StringBuilder md = new StringBuilder();
     private final String machineLine;
@@ -66,7 +65,6 @@ final class Report {
         this.run = run;
         this.drawCharts = drawCharts;
         this.comparison = comparison;
-        this.docs = docs;
         this.charts = docs.resolve("benchmarks");
         JsonNode m = run.get("machine");
         this.cores = m.get("cores").asInt();
@@ -78,13 +76,15 @@ final class Report {
             String cls = full.substring(full.lastIndexOf('.', dot - 1) + 1, dot);
             Map<String, String> params = new LinkedHashMap<>();
             if (r.has("params")) {
-                r.get("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+                r.get("params").properties()
+                        .forEach(e -> params.put(e.getKey(), e.getValue().asText()));
             }
             JsonNode pm = r.get("primaryMetric");
             JsonNode alloc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");
             double error = pm.path("scoreError").asDouble(Double.NaN);
             results.add(new Result(cls, full.substring(dot + 1), params, pm.get("score").asDouble(),
-                    error, pm.get("scoreUnit").asText(), alloc.isMissingNode() ? null : alloc.get("score").asDouble()));
+                    error, pm.get("scoreUnit").asText(),
+                    alloc.isMissingNode() ? null : alloc.get("score").asDouble()));
         }
     }
 
@@ -102,7 +102,8 @@ final class Report {
         return copy;
     }
 
-    static void render(JsonNode run, JsonNode jmh, JsonNode comparison, Path docs) throws IOException {
+    static void render(JsonNode run, JsonNode jmh, JsonNode comparison, Path docs)
+            throws IOException {
         System.setProperty("java.awt.headless", "true");
         Report r = new Report(run, jmh, comparison, docs, true);
         Files.createDirectories(r.charts);
@@ -111,7 +112,8 @@ final class Report {
         all.set("run", run);
         all.set("jmh", withoutLauncherPaths(jmh));
         all.set("comparison", comparison);
-        json.writerWithDefaultPrettyPrinter().writeValue(r.charts.resolve("results.json").toFile(), all);
+        json.writerWithDefaultPrettyPrinter().writeValue(r.charts.resolve("results.json").toFile(),
+                all);
         r.write();
         Files.writeString(docs.resolve("benchmarks.md"), r.md.toString());
     }
@@ -127,40 +129,51 @@ final class Report {
         boolean smoke = run.get("kind").asText().equals("smoke");
         md.append("# Benchmarks\n\n");
         if (smoke) {
-            md.append("> **SMOKE RUN: these numbers mean nothing.** This report was produced with tiny settings only to\n"
-                    + "> check the pipeline. Run the full command below on a quiet machine for real numbers.\n\n");
+            md.append(
+                    """
+                            > **SMOKE RUN: these numbers mean nothing.** This report was produced with tiny \
+                            settings only to
+                            > check the pipeline. Run the full command below on a quiet machine for real \
+                            numbers.
+
+                            """);
         }
         md.append("Machine: **").append(machineLine).append("**, memory ")
                 .append(run.get("machine").get("memory").asText()).append(", ")
                 .append(run.get("machine").get("python").asText()).append(".  \n");
         md.append("Run: `").append(run.get("command").asText()).append("`, started ")
                 .append(run.get("started").asText()).append("; JMH took ")
-                .append(minutes(run.get("jmh_seconds").asLong())).append(", the CPython comparison ")
+                .append(minutes(run.get("jmh_seconds").asLong()))
+                .append(", the CPython comparison ")
                 .append(minutes(run.get("comparison_seconds").asLong())).append(".  \n");
         if (run.has("load_before")) {
-            md.append("Load average (1, 5, 15 min) before the run: ").append(run.get("load_before").asText())
+            md.append("Load average (1, 5, 15 min) before the run: ")
+                    .append(run.get("load_before").asText())
                     .append("; after: ").append(run.path("load_after").asText("?"))
                     .append(". Anything well above 0 means other work shared the cores.  \n");
         }
-        md.append("Raw results: [benchmarks/results.json](benchmarks/results.json) (JMH JSON, the comparison, the machine).\n\n");
-        md.append("Every absolute figure below belongs to this machine. Ratios measured side by side in one run "
-                + "travel better than absolute times; `±` is JMH's 99.9% confidence half-interval.\n\n");
+        md.append(
+                "Raw results: [benchmarks/results.json](benchmarks/results.json) (JMH JSON, the comparison, the machine).\n\n");
+        md.append(
+                "Every absolute figure below belongs to this machine. Ratios measured side by side in one run "
+                        + "travel better than absolute times; `±` is JMH's 99.9% confidence half-interval.\n\n");
         targets();
         cpuFanOut();
         taskOverhead();
         manyWaiters();
         generic("HttpFanOut", "4. HTTP fan-out",
                 "Requests to the embedded server with a fixed latency, all at once: virtual threads, platform pools of 5 and 50, `sendAsync`.",
-                "LatencyServer (branch coroutines) was not available to this build.");
+                "LatencyServer was not available to this build.");
         cancellation();
         generic("EventLoopDispatch", "6. EventLoop.callSoon dispatch",
                 "Callbacks scheduled with `callSoon` and run by `runForever` on one thread.",
-                "EventLoop (branch eventloop) was not available to this build.");
+                "EventLoop was not available to this build.");
         cluster();
         generic("PoolMap", "8. ProcessPool.map and chunk size",
-                "One `map` of " + param("PoolMap", "mapItems") + " trivial items (`x -> x + 1`) on a warm pool of one "
-                + "worker per core, at CPython's chunk sizes 1, 100 and 1000: the time of the whole map. Divide by "
-                + "the items for the time per item (the comparison below gives it per item, against CPython).",
+                "One `map` of " + param("PoolMap", "mapItems")
+                        + " trivial items (`x -> x + 1`) on a warm pool of one "
+                        + "worker per core, at CPython's chunk sizes 1, 100 and 1000: the time of the whole map. Divide by "
+                        + "the items for the time per item (the comparison below gives it per item, against CPython).",
                 "PoolMap did not run in this build.");
         pythonComparison();
         echoServers();
@@ -181,21 +194,26 @@ final class Report {
         if (threadsMissed) {
             whyMissed.add(threadsWhy());
         }
-        boolean processesMissed = targetRow("CPU speed-up, warm processPoolCores ≥ 1.85", speedUp(seq, "processPoolCores"), 1.85, true, "");
-        processesMissed |= targetRow("CPU speed-up, warm processPool5 ≥ 1.85", speedUp(seq, "processPool5"), 1.85, true, "");
+        boolean processesMissed = targetRow("CPU speed-up, warm processPoolCores ≥ 1.85",
+                speedUp(seq, "processPoolCores"), 1.85, true, "");
+        processesMissed |= targetRow("CPU speed-up, warm processPool5 ≥ 1.85",
+                speedUp(seq, "processPool5"), 1.85, true, "");
         if (processesMissed) {
             whyMissed.add(processesWhy());
         }
         boolean roundTripMissed = targetRow("process-pool trivial round trip < 30 µs",
                 score("TaskOverhead", "processPoolRoundTrip"), 30.0, false, " µs");
-        roundTripMissed |= targetRow("process-pool round trip ≥ 4× faster than CPython's submit + result()",
-                ratio("overhead-process-pool"), 4.0, true, "×");
+        roundTripMissed |=
+                targetRow("process-pool round trip ≥ 4× faster than CPython's submit + result()",
+                        ratio("overhead-process-pool"), 4.0, true, "×");
         if (roundTripMissed) {
             whyMissed.add(roundTripWhy());
         }
         boolean mapMissed = false;
         for (int chunksize : new int[] {1, 100, 1000}) {
-            mapMissed |= targetRow("map of trivial items, chunksize " + chunksize + ", ≥ 2× faster than CPython's map",
+            mapMissed |= targetRow(
+                    "map of trivial items, chunksize " + chunksize
+                            + ", ≥ 2× faster than CPython's map",
                     ratio("map-" + chunksize), 2.0, true, "×");
         }
         if (mapMissed) {
@@ -207,11 +225,14 @@ final class Report {
         if (targetRow("1M sleepers ≥ 5× faster than CPython asyncio", ratio, 5.0, true, "×")) {
             whyMissed.add(sleepersWhy());
         }
-        if (sleepers != null && sleepers.path("java").has("peak_rss_kb") && sleepers.path("cpython").has("peak_rss_kb")) {
+        if (sleepers != null && sleepers.path("java").has("peak_rss_kb")
+                && sleepers.path("cpython").has("peak_rss_kb")) {
             long j = sleepers.get("java").get("peak_rss_kb").asLong();
             long p = sleepers.get("cpython").get("peak_rss_kb").asLong();
-            md.append(String.format(Locale.ROOT, "| 1M sleepers in less memory than CPython asyncio | Java %s, CPython %s peak RSS | %s |%n",
-                    kb(j), kb(p), j < p ? "met" : String.format(Locale.ROOT, "**missed** by %s (%.2f×)", kb(j - p), (double) j / p)));
+            md.append(String.format(Locale.ROOT,
+                    "| 1M sleepers in less memory than CPython asyncio | Java %s, CPython %s peak RSS | %s |%n",
+                    kb(j), kb(p), j < p ? "met" : String.format(Locale.ROOT,
+                            "**missed** by %s (%.2f×)", kb(j - p), (double) j / p)));
         } else {
             md.append("| 1M sleepers in less memory than CPython asyncio | not measured | — |\n");
         }
@@ -231,11 +252,14 @@ final class Report {
         boolean missed = targetRow("HTTP race: the demo's client ≥ aiohttp on uvloop (time ratio)",
                 demo.flatMap(d -> uvloop.map(u -> u / d)), 1.0, true, "×");
         missed |= targetRow("HTTP race: the demo's client within 1.5× of the latency floor",
-                demo.map(d -> d * 1000 / comparison.path("http_race").path("latency_ms").asDouble(100)), 1.5, false, "×");
+                demo.map(d -> d * 1000
+                        / comparison.path("http_race").path("latency_ms").asDouble(100)),
+                1.5, false, "×");
         if (missed) {
-            whyMissed.add("**HTTP race.** Server and client share the 2 cores, so a batch of 1,000 requests costs the "
-                    + "server's CPU plus the client's, on top of the 100 ms wait: the profile of the clients is in the "
-                    + "http section of the README (JFR, `jdk.CPUTimeSample`).");
+            whyMissed.add(
+                    "**HTTP race.** Server and client share the 2 cores, so a batch of 1,000 requests costs the "
+                            + "server's CPU plus the client's, on top of the 100 ms wait: the profile of the clients is in the "
+                            + "http section of the README (JFR, `jdk.CPUTimeSample`).");
         }
     }
 
@@ -249,7 +273,8 @@ final class Report {
     }
 
     /** Writes a target's row; returns whether it was measured and missed. */
-    private boolean targetRow(String name, Optional<Double> value, double target, boolean atLeast, String unit) {
+    private boolean targetRow(String name, Optional<Double> value, double target, boolean atLeast,
+            String unit) {
         if (value.isEmpty()) {
             md.append("| ").append(name).append(" | not measured in this run | — |\n");
             return false;
@@ -258,7 +283,8 @@ final class Report {
         boolean met = atLeast ? v >= target : v < target;
         String verdict = met ? "met" : String.format(Locale.ROOT, "**missed** by %s%s (%.0f%%)",
                 num(Math.abs(v - target)), unit, Math.abs(v - target) / target * 100);
-        md.append("| ").append(name).append(" | ").append(num(v)).append(unit).append(" | ").append(verdict).append(" |\n");
+        md.append("| ").append(name).append(" | ").append(num(v)).append(unit).append(" | ")
+                .append(verdict).append(" |\n");
         return !met;
     }
 
@@ -277,20 +303,24 @@ final class Report {
         Optional<Double> rt = score("TaskOverhead", "processPoolRoundTrip");
         Optional<Double> seq = score("CpuFanOut", "sequential");
         String cost = rt.isPresent() && seq.isPresent()
-                ? String.format(Locale.ROOT, " Here one round trip costs %s µs and the sequential batch %s ms, so the "
-                        + "pipes and serialization of 10 tasks add about %.1f%% per core.", num(rt.get()), num(seq.get()),
+                ? String.format(Locale.ROOT,
+                        " Here one round trip costs %s µs and the sequential batch %s ms, so the "
+                                + "pipes and serialization of 10 tasks add about %.1f%% per core.",
+                        num(rt.get()), num(seq.get()),
                         rt.get() / 1000 * 10 / cores / (seq.get() / cores) * 100)
                 : "";
         return "**CPU speed-up of the process pools.** Each task is a serialized lambda written to a worker's stdin "
                 + "and its result is read back from its stdout (section 2's round trip), the parent's pool threads "
                 + "(one per worker) and the workers' own JIT and GC threads share the same cores, and a pool of 5 "
-                + "runs 5 JVMs on " + cores + " cores." + cost + " The rest is the machine's load, as for the threads.";
+                + "runs 5 JVMs on " + cores + " cores." + cost
+                + " The rest is the machine's load, as for the threads.";
     }
 
     /** CPython's time divided by Java's for a comparison case, if both ran. */
     private Optional<Double> ratio(String comparisonCase) {
         JsonNode c = comparisonCase(comparisonCase);
-        return c == null || !c.has("ratio") ? Optional.empty() : Optional.of(c.get("ratio").asDouble());
+        return c == null || !c.has("ratio") ? Optional.empty()
+                : Optional.of(c.get("ratio").asDouble());
     }
 
     private String mapWhy() {
@@ -298,14 +328,16 @@ final class Report {
         for (Result r : of("PoolMap")) {
             double items = Double.parseDouble(r.param("mapItems"));
             double chunks = Math.ceil(items / Double.parseDouble(r.param("chunksize")));
-            perChunk.append(String.format(Locale.ROOT, " chunksize %s: %s µs per chunk;", r.param("chunksize"),
+            perChunk.append(String.format(Locale.ROOT, " chunksize %s: %s µs per chunk;",
+                    r.param("chunksize"),
                     num(r.score() * 1000 / chunks)));
         }
         return "**map with chunks.** A map pays, per chunk, one message each way (serializing, two pipes, a wake-up "
                 + "in each process) and then per item only the encoding of its value and result (compact for "
                 + "Integer, Long, Double and String) and the call itself. So at chunk size 1 it costs what a round "
                 + "trip costs, divided among the workers running at once; at 100 the fixed cost per chunk still "
-                + "dominates; at 1000 the per-item work does. JMH in this run:" + perChunk + " where the chunk's fixed "
+                + "dominates; at 1000 the per-item work does. JMH in this run:" + perChunk
+                + " where the chunk's fixed "
                 + "cost is mostly thread wake-ups: a profile (perf) of chunk size 100 found the slot threads' time "
                 + "in the kernel, in the wake-ups of pipe writes and futexes, about 2.7 context switches per chunk. "
                 + "The worker's JIT matters too: a new pool needs some thousands of chunks to reach these times, "
@@ -323,11 +355,14 @@ final class Report {
                 + "thread deserializes the task under its class policy, runs it and writes the answer as a frame on "
                 + "its stdout pipe, which the caller, blocked in get(), reads itself. That is two thread wake-ups "
                 + "across two processes, the least a round trip between processes can cost, and one object-stream "
-                + "pass each way for the task (a Long result travels in a compact form), on " + cores
+                + "pass each way for the task (a Long result travels in a compact form), on "
+                + cores
                 + " cores shared with everything else. Even the thread-pool round "
                 + "trip, with no serialization and no second process, takes "
-                + score("TaskOverhead", "platformPoolRoundTrip").map(v -> num(v) + " µs").orElse("(not measured)")
-                + " here." + cpython + " Profiles (perf and JFR) of the earlier design found 4.5 context switches "
+                + score("TaskOverhead", "platformPoolRoundTrip").map(v -> num(v) + " µs")
+                        .orElse("(not measured)")
+                + " here." + cpython
+                + " Profiles (perf and JFR) of the earlier design found 4.5 context switches "
                 + "per round trip (a slot thread woken by the answer, which woke the caller; a hand-off of the "
                 + "channel inside the worker on every task), and on this virtual machine a context switch costs "
                 + "several microseconds in the kernel (pvm_irq_enable was the top symbol); they also found object "
@@ -343,16 +378,20 @@ final class Report {
 
     private String sleepersWhy() {
         Optional<Double> plain = results.stream().filter(r -> r.cls().equals("ManyWaiters")
-                && r.method().equals("virtualThreads") && r.param("waiters").equals("1000000")).map(Result::score).findFirst();
+                && r.method().equals("virtualThreads") && r.param("waiters").equals("1000000"))
+                .map(Result::score).findFirst();
         Optional<Double> big = results.stream().filter(r -> r.cls().equals("ManyWaiters")
-                && r.method().equals("virtualThreadsLargeYoungGen") && r.param("waiters").equals("1000000")).map(Result::score).findFirst();
+                && r.method().equals("virtualThreadsLargeYoungGen")
+                && r.param("waiters").equals("1000000")).map(Result::score).findFirst();
         JsonNode tuned = comparisonCase("sleepers-1000000-xmn2g");
         String numbers = plain.isPresent() && big.isPresent()
-                ? String.format(Locale.ROOT, " JMH in this run: %s ms per 1M batch with the default heap, %s ms with `-Xmn2g`.",
+                ? String.format(Locale.ROOT,
+                        " JMH in this run: %s ms per 1M batch with the default heap, %s ms with `-Xmn2g`.",
                         num(plain.get()), num(big.get()))
                 : "";
         String ratio = tuned != null && tuned.has("ratio")
-                ? " Against CPython with `-Xmn2g`: " + num(tuned.get("ratio").asDouble()) + "× faster."
+                ? " Against CPython with `-Xmn2g`: " + num(tuned.get("ratio").asDouble())
+                        + "× faster."
                 : "";
         return "**1M sleepers.** Every sleeping virtual thread's stack is a heap object that survives until its "
                 + "sleep ends, so each young collection during the batch copies all the stacks started so far: "
@@ -366,13 +405,16 @@ final class Report {
     private void cpuFanOut() throws IOException {
         md.append("## 1. CPU fan-out\n\n");
         md.append("The book's pooling workload: `count(item)` for items 1..10, each ")
-                .append(param("CpuFanOut", "iterations")).append(" iterations of a kernel the JIT cannot fold "
-                + "(`CpuWork.count`). Time per batch; speed-up = sequential time / pool time. "
-                + "The core count is the physical limit of the speed-up.\n\n");
-        List<String> order = List.of("sequential", "platformPool5", "platformPoolCores", "forkJoinPool",
-                "parallelStream", "virtualThreads", "processPool5", "processPoolCores");
+                .append(param("CpuFanOut", "iterations"))
+                .append(" iterations of a kernel the JIT cannot fold "
+                        + "(`CpuWork.count`). Time per batch; speed-up = sequential time / pool time. "
+                        + "The core count is the physical limit of the speed-up.\n\n");
+        List<String> order =
+                List.of("sequential", "platformPool5", "platformPoolCores", "forkJoinPool",
+                        "parallelStream", "virtualThreads", "processPool5", "processPoolCores");
         List<Result> rs = of("CpuFanOut").stream()
-                .sorted(Comparator.comparingInt(r -> order.indexOf(r.method()) < 0 ? 99 : order.indexOf(r.method())))
+                .sorted(Comparator.comparingInt(
+                        r -> order.indexOf(r.method()) < 0 ? 99 : order.indexOf(r.method())))
                 .toList();
         if (rs.isEmpty()) {
             md.append("Not run.\n\n");
@@ -384,7 +426,8 @@ final class Report {
         for (Result r : rs) {
             Optional<Double> s = speedUp(seq, r.method());
             md.append("| ").append(r.method()).append(" | ").append(scoreText(r)).append(" | ")
-                    .append(s.map(Report::num).orElse("—")).append(" | ").append(cores).append(" |\n");
+                    .append(s.map(Report::num).orElse("—")).append(" | ").append(cores)
+                    .append(" |\n");
             s.ifPresent(v -> ds.addValue(v, "speed-up", r.method()));
         }
         md.append("\n_").append(machineLine).append("_\n\n");
@@ -405,9 +448,12 @@ final class Report {
 
     private void taskOverhead() throws IOException {
         md.append("## 2. Task overhead\n\n");
-        md.append("A trivial task's round trip from a platform thread through each executor (submit, run, wake the caller), "
-                + "and a group of ").append(param("TaskOverhead", "group")).append(" trivial subtasks forked and joined "
-                + "with `StructuredTaskScope`, `CompletableFuture.allOf` and `invokeAll` (all on virtual threads).\n\n");
+        md.append(
+                "A trivial task's round trip from a platform thread through each executor (submit, run, wake the caller), "
+                        + "and a group of ")
+                .append(param("TaskOverhead", "group"))
+                .append(" trivial subtasks forked and joined "
+                        + "with `StructuredTaskScope`, `CompletableFuture.allOf` and `invokeAll` (all on virtual threads).\n\n");
         List<Result> rs = of("TaskOverhead");
         if (rs.isEmpty()) {
             md.append("Not run.\n\n");
@@ -429,12 +475,14 @@ final class Report {
 
     private void manyWaiters() throws IOException {
         md.append("## 3. Many waiters\n\n");
-        md.append("N tasks, each blocking in its own timed wait of ").append(param("ManyWaiters", "sleepMs"))
+        md.append("N tasks, each blocking in its own timed wait of ")
+                .append(param("ManyWaiters", "sleepMs"))
                 .append(" ms; time until all have ended (the sleep itself is the floor). Virtual threads: one per task. "
-                + "Platform pool: ").append(param("ManyWaitersPlatformPool", "poolSize"))
+                        + "Platform pool: ")
+                .append(param("ManyWaitersPlatformPool", "poolSize"))
                 .append(" threads, so a batch takes about N / pool size × sleep; its 1M size is not run "
-                + "(about 500 s per batch). Allocation from `-prof gc`; peak RSS from one fresh process per size "
-                + "(the CPython comparison below).\n\n");
+                        + "(about 500 s per batch). Allocation from `-prof gc`; peak RSS from one fresh process per size "
+                        + "(the CPython comparison below).\n\n");
         List<Result> v = of("ManyWaiters");
         List<Result> p = of("ManyWaitersPlatformPool");
         if (v.isEmpty() && p.isEmpty()) {
@@ -444,8 +492,9 @@ final class Report {
         TreeSet<Integer> sizes = new TreeSet<>();
         v.forEach(r -> sizes.add(Integer.parseInt(r.param("waiters"))));
         p.forEach(r -> sizes.add(Integer.parseInt(r.param("waiters"))));
-        md.append("| waiters | virtual threads | allocated | virtual threads, -Xmn2g | platform pool | allocated "
-                + "| peak RSS, Java (virtual) | peak RSS, CPython asyncio |\n|---|---|---|---|---|---|---|---|\n");
+        md.append(
+                "| waiters | virtual threads | allocated | virtual threads, -Xmn2g | platform pool | allocated "
+                        + "| peak RSS, Java (virtual) | peak RSS, CPython asyncio |\n|---|---|---|---|---|---|---|---|\n");
         DefaultCategoryDataset ds = new DefaultCategoryDataset();
         for (int n : sizes) {
             Optional<Result> vr = find(v, "virtualThreads", "waiters", n);
@@ -455,7 +504,8 @@ final class Report {
             md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %s | %s |%n", n,
                     vr.map(Report::scoreText).orElse("—"), vr.map(r -> perWaiter(r, n)).orElse("—"),
                     yr.map(Report::scoreText).orElse("—"),
-                    pr.map(Report::scoreText).orElse("not run"), pr.map(r -> perWaiter(r, n)).orElse("—"),
+                    pr.map(Report::scoreText).orElse("not run"),
+                    pr.map(r -> perWaiter(r, n)).orElse("—"),
                     rss(c, "java"), rss(c, "cpython")));
             String label = String.format("%,d", n);
             vr.ifPresent(r -> ds.addValue(r.score(), "virtual threads", label));
@@ -464,17 +514,19 @@ final class Report {
         }
         md.append("\n_").append(machineLine).append("_\n\n");
         String unit = v.isEmpty() ? p.getFirst().unit() : v.getFirst().unit();
-        JFreeChart chart = ChartFactory.createBarChart("Many waiters: time per batch (log scale)", "waiters",
-                unit, ds, PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart =
+                ChartFactory.createBarChart("Many waiters: time per batch (log scale)", "waiters",
+                        unit, ds, PlotOrientation.VERTICAL, true, false, false);
         logRange(chart.getCategoryPlot(), unit);
         chart(chart, "many-waiters.png", "Many waiters");
     }
 
     private void cancellation() throws IOException {
         md.append("## 5. Cancellation latency\n\n");
-        md.append("From one subtask's failure until all its siblings (each blocked in a long sleep) have ended. "
-                + "`StructuredTaskScope` cancels by itself; the `ExecutorService` caller waits for the failing future, "
-                + "cancels every other future and closes the executor. Starting the siblings is not measured.\n\n");
+        md.append(
+                "From one subtask's failure until all its siblings (each blocked in a long sleep) have ended. "
+                        + "`StructuredTaskScope` cancels by itself; the `ExecutorService` caller waits for the failing future, "
+                        + "cancels every other future and closes the executor. Starting the siblings is not measured.\n\n");
         List<Result> rs = of("CancellationLatency");
         if (rs.isEmpty()) {
             md.append("Not run.\n\n");
@@ -482,13 +534,16 @@ final class Report {
         }
         TreeSet<Integer> sizes = new TreeSet<>();
         rs.forEach(r -> sizes.add(Integer.parseInt(r.param("siblings"))));
-        md.append("| siblings | StructuredTaskScope | ExecutorService + futures |\n|---|---|---|\n");
+        md.append(
+                "| siblings | StructuredTaskScope | ExecutorService + futures |\n|---|---|---|\n");
         XYSeriesCollection xy = new XYSeriesCollection();
         XYSeries scope = new XYSeries("StructuredTaskScope");
         XYSeries exec = new XYSeries("ExecutorService + futures");
         for (int n : sizes) {
-            Optional<Result> s = rs.stream().filter(r -> r.method().equals("structuredTaskScope") && r.param("siblings").equals("" + n)).findFirst();
-            Optional<Result> e = rs.stream().filter(r -> r.method().equals("executorWithFutures") && r.param("siblings").equals("" + n)).findFirst();
+            Optional<Result> s = rs.stream().filter(r -> r.method().equals("structuredTaskScope")
+                    && r.param("siblings").equals("" + n)).findFirst();
+            Optional<Result> e = rs.stream().filter(r -> r.method().equals("executorWithFutures")
+                    && r.param("siblings").equals("" + n)).findFirst();
             md.append(String.format(Locale.ROOT, "| %,d | %s | %s |%n", n,
                     s.map(Report::scoreText).orElse("—"), e.map(Report::scoreText).orElse("—")));
             s.ifPresent(r -> scope.add(n, r.score()));
@@ -498,8 +553,9 @@ final class Report {
         xy.addSeries(scope);
         xy.addSeries(exec);
         String unit = micro(rs.getFirst().unit());
-        JFreeChart chart = ChartFactory.createXYLineChart("Cancellation latency", "siblings", unit, xy,
-                PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart =
+                ChartFactory.createXYLineChart("Cancellation latency", "siblings", unit, xy,
+                        PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         plot.setDomainAxis(logAxis("siblings", sizes.first(), sizes.last()));
         double lo = rs.stream().mapToDouble(Result::score).filter(d -> d > 0).min().orElse(1);
@@ -553,7 +609,8 @@ final class Report {
             md.append("Not run: ").append(missing).append("\n\n");
             return;
         }
-        md.append("| benchmark | parameters | score | allocated per operation |\n|---|---|---|---|\n");
+        md.append(
+                "| benchmark | parameters | score | allocated per operation |\n|---|---|---|---|\n");
         DefaultCategoryDataset ds = new DefaultCategoryDataset();
         for (Result r : rs) {
             String params = r.params().toString().replaceAll("[{}]", "");
@@ -569,29 +626,36 @@ final class Report {
 
     private void pythonComparison() throws IOException {
         md.append("## Java against CPython\n\n");
-        md.append("The same work in `benchmarks/python/` (asyncio, concurrent.futures; stdlib only) and in "
-                + "`SideBySide` (Java), each case in a fresh process, alternating Java and CPython for ")
-                .append(comparison.get("rounds").asInt()).append(" round(s); medians over all rounds. "
-                + "Ratio = CPython time / Java time (how many times faster Java is). The CPU cases use the book's "
-                + "Python loop, `for i in range(n): count += 1`, against `CpuWork.count` with the same iteration "
-                + "count. Peak RSS is the measuring process's VmHWM (for process pools, the parent only).\n\n");
+        md.append(
+                "The same work in `benchmarks/python/` (asyncio, concurrent.futures; stdlib only) and in "
+                        + "`SideBySide` (Java), each case in a fresh process, alternating Java and CPython for ")
+                .append(comparison.get("rounds").asInt())
+                .append(" round(s); medians over all rounds. "
+                        + "Ratio = CPython time / Java time (how many times faster Java is). The CPU cases use the book's "
+                        + "Python loop, `for i in range(n): count += 1`, against `CpuWork.count` with the same iteration "
+                        + "count. Peak RSS is the measuring process's VmHWM (for process pools, the parent only).\n\n");
         if (comparison.has("note")) {
             md.append("**").append(comparison.get("note").asText()).append("**\n\n");
         }
-        md.append("| case | Java | CPython | ratio | peak RSS Java | peak RSS CPython |\n|---|---|---|---|---|---|\n");
+        md.append(
+                "| case | Java | CPython | ratio | peak RSS Java | peak RSS CPython |\n|---|---|---|---|---|---|\n");
         DefaultCategoryDataset ds = new DefaultCategoryDataset();
         for (JsonNode c : comparison.get("cases")) {
-            md.append("| ").append(c.get("title").asText()).append(" | ").append(side(c.get("java"))).append(" | ")
+            md.append("| ").append(c.get("title").asText()).append(" | ")
+                    .append(side(c.get("java"))).append(" | ")
                     .append(c.has("cpython") ? side(c.get("cpython")) : "skipped").append(" | ")
-                    .append(c.has("ratio") ? num(c.get("ratio").asDouble()) + "×" : "—").append(" | ")
+                    .append(c.has("ratio") ? num(c.get("ratio").asDouble()) + "×" : "—")
+                    .append(" | ")
                     .append(rss(c, "java")).append(" | ").append(rss(c, "cpython")).append(" |\n");
             if (c.has("ratio")) {
                 ds.addValue(c.get("ratio").asDouble(), "ratio", c.get("case").asText());
             }
         }
-        md.append("\n_").append(machineLine).append(", ").append(comparison.get("python").asText()).append("_\n\n");
+        md.append("\n_").append(machineLine).append(", ").append(comparison.get("python").asText())
+                .append("_\n\n");
         if (ds.getColumnCount() > 0) {
-            JFreeChart chart = ChartFactory.createBarChart("Java against CPython: CPython time / Java time (log scale)",
+            JFreeChart chart = ChartFactory.createBarChart(
+                    "Java against CPython: CPython time / Java time (log scale)",
                     null, "× faster on Java", ds, PlotOrientation.HORIZONTAL, false, false, false);
             logRange(chart.getCategoryPlot(), "× faster on Java");
             ValueMarker parity = new ValueMarker(1);
@@ -617,11 +681,11 @@ final class Report {
                 .append(echo.get("size").asInt())
                 .append(
                         "-byte line and waits for its echo, again and again, all clients at once."
-                            + " Every server runs in a fresh process of its own and one load"
-                            + " generator (`EchoLoad`, a JVM with a virtual thread per client, the"
-                            + " same program for every server) drives it, so only the server"
-                            + " differs. The generator connects every client and gets one echo on"
-                            + " each, warms up for ")
+                                + " Every server runs in a fresh process of its own and one load"
+                                + " generator (`EchoLoad`, a JVM with a virtual thread per client, the"
+                                + " same program for every server) drives it, so only the server"
+                                + " differs. The generator connects every client and gets one echo on"
+                                + " each, warms up for ")
                 .append(num(echo.get("warmup_s").asDouble()))
                 .append(" s, then counts the round trips " + "inside a ")
                 .append(num(echo.get("measure_s").asDouble()))
@@ -629,8 +693,8 @@ final class Report {
                 .append(echo.get("rounds").asInt())
                 .append(
                         " round(s), the servers alternating. Peak RSS is the server process's"
-                            + " VmHWM. `java-platform` is the same `StreamServer` with a platform"
-                            + " thread per connection. Generator and server share the machine's ")
+                                + " VmHWM. `java-platform` is the same `StreamServer` with a platform"
+                                + " thread per connection. Generator and server share the machine's ")
                 .append(cores)
                 .append(" cores.\n\n");
         if (echo.has("started")) {
@@ -679,9 +743,11 @@ final class Report {
                                             (double) j / u)));
         }
         md.append('\n');
-        md.append(
-                "| connections | server | msgs/s | p50 | p99 | peak RSS | failed clients | rounds (msgs/s) |\n"
-                        + "|---|---|---|---|---|---|---|---|\n");
+        md.append("""
+                | connections | server | msgs/s | p50 | p99 | peak RSS | failed clients | \
+                rounds (msgs/s) |
+                |---|---|---|---|---|---|---|---|
+                """);
         DefaultCategoryDataset rate = new DefaultCategoryDataset();
         DefaultCategoryDataset memory = new DefaultCategoryDataset();
         for (int n : sizes) {
@@ -808,15 +874,18 @@ final class Report {
         }
         int requests = race.get("requests").asInt();
         int latency = race.get("latency_ms").asInt();
-        md.append(String.format(Locale.ROOT, "%,d GETs at once, each answered after %d ms by one server in its own JVM "
-                + "(`LatencyServer`), the same for every client; each client in a fresh process, the clients "
-                + "alternating for %d round(s) of %d timed batches after a warm-up. The floor is the latency, %d ms. "
-                + "Java: the http demo's own `Fetcher` (a virtual thread per request in a `StructuredTaskScope`). "
-                + "aiohttp: one `ClientSession`, no connection limit. Peak RSS is the client process's VmHWM.%n%n",
-                requests, latency, race.get("rounds").asInt(), race.get("batches_per_round").asInt(), latency));
+        md.append(String.format(Locale.ROOT,
+                "%,d GETs at once, each answered after %d ms by one server in its own JVM "
+                        + "(`LatencyServer`), the same for every client; each client in a fresh process, the clients "
+                        + "alternating for %d round(s) of %d timed batches after a warm-up. The floor is the latency, %d ms. "
+                        + "Java: the http demo's own `Fetcher` (a virtual thread per request in a `StructuredTaskScope`). "
+                        + "aiohttp: one `ClientSession`, no connection limit. Peak RSS is the client process's VmHWM.%n%n",
+                requests, latency, race.get("rounds").asInt(),
+                race.get("batches_per_round").asInt(), latency));
         race.path("notes").forEach(n -> md.append("_").append(n.asText()).append("_  \n"));
-        md.append("\n| client | wall time per batch (median, min–max) | requests/s | × floor | peak RSS "
-                + "| vs aiohttp on uvloop |\n|---|---|---|---|---|---|\n");
+        md.append(
+                "\n| client | wall time per batch (median, min–max) | requests/s | × floor | peak RSS "
+                        + "| vs aiohttp on uvloop |\n|---|---|---|---|---|---|\n");
         JsonNode uvloop = null;
         for (JsonNode c : race.get("clients")) {
             if (c.get("client").asText().equals("aiohttp-uvloop") && c.has("median")) {
@@ -827,12 +896,15 @@ final class Report {
         for (JsonNode c : race.get("clients")) {
             md.append("| ").append(c.get("title").asText()).append(" | ");
             if (!c.has("median")) {
-                md.append("skipped: ").append(c.path("skipped").asText("no result")).append(" | — | — | — | — |\n");
+                md.append("skipped: ").append(c.path("skipped").asText("no result"))
+                        .append(" | — | — | — | — |\n");
                 continue;
             }
             double median = c.get("median").asDouble();
-            md.append(String.format(Locale.ROOT, "%s s (%s–%s) | %,.0f | %s× | %s | %s |%n", num(median),
-                    num(c.get("min").asDouble()), num(c.get("max").asDouble()), c.get("requests_per_s").asDouble(),
+            md.append(String.format(Locale.ROOT, "%s s (%s–%s) | %,.0f | %s× | %s | %s |%n",
+                    num(median),
+                    num(c.get("min").asDouble()), num(c.get("max").asDouble()),
+                    c.get("requests_per_s").asDouble(),
                     num(c.get("floor_multiple").asDouble()),
                     c.has("peak_rss_kb") ? kb(c.get("peak_rss_kb").asLong()) : "—",
                     uvloop == null ? "—" : num(uvloop.get("median").asDouble() / median) + "×"));
@@ -895,7 +967,8 @@ final class Report {
     private static LogAxis logAxis(String label, double min, double max) {
         LogAxis axis = new LogAxis(label);
         axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        axis.setNumberFormatOverride(new DecimalFormat("#,##0.###", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        axis.setNumberFormatOverride(
+                new DecimalFormat("#,##0.###", DecimalFormatSymbols.getInstance(Locale.ROOT)));
         if (max > 0) {
             axis.setSmallestValue(min / 4);
             axis.setRange(min / 4, max * 4);
@@ -908,7 +981,9 @@ final class Report {
     }
 
     private static Optional<Result> find(List<Result> rs, String method, String param, int value) {
-        return rs.stream().filter(r -> r.method().equals(method) && r.param(param).equals("" + value)).findFirst();
+        return rs.stream()
+                .filter(r -> r.method().equals(method) && r.param(param).equals("" + value))
+                .findFirst();
     }
 
     private Optional<Double> score(String cls, String method) {
@@ -921,7 +996,8 @@ final class Report {
     }
 
     private String param(String cls, String name) {
-        return of(cls).stream().map(r -> r.param(name)).filter(s -> !s.isEmpty()).findFirst().orElse("?");
+        return of(cls).stream().map(r -> r.param(name)).filter(s -> !s.isEmpty()).findFirst()
+                .orElse("?");
     }
 
     private JsonNode comparisonCase(String name) {
@@ -945,7 +1021,8 @@ final class Report {
     }
 
     private static String rss(JsonNode c, String side) {
-        return c != null && c.path(side).has("peak_rss_kb") ? kb(c.get(side).get("peak_rss_kb").asLong()) : "—";
+        return c != null && c.path(side).has("peak_rss_kb")
+                ? kb(c.get(side).get("peak_rss_kb").asLong()) : "—";
     }
 
     private static String scoreText(Result r) {
@@ -959,11 +1036,13 @@ final class Report {
             return "—";
         }
         double b = r.allocBytes();
-        return b >= 1 << 20 ? num(b / (1 << 20)) + " MiB" : b >= 1 << 10 ? num(b / 1024) + " KiB" : num(b) + " B";
+        return b >= 1 << 20 ? num(b / (1 << 20)) + " MiB" : b >= 1 << 10 ? num(b / 1024) + " KiB"
+                : num(b) + " B";
     }
 
     private static String perWaiter(Result r, int waiters) {
-        return r.allocBytes() == null ? "—" : alloc(r) + " (" + num(r.allocBytes() / waiters) + " B per waiter)";
+        return r.allocBytes() == null ? "—"
+                : alloc(r) + " (" + num(r.allocBytes() / waiters) + " B per waiter)";
     }
 
     private static String micro(String unit) {
@@ -971,7 +1050,8 @@ final class Report {
     }
 
     private static String kb(long kb) {
-        return kb >= 1024 * 1024 ? num(kb / 1024.0 / 1024) + " GiB" : kb >= 1024 ? num(kb / 1024.0) + " MiB" : kb + " KiB";
+        return kb >= 1024 * 1024 ? num(kb / 1024.0 / 1024) + " GiB"
+                : kb >= 1024 ? num(kb / 1024.0) + " MiB" : kb + " KiB";
     }
 
     /** Three significant digits. */
@@ -990,6 +1070,8 @@ final class Report {
     }
 
     private static String minutes(long seconds) {
-        return seconds >= 60 ? String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60) : seconds + " s";
+        return seconds >= 60
+                ? String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60)
+                : seconds + " s";
     }
 }

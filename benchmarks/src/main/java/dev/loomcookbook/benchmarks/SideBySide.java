@@ -76,7 +76,8 @@ public final class SideBySide {
                 int n = Integer.parseInt(args[2]);
                 int rounds = Integer.parseInt(args[3]);
                 List<Integer> items = ProcessPools.items(n);
-                try (ProcessPool pool = ProcessPools.create(Runtime.getRuntime().availableProcessors())) {
+                try (ProcessPool pool =
+                        ProcessPools.create(Runtime.getRuntime().availableProcessors())) {
                     warmUp(() -> ProcessPools.mapSum(pool, items, chunksize));
                     for (int i = 0; i < rounds; i++) {
                         long start = System.nanoTime();
@@ -155,7 +156,8 @@ public final class SideBySide {
 
     static ExecutorService roundTripExecutor(String kind) {
         int cores = Runtime.getRuntime().availableProcessors();
-        return kind.equals("overhead-thread-pool") ? Executors.newFixedThreadPool(cores) : ProcessPools.create(cores);
+        return kind.equals("overhead-thread-pool") ? Executors.newFixedThreadPool(cores)
+                : ProcessPools.create(cores);
     }
 
     static long cpuBatch(ExecutorService executor, int tasks, long n) throws Exception {
@@ -204,7 +206,8 @@ public final class SideBySide {
     }
 
     /** Runs {@code body} on a virtual thread and returns its result: Java's asyncio.run(main()). */
-    static double inVirtualThread(java.util.concurrent.Callable<Double> body) throws InterruptedException {
+    static double inVirtualThread(java.util.concurrent.Callable<Double> body)
+            throws InterruptedException {
         double[] result = new double[1];
         Throwable[] failure = new Throwable[1];
         Thread.ofVirtual().start(() -> {
@@ -228,11 +231,13 @@ public final class SideBySide {
         return inVirtualThread(() -> {
             long start = System.nanoTime();
             for (int i = 0; i < ops; i++) {
-                try (var scope = StructuredTaskScope.open(StructuredTaskScope.Joiner.<Long>allSuccessfulOrThrow())) {
+                try (var scope = StructuredTaskScope
+                        .open(StructuredTaskScope.Joiner.<Long>allSuccessfulOrThrow())) {
                     for (int j = 0; j < group; j++) {
                         scope.fork(() -> answer);
                     }
-                    check(scope.join().mapToLong(StructuredTaskScope.Subtask::get).sum() == ANSWER * group);
+                    check(scope.join().mapToLong(StructuredTaskScope.Subtask::get).sum()
+                            == ANSWER * group);
                 }
             }
             return (System.nanoTime() - start) / 1e3 / ops;
@@ -279,7 +284,8 @@ public final class SideBySide {
     static String json(String kind, String unit, List<Double> values) {
         StringBuilder sb = new StringBuilder();
         sb.append("{\"case\": \"").append(kind).append("\", \"impl\": \"java ")
-                .append(Runtime.version()).append("\", \"unit\": \"").append(unit).append("\", \"values\": [");
+                .append(Runtime.version()).append("\", \"unit\": \"").append(unit)
+                .append("\", \"values\": [");
         for (int i = 0; i < values.size(); i++) {
             sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.6g", values.get(i)));
         }

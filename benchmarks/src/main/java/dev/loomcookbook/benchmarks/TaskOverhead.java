@@ -124,7 +124,8 @@ public class TaskOverhead {
 
     @Benchmark
     public long scopeForkJoin() throws Exception {
-        try (var scope = StructuredTaskScope.open(StructuredTaskScope.Joiner.<Long>allSuccessfulOrThrow())) {
+        try (var scope =
+                StructuredTaskScope.open(StructuredTaskScope.Joiner.<Long>allSuccessfulOrThrow())) {
             for (int i = 0; i < group; i++) {
                 scope.fork(this::trivial);
             }

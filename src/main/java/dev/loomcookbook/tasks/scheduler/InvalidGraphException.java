@@ -8,7 +8,7 @@ import java.util.List;
  */
 public abstract sealed class InvalidGraphException extends IllegalArgumentException
         permits InvalidGraphException.Cycle, InvalidGraphException.UnknownDependency,
-                InvalidGraphException.DuplicateName {
+        InvalidGraphException.DuplicateName {
 
     private InvalidGraphException(String message) {
         super(message);
@@ -35,7 +35,8 @@ public abstract sealed class InvalidGraphException extends IllegalArgumentExcept
         private final String dependency;
 
         UnknownDependency(String task, String dependency) {
-            super("unknown dependency: '" + task + "' depends on '" + dependency + "', which is not a task");
+            super("unknown dependency: '" + task + "' depends on '" + dependency
+                    + "', which is not a task");
             this.task = task;
             this.dependency = dependency;
         }

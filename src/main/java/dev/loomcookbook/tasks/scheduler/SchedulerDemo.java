@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** A build-like pipeline run by {@link TaskGraph}: each step starts as soon as its prerequisites succeed. */
-@Command(name = "scheduler", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = "scheduler", mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         exitCodeList = {
             "0:done, also when --fail or --broken shows a failure on purpose (the last line says so)",
             "1:a step failed that was not asked to (the scheduler itself is broken)",
@@ -58,7 +59,8 @@ public final class SchedulerDemo implements Demo {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--unit", defaultValue = "100ms", paramLabel = "DURATION", converter = Unit.class,
+    @Option(names = "--unit", defaultValue = "100ms", paramLabel = "DURATION",
+            converter = Unit.class,
             description = "Time of one unit of work; steps take 1 to 4 units.")
     Duration unit;
 
@@ -68,7 +70,8 @@ public final class SchedulerDemo implements Demo {
             completionCandidates = StepNames.class)
     String fail;
 
-    @Option(names = "--policy", defaultValue = "continue", paramLabel = "POLICY", converter = PolicyConverter.class,
+    @Option(names = "--policy", defaultValue = "continue", paramLabel = "POLICY",
+            converter = PolicyConverter.class,
             description = "On a failure: continue (skip its dependents, run the rest) or cancel (interrupt "
                     + "what runs, start nothing more).")
     FailurePolicy policy;
@@ -86,7 +89,8 @@ public final class SchedulerDemo implements Demo {
             }
         }
         throw new CommandLine.TypeConversionException("expected one of "
-                + java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList()
+                + java.util.Arrays.stream(type.getEnumConstants())
+                        .map(e -> e.name().toLowerCase(Locale.ROOT)).toList()
                 + " but was '" + value + "'");
     }
 
@@ -109,8 +113,9 @@ public final class SchedulerDemo implements Demo {
         @Override
         public String convert(String value) {
             if (PIPELINE.stream().noneMatch(s -> s.name().equals(value))) {
-                throw new CommandLine.TypeConversionException("unknown step '" + value + "' (steps: "
-                        + String.join(", ", new StepNames()) + ")");
+                throw new CommandLine.TypeConversionException(
+                        "unknown step '" + value + "' (steps: "
+                                + String.join(", ", new StepNames()) + ")");
             }
             return value;
         }
@@ -140,7 +145,8 @@ public final class SchedulerDemo implements Demo {
         Cli.rejectIgnored(spec, "--broken", "rejects the graph before anything runs",
                 "--unit", "--fail", "--policy");
         out.println("Python: a hand-written scheduler of coroutines awaiting their prerequisites");
-        out.println("Java:   TaskGraph.builder().task(name, prerequisites, action)...build().run(policy)");
+        out.println(
+                "Java:   TaskGraph.builder().task(name, prerequisites, action)...build().run(policy)");
         out.println();
         printGraph(out);
 
@@ -149,7 +155,8 @@ public final class SchedulerDemo implements Demo {
             graph = buildGraph();
         } catch (InvalidGraphException e) {
             out.println();
-            out.printf("rejected before anything ran:%n  %s%n  (%s, an IllegalArgumentException from build())%n",
+            out.printf(
+                    "rejected before anything ran:%n  %s%n  (%s, an IllegalArgumentException from build())%n",
                     e.getMessage(), "InvalidGraphException." + e.getClass().getSimpleName());
             out.println();
             out.printf("--broken %s rejected the graph on purpose, as asked: exit code 0.%n",
@@ -159,12 +166,14 @@ public final class SchedulerDemo implements Demo {
         }
 
         out.println();
-        out.printf("Running with --policy %s%s, one unit = %s:%n", policy.name().toLowerCase(Locale.ROOT),
+        out.printf("Running with --policy %s%s, one unit = %s:%n",
+                policy.name().toLowerCase(Locale.ROOT),
                 fail == null ? "" : " and --fail " + fail, Timing.format(unit));
         out.flush();
         ScheduleReport<String> report = graph.run(policy, Thread.ofVirtual().factory(), e -> {
             String what = e.kind() == ScheduleEvent.Kind.START ? "start " : "end   ";
-            String line = String.format(Locale.ROOT, "  %6d ms  %s %-11s %s", e.atNanos() / 1_000_000, what,
+            String line = String.format(Locale.ROOT, "  %6d ms  %s %-11s %s",
+                    e.atNanos() / 1_000_000, what,
                     e.task(), e.state() == null ? "" : e.state());
             out.println(line.stripTrailing());
             out.flush();
@@ -192,7 +201,8 @@ public final class SchedulerDemo implements Demo {
     private void printGraph(PrintWriter out) {
         Table table = new Table("step", "needs", "units");
         for (Step s : pipeline()) {
-            table.row(s.name(), s.needs().isEmpty() ? "-" : String.join(", ", s.needs()), s.units());
+            table.row(s.name(), s.needs().isEmpty() ? "-" : String.join(", ", s.needs()),
+                    s.units());
         }
         table.print(out);
     }
@@ -206,7 +216,8 @@ public final class SchedulerDemo implements Demo {
             case CYCLE -> java.util.stream.Stream.of(s.name().equals("fetch-deps")
                     ? new Step(s.name(), List.of("package"), s.units(), s.produces()) : s);
             case UNKNOWN -> java.util.stream.Stream.of(s.name().equals("compile")
-                    ? new Step(s.name(), List.of("fetch-deps", "codegen"), s.units(), s.produces()) : s);
+                    ? new Step(s.name(), List.of("fetch-deps", "codegen"), s.units(), s.produces())
+                    : s);
             case DUPLICATE -> s.name().equals("lint")
                     ? java.util.stream.Stream.of(s, s) : java.util.stream.Stream.of(s);
         }).toList();
@@ -228,8 +239,9 @@ public final class SchedulerDemo implements Demo {
         }
         // A result built from the prerequisites' results, to show they arrive by name.
         return switch (step.name()) {
-            case "package" -> "app.jar (" + inputs.get("unit-tests") + ", " + inputs.get("lint") + ")";
-            case "publish" -> "published " + inputs.get("package").split(" ")[0];
+            case "package" ->
+                "app.jar (" + inputs.get("unit-tests") + ", " + inputs.get("lint") + ")";
+            case "publish" -> "published " + inputs.get("package").split(" ", -1)[0];
             default -> step.produces();
         };
     }
@@ -244,7 +256,8 @@ public final class SchedulerDemo implements Demo {
             String end = "-";
             if (o.state().started()) {
                 int from = (int) Math.min(width - 1, o.startNanos() / scale);
-                int to = (int) Math.max(from + 1, Math.min(width, Math.round(o.endNanos() / scale)));
+                int to = (int) Math.max(from + 1,
+                        Math.min(width, Math.round(o.endNanos() / scale)));
                 bar = "|" + " ".repeat(from) + "#".repeat(to - from) + " ".repeat(width - to) + "|";
                 start = o.startNanos() / 1_000_000 + " ms";
                 end = o.endNanos() / 1_000_000 + " ms";

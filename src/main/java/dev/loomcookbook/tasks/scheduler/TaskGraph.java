@@ -156,7 +156,8 @@ public final class TaskGraph<T> {
      * prerequisites have succeeded. {@code listener} sees each start and end as it happens, in
      * the order recorded (it is called while the recording lock is held: keep it short).
      */
-    public ScheduleReport<T> run(FailurePolicy policy, ThreadFactory threadFactory, Consumer<ScheduleEvent> listener)
+    public ScheduleReport<T> run(FailurePolicy policy, ThreadFactory threadFactory,
+            Consumer<ScheduleEvent> listener)
             throws InterruptedException {
         Objects.requireNonNull(policy, "policy");
         Recorder recorder = new Recorder(listener);
@@ -200,7 +201,8 @@ public final class TaskGraph<T> {
         return report(policy, ended, recorder);
     }
 
-    private void fork(StructuredTaskScope<T, Void> scope, Node<T> node, Map<String, TaskOutcome<T>> ended,
+    private void fork(StructuredTaskScope<T, Void> scope, Node<T> node,
+            Map<String, TaskOutcome<T>> ended,
             BlockingQueue<String> completions, Recorder recorder) {
         Map<String, T> inputs = new LinkedHashMap<>();
         node.prerequisites().forEach(p -> inputs.put(p, ended.get(p).value()));
@@ -208,13 +210,17 @@ public final class TaskGraph<T> {
             long start = recorder.record(node.name(), ScheduleEvent.Kind.START, null);
             try {
                 T value = node.action().run(inputs);
-                long end = recorder.record(node.name(), ScheduleEvent.Kind.END, TaskState.SUCCEEDED);
-                ended.put(node.name(), new TaskOutcome<>(node.name(), TaskState.SUCCEEDED, value, null, "", start, end));
+                long end =
+                        recorder.record(node.name(), ScheduleEvent.Kind.END, TaskState.SUCCEEDED);
+                ended.put(node.name(), new TaskOutcome<>(node.name(), TaskState.SUCCEEDED, value,
+                        null, "", start, end));
                 return value;
             } catch (Throwable t) {
-                TaskState state = t instanceof InterruptedException ? TaskState.INTERRUPTED : TaskState.FAILED;
+                TaskState state = t instanceof InterruptedException ? TaskState.INTERRUPTED
+                        : TaskState.FAILED;
                 long end = recorder.record(node.name(), ScheduleEvent.Kind.END, state);
-                ended.put(node.name(), new TaskOutcome<>(node.name(), state, null, t, "", start, end));
+                ended.put(node.name(),
+                        new TaskOutcome<>(node.name(), state, null, t, "", start, end));
                 throw t;
             } finally {
                 completions.add(node.name());
@@ -223,7 +229,8 @@ public final class TaskGraph<T> {
     }
 
     /** Outcomes in graph order; a task that never started is skipped or cancelled, by its prerequisites. */
-    private ScheduleReport<T> report(FailurePolicy policy, Map<String, TaskOutcome<T>> ended, Recorder recorder) {
+    private ScheduleReport<T> report(FailurePolicy policy, Map<String, TaskOutcome<T>> ended,
+            Recorder recorder) {
         Map<String, TaskOutcome<T>> all = new HashMap<>(ended);
         for (String name : topologicalOrder) {
             if (all.containsKey(name)) {

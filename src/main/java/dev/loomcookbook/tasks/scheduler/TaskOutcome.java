@@ -5,7 +5,8 @@ package dev.loomcookbook.tasks.scheduler;
  * interrupted), why it did not run (if skipped or cancelled), and when it started and ended, in
  * nanoseconds since the run began ({@code -1} if it never started).
  */
-public record TaskOutcome<T>(String name, TaskState state, T value, Throwable failure, String reason,
+public record TaskOutcome<T>(String name, TaskState state, T value, Throwable failure,
+        String reason,
         long startNanos, long endNanos) {
 
     static <T> TaskOutcome<T> notStarted(String name, TaskState state, String reason) {

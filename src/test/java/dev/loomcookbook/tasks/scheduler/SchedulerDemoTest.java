@@ -20,16 +20,19 @@ class SchedulerDemoTest {
     void pipelineSucceeds() {
         CliRun run = CliRun.of(new SchedulerDemo(), "--unit", "1ms");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("app.jar (240 passed, 0 warnings)").contains("published app.jar");
+        assertThat(run.out()).contains("app.jar (240 passed, 0 warnings)")
+                .contains("published app.jar");
     }
 
     /** Every step of the pipeline shows up in the live timeline, starting and ending SUCCEEDED. */
     @ParameterizedTest
-    @ValueSource(strings = {"fetch-deps", "lint", "compile", "unit-tests", "javadoc", "package", "publish"})
+    @ValueSource(strings = {"fetch-deps", "lint", "compile", "unit-tests", "javadoc", "package",
+        "publish"})
     void everyStepIsInTheTimeline(String step) {
         CliRun run = CliRun.of(new SchedulerDemo(), "--unit", "1ms");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).containsPattern("start\\s+" + step).containsPattern("end\\s+" + step + "\\s+SUCCEEDED");
+        assertThat(run.out()).containsPattern("start\\s+" + step)
+                .containsPattern("end\\s+" + step + "\\s+SUCCEEDED");
     }
 
     /** --fail: the failed step's dependents are reported skipped, independent steps still succeed. */
@@ -37,8 +40,11 @@ class SchedulerDemoTest {
     void failedStepSkipsItsDependents() {
         CliRun run = CliRun.of(new SchedulerDemo(), "--unit", "1ms", "--fail", "javadoc");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).containsPattern("javadoc\\s+FAILED").containsPattern("package\\s+SKIPPED")
-                .contains("'javadoc' failed").contains("javadoc failed on purpose (--fail javadoc), as asked: exit code 0.").containsPattern("publish\\s+SKIPPED")
+        assertThat(run.out()).containsPattern("javadoc\\s+FAILED")
+                .containsPattern("package\\s+SKIPPED")
+                .contains("'javadoc' failed")
+                .contains("javadoc failed on purpose (--fail javadoc), as asked: exit code 0.")
+                .containsPattern("publish\\s+SKIPPED")
                 .containsPattern("unit-tests\\s+SUCCEEDED").containsPattern("lint\\s+SUCCEEDED");
     }
 
@@ -47,7 +53,8 @@ class SchedulerDemoTest {
     void cycleIsRejectedBeforeRunning() {
         CliRun run = CliRun.of(new SchedulerDemo(), "--broken", "cycle");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("rejected before anything ran:").contains("  cycle: fetch-deps -> package -> unit-tests -> compile -> fetch-deps")
+        assertThat(run.out()).contains("rejected before anything ran:")
+                .contains("  cycle: fetch-deps -> package -> unit-tests -> compile -> fetch-deps")
                 .doesNotContain("start ");
     }
 
@@ -68,7 +75,8 @@ class SchedulerDemoTest {
     void unknownFailStepIsAUsageError() {
         CliRun fail = CliRun.of(new SchedulerDemo(), "--fail", "nope");
         assertThat(fail.exitCode()).isEqualTo(2);
-        assertThat(fail.err().lines().findFirst().orElseThrow()).startsWith("error: Invalid value for option '--fail': unknown step 'nope' (steps: fetch-deps,");
+        assertThat(fail.err().lines().findFirst().orElseThrow()).startsWith(
+                "error: Invalid value for option '--fail': unknown step 'nope' (steps: fetch-deps,");
     }
 
     /** An unknown --policy is a usage error. */
@@ -91,7 +99,8 @@ class SchedulerDemoTest {
         CliRun run = CliRun.of(new SchedulerDemo(), args.strip().split(" +"));
         assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
         assertThat(run.err().lines().findFirst()).hasValue(
-                "error: --broken rejects the graph before anything runs, so it cannot be combined with " + named);
+                "error: --broken rejects the graph before anything runs, so it cannot be combined with "
+                        + named);
         assertThat(run.out()).isEmpty();
     }
 
@@ -100,14 +109,16 @@ class SchedulerDemoTest {
     void unitOverTenSecondsIsAUsageError() {
         CliRun run = CliRun.of(new SchedulerDemo(), "--unit", "1h");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().lines().findFirst()).hasValue("error: Invalid value for option '--unit': must be from 0 to 10 s, but was 3600 s");
+        assertThat(run.err().lines().findFirst()).hasValue(
+                "error: Invalid value for option '--unit': must be from 0 to 10 s, but was 3600 s");
     }
 
     /** The steps run in a scope named "TaskGraph", the name a thread dump (pstree) shows. */
     @Test
     void schedulerScopeIsNamed() {
         DumpOnFirstLine out = new DumpOnFirstLine("start ");
-        int code = Cli.run(new SchedulerDemo(), new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+        int code = Cli.run(new SchedulerDemo(), new PrintWriter(out, true),
+                new PrintWriter(new StringWriter(), true),
                 "--unit", "0s");
         assertThat(code).isZero();
         assertThat(out.containerNames()).contains(TaskGraph.SCOPE_NAME);

@@ -28,13 +28,15 @@ class TaskGraphTest {
     }
 
     /** Blocks until interrupted, after saying it started. */
-    private static String blockUntilInterrupted(CountDownLatch started) throws InterruptedException {
+    private static String blockUntilInterrupted(CountDownLatch started)
+            throws InterruptedException {
         started.countDown();
         new CountDownLatch(1).await();
         throw new AssertionError("unreachable");
     }
 
-    private static ScheduleReport<String> run(TaskGraph<String> graph, FailurePolicy policy, ThreadFactory factory)
+    private static ScheduleReport<String> run(TaskGraph<String> graph, FailurePolicy policy,
+            ThreadFactory factory)
             throws InterruptedException {
         return graph.run(policy, factory, e -> {});
     }
@@ -62,7 +64,8 @@ class TaskGraphTest {
         assertThat(startSeq.keySet()).containsExactlyInAnyOrderElementsOf(graph.names());
         for (String task : graph.names()) {
             for (String p : graph.prerequisitesOf(task)) {
-                assertThat(startSeq.get(task)).as(task + " starts after " + p + " ends").isGreaterThan(endSeq.get(p));
+                assertThat(startSeq.get(task)).as(task + " starts after " + p + " ends")
+                        .isGreaterThan(endSeq.get(p));
             }
         }
     }
@@ -88,8 +91,8 @@ class TaskGraphTest {
                 })
                 .build();
         ScheduleReport<String> report = run(graph, FailurePolicy.CONTINUE, factory);
-        assertThat(report.outcomes().values()).allSatisfy(o ->
-                assertThat(o.state()).as(o.name() + " " + o.failure()).isEqualTo(TaskState.SUCCEEDED));
+        assertThat(report.outcomes().values()).allSatisfy(o -> assertThat(o.state())
+                .as(o.name() + " " + o.failure()).isEqualTo(TaskState.SUCCEEDED));
     }
 
     /** A task receives its prerequisites' values by name; the report has every value by name. */
@@ -102,11 +105,13 @@ class TaskGraphTest {
                 .task("product", List.of("two", "three"), in -> in.get("two") * in.get("three"))
                 .build();
         ScheduleReport<Integer> report = graph.run(FailurePolicy.CONTINUE, factory, e -> {});
-        assertThat(report.results()).containsExactly(Map.entry("two", 2), Map.entry("three", 3), Map.entry("product", 6));
+        assertThat(report.results()).containsExactly(Map.entry("two", 2), Map.entry("three", 3),
+                Map.entry("product", 6));
     }
 
     private static TaskGraph<Boolean> whereGraph() {
-        return TaskGraph.<Boolean>builder().task("where", NONE, in -> Thread.currentThread().isVirtual()).build();
+        return TaskGraph.<Boolean>builder()
+                .task("where", NONE, in -> Thread.currentThread().isVirtual()).build();
     }
 
     /** Without a thread factory, tasks run on virtual threads. */
@@ -118,7 +123,8 @@ class TaskGraphTest {
     /** With a thread factory, tasks run on its threads (here platform threads). */
     @Test
     void runsOnTheGivenFactorysThreads() throws Exception {
-        assertThat(whereGraph().run(FailurePolicy.CONTINUE, Thread.ofPlatform().factory(), e -> {}).results())
+        assertThat(whereGraph().run(FailurePolicy.CONTINUE, Thread.ofPlatform().factory(), e -> {})
+                .results())
                 .containsEntry("where", false);
     }
 
@@ -135,15 +141,18 @@ class TaskGraphTest {
                 .isInstanceOf(InvalidGraphException.Cycle.class)
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("cycle: a -> b -> c -> a")
-                .satisfies(e -> assertThat(((InvalidGraphException.Cycle) e).cycle()).containsExactly("a", "b", "c", "a"));
+                .satisfies(e -> assertThat(((InvalidGraphException.Cycle) e).cycle())
+                        .containsExactly("a", "b", "c", "a"));
         assertThat(ran).hasValue(0);
     }
 
     /** A task that depends on itself is the smallest cycle. */
     @Test
     void selfDependencyIsACycle() {
-        assertThatThrownBy(() -> TaskGraph.<String>builder().task("loop", List.of("loop"), in -> "").build())
-                .isInstanceOf(InvalidGraphException.Cycle.class).hasMessageStartingWith("cycle: loop -> loop");
+        assertThatThrownBy(
+                () -> TaskGraph.<String>builder().task("loop", List.of("loop"), in -> "").build())
+                .isInstanceOf(InvalidGraphException.Cycle.class)
+                .hasMessageStartingWith("cycle: loop -> loop");
     }
 
     /** A prerequisite that is not a task is rejected, naming both the task and the missing name. */
@@ -154,7 +163,8 @@ class TaskGraphTest {
                 .task("fetch", NONE, in -> "")
                 .build())
                 .isInstanceOf(InvalidGraphException.UnknownDependency.class)
-                .hasMessage("unknown dependency: 'compile' depends on 'codegen', which is not a task");
+                .hasMessage(
+                        "unknown dependency: 'compile' depends on 'codegen', which is not a task");
     }
 
     /** Two tasks with one name are rejected, naming it. */
@@ -197,7 +207,8 @@ class TaskGraphTest {
         assertThat(report.outcome("package").reason()).isEqualTo("'test' was skipped");
         assertThat(report.state("lint")).isEqualTo(TaskState.SUCCEEDED);
         assertThat(report.state("report")).isEqualTo(TaskState.SUCCEEDED);
-        assertThat(report.events()).noneMatch(e -> e.task().equals("test") || e.task().equals("package"));
+        assertThat(report.events())
+                .noneMatch(e -> e.task().equals("test") || e.task().equals("package"));
     }
 
     /** CANCEL: a failure interrupts the running tasks; tasks not started are cancelled, the failed one's dependents skipped. */
