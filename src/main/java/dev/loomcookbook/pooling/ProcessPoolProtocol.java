@@ -65,7 +65,12 @@ final class ProcessPoolProtocol {
         /** The task ran, but its outcome cannot be sent: why. */
         UNSENDABLE,
         /** The task is still running (sent once, a few milliseconds after it started). */
-        BUSY;
+        BUSY,
+        /**
+         * The worker ends after the answer that follows (a thread of it is stuck): the parent
+         * must give it no further task.
+         */
+        RETIRING;
 
         private static final Kind[] ALL = values();
 

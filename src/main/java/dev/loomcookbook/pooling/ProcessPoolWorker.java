@@ -196,6 +196,9 @@ public final class ProcessPoolWorker {
                     LockSupport.unpark(deepSleeper);
                 }
                 boolean exitAfter = run(r, out.reset());
+                if (exitAfter) {
+                    retiring();
+                }
                 answer(out);
                 if (exitAfter) {
                     end("a thread is stuck rebuilding a result");
@@ -489,6 +492,17 @@ public final class ProcessPoolWorker {
     }
 
     /** Sends an answer; it marks the task as no longer running, so no BUSY can follow it. */
+    /**
+     * Tells the parent, before the answer, that this worker ends after it: else the parent could
+     * send the next task in the moment between the answer and the exit, and that task would fail.
+     */
+    private static void retiring() {
+        synchronized (OUT) {
+            byte[] frame = ProcessPoolProtocol.emptyFrame(Kind.RETIRING, runningFor);
+            write(frame, frame.length);
+        }
+    }
+
     private static void answer(FrameWriter frame) {
         synchronized (OUT) {
             running = 0;

@@ -34,8 +34,9 @@ final class Slot implements Runnable {
      * IDLE → BUSY (a submitter hands it a task), IDLE → RETIRING (the worker died, or the pool
      * shut down);
      * BUSY → IDLE (answer read, nothing queued), BUSY → BUSY (answer read, the next queued task
-     * taken), BUSY → RETIRING (the worker died, broke the protocol, was killed, or reached
-     * maxTasksPerWorker; or the pool shut down and nothing is queued);
+     * taken), BUSY → RETIRING (the worker died, broke the protocol, was killed, said it ends
+     * after this answer, or reached maxTasksPerWorker; or the pool shut down and nothing is
+     * queued);
      * RETIRING → STARTING (the old worker has exited), RETIRING → ENDED (exited, and the pool
      * stopped or shut down with nothing queued).
      */
@@ -433,6 +434,10 @@ final class Slot implements Runnable {
                             "it answered task #" + f.task() + " while task #" + t.number
                                     + " was running (did a task write into the channel?)");
                 }
+                if (f.kind() == Kind.RETIRING) {
+                    w.retiring = true;
+                    continue;
+                }
                 if (f.kind() != Kind.BUSY) {
                     Outcome o = decode(f, t, w);
                     value = o.value;
@@ -454,7 +459,7 @@ final class Slot implements Runnable {
         try {
             t.phase = Phase.DONE;
             current = null;
-            if (w.killedBecause() != null) {
+            if (w.killedBecause() != null || w.retiring) {
                 state = State.RETIRING;
             } else if (++tasksOnWorker == pool.options.maxTasksPerWorker()) {
                 state = State.RETIRING;

@@ -34,6 +34,8 @@ final class WorkerProcess {
     private volatile long writingSince;
     /** Why the pool killed it, or null. */
     private volatile String killedBecause;
+    /** The worker said it ends after its current answer (set by the thread reading it). */
+    volatile boolean retiring;
 
     private WorkerProcess(Process process, int maxFrameBody, Consumer<String> sink,
             String threadName) {

@@ -65,6 +65,25 @@ class ProcessPoolFaultTest {
         }
     }
 
+    /**
+     * The worker left with a thread stuck rebuilding a result says so before its answer: the next
+     * task goes to its replacement, never to the worker that is about to exit.
+     */
+    @Test
+    void workerThatMustExitGetsNoFurtherTask() throws Exception {
+        ProcessPool p = pool(1).build();
+        try {
+            long before = p.submit(() -> ProcessHandle.current().pid()).get(15, SECONDS);
+            Future<Object> f = p.submit(() -> Hostile.hashBomb(60));
+            assertThatThrownBy(() -> f.get(15, SECONDS)).isInstanceOf(ExecutionException.class);
+            long after = p.submit(() -> ProcessHandle.current().pid()).get(15, SECONDS);
+            assertThat(after).as("the pid that ran the task after the stuck one")
+                    .isNotEqualTo(before);
+        } finally {
+            closeWithin(p);
+        }
+    }
+
     /** A 1 KB reply claiming nested arrays of 64 Mi elements is refused before anything big is allocated. */
     @Test
     void arrayBombInAReplyIsRefused() throws Exception {
