@@ -31,11 +31,11 @@ final class JmhSettings {
         return new OptionsBuilder()
                 .include(ALL)
                 .jvmArgsPrepend(JVM_ARGS)
-                .forks(1)
+                .forks(0) // one JVM for all: a quick run checks that each one runs, not its speed
                 .warmupIterations(0)
                 .measurementIterations(1)
                 .warmupTime(TimeValue.milliseconds(100))
-                .measurementTime(TimeValue.milliseconds(200))
+                .measurementTime(TimeValue.milliseconds(50))
                 .param("iterations", "200000")
                 .param("waiters", "1000")
                 .param("sleepMs", "20")
