@@ -491,7 +491,6 @@ public final class ProcessPoolWorker {
         return new Failure(t.getClass().getName(), message, stack, exception);
     }
 
-    /** Sends an answer; it marks the task as no longer running, so no BUSY can follow it. */
     /**
      * Tells the parent, before the answer, that this worker ends after it: else the parent could
      * send the next task in the moment between the answer and the exit, and that task would fail.
@@ -503,6 +502,7 @@ public final class ProcessPoolWorker {
         }
     }
 
+    /** Sends an answer; it marks the task as no longer running, so no BUSY can follow it. */
     private static void answer(FrameWriter frame) {
         synchronized (OUT) {
             running = 0;
