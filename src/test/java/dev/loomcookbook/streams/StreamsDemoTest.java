@@ -138,6 +138,8 @@ class StreamsDemoTest {
             StreamServer server = listening.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
             try (StreamConnection first = StreamServerTest.open(server);
                     StreamConnection second = StreamServerTest.open(server)) {
+                // Both must be accepted before the interrupt, or the count could be 1.
+                Conditions.awaitUntil(() -> server.acceptedConnections() == 2, "both accepted");
                 StreamConnection reader = handler.equals("chat") ? second : first;
                 if (handler.equals("chat")) {
                     first.reader().readline(); // welcome user-1
