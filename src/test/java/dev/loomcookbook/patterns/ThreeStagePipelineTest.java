@@ -107,8 +107,14 @@ class ThreeStagePipelineTest {
                 stages.fork(() -> ThreeStagePipeline.fetch(ids, pages, site));
                 stages.fork(() -> ThreeStagePipeline.store(pages, stored));
                 try {
-                    Blocked.awaitIn(produced.thread(), ArrayBlockingQueue.class, "put");
+                    // In this order: a wait in put() seen before the fetch stage took item 1 may
+                    // be for item capacity + 1, which the producer may not have finished putting
+                    // when the fetch stage's request is in flight.
                     Eventually.await("the fetch stage's request held", () -> site.inFlight() == 1);
+                    // Only the producer fills ids now: full, it holds items 2 to capacity + 1, and
+                    // the producer's next wait in put() is for item capacity + 2.
+                    Eventually.await("ids full", () -> ids.remainingCapacity() == 0);
+                    Blocked.awaitIn(produced.thread(), ArrayBlockingQueue.class, "put");
                     assertThat(stored).isEmpty();
                     whileHeld.accept(ids);
                 } finally {
