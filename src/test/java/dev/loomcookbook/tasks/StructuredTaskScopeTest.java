@@ -125,15 +125,40 @@ class StructuredTaskScopeTest {
     @MethodSource("dev.loomcookbook.testing.ThreadFactories#both")
     void timeoutRaisesTimeoutExceptionAndLeavesNoThreadRunning(ThreadFactory factory)
             throws Exception {
+        // The timeout runs from open(): on a machine stalled between open() and fork() for longer
+        // than that, fork() starts nothing, and the run proves nothing. It is run again then,
+        // with a longer timeout.
+        Duration timeout = Duration.ofMillis(500);
+        while (!timesOutARunningSubtask(factory, timeout)) {
+            timeout = timeout.multipliedBy(4);
+            assertThat(timeout).as("fork() started no subtask before the timeout, again")
+                    .isLessThan(Duration.ofMinutes(1));
+        }
+    }
+
+    /**
+     * A scope with {@code timeout} whose subtask blocks until interrupted: join() throws
+     * TimeoutException, the subtask was interrupted and its thread has ended. False, proving
+     * nothing, if the timeout expired before fork() could start the subtask.
+     */
+    private static boolean timesOutARunningSubtask(ThreadFactory factory, Duration timeout)
+            throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
         AtomicReference<Thread> subtaskThread = new AtomicReference<>();
+        ThreadFactory recording = task -> {
+            Thread thread = factory.newThread(task);
+            subtaskThread.set(thread);
+            return thread;
+        };
         try (var scope = StructuredTaskScope.open(Joiner.<String>anySuccessfulResultOrThrow(),
-                cf -> cf.withThreadFactory(factory).withTimeout(Duration.ofMillis(500)))) {
-            scope.fork(() -> {
-                subtaskThread.set(Thread.currentThread());
-                return blockUntilInterrupted(started, interrupted);
-            });
+                cf -> cf.withThreadFactory(recording).withTimeout(timeout))) {
+            scope.fork(() -> blockUntilInterrupted(started, interrupted));
+            if (subtaskThread.get() == null) {             // the scope was cancelled already
+                assertThatThrownBy(scope::join)
+                        .isExactlyInstanceOf(StructuredTaskScope.TimeoutException.class);
+                return false;
+            }
             await(started);   // the subtask is running (and blocked) before the timeout can matter
             assertThatThrownBy(scope::join)
                     .isExactlyInstanceOf(StructuredTaskScope.TimeoutException.class);
@@ -141,6 +166,7 @@ class StructuredTaskScopeTest {
         assertThat(interrupted.getCount()).as("subtask not interrupted").isZero();
         assertThat(subtaskThread.get().join(Duration.ofSeconds(30))).as("subtask thread ended")
                 .isTrue();
+        return true;
     }
 
     /** gather(return_exceptions=True): awaitAll lets every subtask finish despite a failure and cancels nothing. */
