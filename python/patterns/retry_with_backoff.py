@@ -25,13 +25,13 @@ async def retry(attempt, tries=5, retryable=(OSError,)):
 async def fetch_with_retries(site):
     windows = ", ".join(str(round(window(n) * 1000)) for n in range(1, 5))
     print(f"backoff windows: {windows} ms, a random wait in each")
-    async with asyncio.timeout(0.6):                    # over every try and backoff
+    async with asyncio.timeout(1.0):                    # over every try and backoff
         print("/flaky:", await retry(lambda n: attempt(site.url("/flaky"), n)))
     try:
-        async with asyncio.timeout(0.6):
+        async with asyncio.timeout(1.0):
             await retry(lambda n: attempt(site.url("/stuck"), n))
     except TimeoutError:
-        print("/stuck: gave up at the deadline of 600 ms")
+        print("/stuck: gave up at the deadline of 1000 ms")
 # @end
 
 

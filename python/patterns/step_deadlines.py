@@ -7,11 +7,11 @@ from embedded_site import Site, get
 # @start region="step-timeout"
 async def three_steps(site):
     try:
-        async with asyncio.timeout(0.8):                 # overall
+        async with asyncio.timeout(1.5):                 # overall
             for path in ("/cart", "/recommendations", "/reviews"):
-                print(f"{path}: {await step(site.url(path), 0.5)}")
+                print(f"{path}: {await step(site.url(path), 1.0)}")
     except TimeoutError:
-        print("overall deadline of 800 ms passed: the step in flight was cancelled")
+        print("overall deadline of 1500 ms passed: the step in flight was cancelled")
 # @end
 
 

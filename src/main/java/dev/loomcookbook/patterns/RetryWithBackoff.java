@@ -30,7 +30,7 @@ public final class RetryWithBackoff {
             // @start region="retry"
             RetryPolicy policy = RetryPolicy.exponential(Duration.ofMillis(20), 5)
                     .withCap(Duration.ofMillis(100))            // windows 20, 40, 80, 100 ms
-                    .withDeadline(Duration.ofMillis(600))       // over every try and backoff
+                    .withDeadline(Duration.ofMillis(1000))      // over every try and backoff
                     .retryOn(e -> e instanceof IOException)
                     .onRetry((n, failure, backoff) -> out.println("  try " + n + " failed ("
                             + failure.getMessage() + "): backing off"));
@@ -41,7 +41,7 @@ public final class RetryWithBackoff {
             try {
                 policy.call(n -> get(out, site.uri("/stuck"), n));
             } catch (TimeoutException e) {
-                out.println("/stuck: gave up at the deadline of 600 ms");
+                out.println("/stuck: gave up at the deadline of 1000 ms");
             }
             // @end
             site.awaitHangUps(1, Duration.ofSeconds(10));

@@ -9,8 +9,10 @@ import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
 
 /**
- * A step timeout inside an overall deadline: three steps of 500 ms at most each, all within
- * 800 ms, nested as {@code async with asyncio.timeout()} blocks nest.
+ * A step timeout inside an overall deadline: three steps of 1 s at most each, all within 1.5 s,
+ * nested as {@code async with asyncio.timeout()} blocks nest. (The overall deadline falls half a
+ * second after the second step's timeout and half a second before the third's: a margin that
+ * no stall of a busy machine closes.)
  */
 public final class StepDeadlines {
 
@@ -28,16 +30,16 @@ public final class StepDeadlines {
             site.page("/cart", "3 items\n").hang("/recommendations").hang("/reviews");
             // @start region="step-timeout"
             try (var overall = StructuredTaskScope.open(Joiner.awaitAllSuccessfulOrThrow(),
-                    cf -> cf.withTimeout(Duration.ofMillis(800)))) {
+                    cf -> cf.withTimeout(Duration.ofMillis(1500)))) {
                 overall.fork(() -> {
                     for (String path : List.of("/cart", "/recommendations", "/reviews")) {
-                        out.println(path + ": " + step(site.uri(path), Duration.ofMillis(500)));
+                        out.println(path + ": " + step(site.uri(path), Duration.ofMillis(1000)));
                     }
                     return null;
                 });
                 overall.join();
             } catch (StructuredTaskScope.TimeoutException e) {
-                out.println("overall deadline of 800 ms passed: the step in flight was cancelled");
+                out.println("overall deadline of 1500 ms passed: the step in flight was cancelled");
             }
             // @end
             site.awaitHangUps(2, Duration.ofSeconds(10));

@@ -52,7 +52,7 @@ class RetryWithBackoffTest {
                 "  try 3: GET /flaky",
                 "/flaky: the answer",
                 "  try 1: GET /stuck",
-                "/stuck: gave up at the deadline of 600 ms",
+                "/stuck: gave up at the deadline of 1000 ms",
                 "requests to /flaky: 3, to /stuck: 1, which hung up: 1");
     }
 }

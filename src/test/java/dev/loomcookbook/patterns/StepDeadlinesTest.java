@@ -87,8 +87,8 @@ class StepDeadlinesTest {
     void theRecipeNestsTheDeadlines() {
         assertThat(RecipeRun.lines(StepDeadlines.RECIPE)).containsExactly(
                 "/cart: 3 items",
-                "/recommendations: skipped, no answer within 500 ms",
-                "overall deadline of 800 ms passed: the step in flight was cancelled",
+                "/recommendations: skipped, no answer within 1000 ms",
+                "overall deadline of 1500 ms passed: the step in flight was cancelled",
                 "the site saw 2 clients hang up");
     }
 }
