@@ -22,8 +22,10 @@ async def main():
     # exec: sh becomes sleep, so no grandchild outlives the kill or holds the pipe open
     proc = await asyncio.create_subprocess_exec("sh", "-c", "echo working; exec sleep 60",
                                                 stdin=DEVNULL, stdout=PIPE)
+    first = await proc.stdout.readline()          # it is up: the clock starts
+    print("stdout:", first.decode().rstrip())
     async with asyncio.TaskGroup() as tg:
-        tg.create_task(print_lines(proc.stdout))   # ends when the pipe closes
+        tg.create_task(print_lines(proc.stdout))   # the rest, until the pipe closes
         print("exit code:", await wait_or_kill(proc, 0.2))
 # @end
 
