@@ -14,7 +14,8 @@ def square(x):
 
 def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
-        results = pool.map(square, [1, 2, 3, 4, 5], timeout=0.5)
+        # one deadline from the call: long enough for items 1 to 3 on a busy machine
+        results = pool.map(square, [1, 2, 3, 4, 5], timeout=2)
         next_result = 0
         try:
             for r in results:

@@ -23,6 +23,11 @@ final class BatchProgress implements ClusterMap.Listener<TaskRun> {
     private final Map<Integer, UUID> heldBy = new ConcurrentHashMap<>();
     private final Map<UUID, Set<Integer>> lostBy = new ConcurrentHashMap<>();
     private final AtomicBoolean killed = new AtomicBoolean();
+    private volatile LocalCluster cluster;
+    private volatile LocalCluster.MemberJvm victim;
+    /** The item the victim reported first, or 0. */
+    private volatile int victimStarted;
+    private volatile boolean allSent;
 
     /** Prints to {@code out}, naming members by {@code labels} ("1", "2", ...). */
     BatchProgress(PrintWriter out, Map<UUID, String> labels) {
@@ -32,25 +37,39 @@ final class BatchProgress implements ClusterMap.Listener<TaskRun> {
 
     /**
      * Kills {@code victim} with SIGKILL when it reports its first task start, after printing what
-     * it holds: the items sent to it and not yet returned.
+     * it holds: the items sent to it and not yet returned. A start reported while the batch is
+     * still being sent waits for the last send, so that what it holds is the whole of its share
+     * and no item is sent to a member already killed.
      */
     void killOnFirstStart(LocalCluster cluster, LocalCluster.MemberJvm victim) {
+        this.cluster = cluster;
+        this.victim = victim;
         cluster.onTaskStart((member, item) -> {
-            if (!member.equals(victim) || !killed.compareAndSet(false, true)) {
-                return;
-            }
-            List<Integer> held = heldBy.entrySet().stream()
-                    .filter(e -> e.getValue().equals(victim.uuid()))
-                    .map(Map.Entry::getKey).sorted().toList();
-            print(String.format("   killing member %s (pid %d) with SIGKILL: it started item %d;"
-                    + " it holds items %s", labels.get(victim.uuid()), victim.pid(), item,
-                    ClusterDemo.itemList(held)));
-            try {
-                cluster.kill(victim);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (member.equals(victim) && victimStarted == 0) {
+                victimStarted = item;
+                killIfDue();
             }
         });
+    }
+
+    /** Kills the victim once it has started a task and every item was sent (whichever is last). */
+    private void killIfDue() {
+        LocalCluster.MemberJvm v = victim;
+        int item = victimStarted;
+        if (v == null || item == 0 || !allSent || !killed.compareAndSet(false, true)) {
+            return;
+        }
+        List<Integer> held = heldBy.entrySet().stream()
+                .filter(e -> e.getValue().equals(v.uuid()))
+                .map(Map.Entry::getKey).sorted().toList();
+        print(String.format("   killing member %s (pid %d) with SIGKILL: it started item %d;"
+                + " it holds items %s", labels.get(v.uuid()), v.pid(), item,
+                ClusterDemo.itemList(held)));
+        try {
+            cluster.kill(v);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Whether a member was killed. */
@@ -70,6 +89,12 @@ final class BatchProgress implements ClusterMap.Listener<TaskRun> {
             print(String.format("   item %d sent again, to member %s (attempt %d)", index + 1,
                     labels.get(member.getUuid()), attempt));
         }
+    }
+
+    @Override
+    public void allSent(int tasks) {
+        allSent = true;
+        killIfDue();
     }
 
     @Override

@@ -43,6 +43,9 @@ public final class ClusterMap<R> {
         /** Task {@code index} was sent to {@code member}; {@code attempt} counts from 1. */
         default void sent(int index, Member member, int attempt) {}
 
+        /** Every one of the batch's {@code tasks} has been handed to Hazelcast once. */
+        default void allSent(int tasks) {}
+
         /** Task {@code index} was lost with {@code member} ({@code cause}); it is sent again. */
         default void lost(int index, Member member, Throwable cause) {}
 
@@ -110,6 +113,7 @@ public final class ClusterMap<R> {
             flights.add(f);
             send(f, leastBusy(List.of()));
         }
+        listener.allSent(tasks.size());
         List<Outcome<R>> outcomes = new ArrayList<>();
         for (Flight<R> f : flights) {
             outcomes.add(await(f.done));

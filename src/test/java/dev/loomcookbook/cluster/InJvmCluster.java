@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * Members inside the test JVM (fast: no JVM start-ups), configured exactly as the demo's member
@@ -38,8 +39,12 @@ final class InJvmCluster implements AutoCloseable {
         }
     }
 
-    /** Starts one more member, which joins the others. */
-    HazelcastInstance addMember(int threads) {
+    /**
+     * Starts one more member, which joins the others, and returns once every instance lists it:
+     * the new member's join returns before the others (the lite member among them) have heard
+     * of it, and a lite member that has not sends it no task.
+     */
+    HazelcastInstance addMember(int threads) throws InterruptedException {
         MemberAddress self = MemberAddress.loopback(ClusterConfig.freeLoopbackPorts(1).getFirst());
         List<MemberAddress> all = new ArrayList<>(addresses);
         all.add(self);
@@ -47,6 +52,9 @@ final class InJvmCluster implements AutoCloseable {
                 Hazelcast.newHazelcastInstance(ClusterConfig.member(name, self, all, threads));
         members.add(member);
         addresses.add(self);
+        UUID id = uuid(member);
+        await("every instance lists the new member " + id,
+                () -> instances().stream().allMatch(i -> lists(i, id)));
         return member;
     }
 
@@ -54,12 +62,46 @@ final class InJvmCluster implements AutoCloseable {
         return instance.getCluster().getLocalMember().getUuid();
     }
 
-    /** Ends a member as a crash would: no goodbye to the others, no data handed over. */
-    void crash(HazelcastInstance member) {
+    /**
+     * Ends a member as a crash would: no goodbye to the others, no data handed over; returns once
+     * no instance lists it any more, so that the next test finds the cluster as it was.
+     */
+    void crash(HazelcastInstance member) throws InterruptedException {
+        UUID id = uuid(member);
         member.getLifecycleService().terminate();
         int i = members.indexOf(member);
         members.remove(i);
         addresses.remove(i);
+        await("no instance lists the crashed member " + id,
+                () -> instances().stream().noneMatch(m -> lists(m, id)));
+    }
+
+    /** The running instances: the members and the lite member. */
+    private List<HazelcastInstance> instances() {
+        List<HazelcastInstance> all = new ArrayList<>(members);
+        if (lite != null) {
+            all.add(lite);
+        }
+        return all;
+    }
+
+    private static boolean lists(HazelcastInstance instance, UUID member) {
+        return instance.getCluster().getMembers().stream()
+                .anyMatch(m -> m.getUuid().equals(member));
+    }
+
+    /**
+     * Waits until {@code condition} holds, polling; fails, naming {@code what}, after 60 s (a
+     * safety net against a hang, never a timing guess).
+     */
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not within 60 s: " + what);
+            }
+            Thread.sleep(5);
+        }
     }
 
     @Override

@@ -136,24 +136,30 @@ class InJvmClusterTest {
      */
     @Test
     void aLostMembersTasksAreRunAgainOnTheSurvivors() throws Exception {
-        HazelcastInstance victim = cluster.addMember(2);
+        int tasks = 8;
+        // As many task threads as tasks: every task sent to the victim starts there.
+        HazelcastInstance victim = cluster.addMember(tasks);
         UUID victimId = InJvmCluster.uuid(victim);
-        CountDownLatch victimBusy = new CountDownLatch(1);
+        Set<Integer> startedOnVictim = ConcurrentHashMap.newKeySet();
         CountDownLatch release = new CountDownLatch(1);
         CountTask.onStart((item, member) -> {
             if (member.equals(victimId)) {
-                victimBusy.countDown();
+                startedOnVictim.add(item - 1);
                 awaitQuietly(release);
             }
         });
         Map<Integer, Throwable> lost = new ConcurrentHashMap<>();
         Map<Integer, UUID> lostWith = new ConcurrentHashMap<>();
         Set<Integer> sentToVictim = ConcurrentHashMap.newKeySet();
+        AtomicInteger firstSends = new AtomicInteger();
         ClusterMap.Listener<TaskRun> listener = new ClusterMap.Listener<>() {
             @Override
             public void sent(int index, Member member, int attempt) {
                 if (member.getUuid().equals(victimId)) {
                     sentToVictim.add(index);
+                }
+                if (attempt == 1) {
+                    firstSends.incrementAndGet();
                 }
             }
 
@@ -167,9 +173,12 @@ class InJvmClusterTest {
                 new ClusterMap<>(cluster.lite, ClusterMap.DEFAULT_MAX_ATTEMPTS, listener);
         try (ExecutorService caller = Executors.newSingleThreadExecutor()) {
             Future<List<ClusterMap.Outcome<TaskRun>>> batch =
-                    caller.submit(() -> map.map(countTasks(8)));
-            assertThat(victimBusy.await(60, TimeUnit.SECONDS)).as("a task started on the victim")
-                    .isTrue();
+                    caller.submit(() -> map.map(countTasks(tasks)));
+            // The crash comes once every task was sent and those sent to the victim started
+            // there: a send still under way when it comes would meet a member that is leaving.
+            InJvmCluster.await("every task sent, and each one sent to the victim started there",
+                    () -> firstSends.get() == tasks && !sentToVictim.isEmpty()
+                            && startedOnVictim.containsAll(sentToVictim));
             cluster.crash(victim);
             List<ClusterMap.Outcome<TaskRun>> outcomes = batch.get(60, TimeUnit.SECONDS);
             release.countDown();
@@ -200,6 +209,14 @@ class InJvmClusterTest {
     /** The demo runs every item on the members it was pointed at, each result once. */
     @Test
     void theDemoJoinsTheMembersGivenByAddress() {
+        // The members share this JVM: each task waits until all six have started, so that none
+        // finishes before the demo has sent the last. The demo sends each task to the member with
+        // the fewest outstanding, so each member then gets two.
+        CountDownLatch allStarted = new CountDownLatch(6);
+        CountTask.onStart((item, member) -> {
+            allStarted.countDown();
+            awaitQuietly(allStarted);
+        });
         String members = MemberAddress.join(cluster.addresses);
         CliRun run = CliRun.of(new ClusterDemo(), "--members", members, "--cluster-name",
                 cluster.name, "--items", "6", "--iterations", "100000");

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -47,22 +46,21 @@ class PsTreePidTest {
         }
     }
 
-    /** pstree PID of a process that is not a JVM exits 2 with one clear line. */
+    /**
+     * pstree PID of a process that is not a JVM exits 2 with one clear line, found without
+     * attaching: an attempt through jcmd would end with jcmd's own reason instead.
+     */
     @Test
     void processThatIsNotAJvmIsAUsageError() throws Exception {
         Process cat =
                 new ProcessBuilder("cat").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            long start = System.nanoTime();
             CliRun run = CliRun.root("pstree", String.valueOf(cat.pid()));
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
             assertThat(run.exitCode()).isEqualTo(2);
             assertThat(run.err().lines().findFirst())
                     .hasValue("error: PID " + cat.pid() + " (cat) is not a JVM"
                             + " that this user can attach to (jcmd lists no JVM with that PID)");
-            // Without attaching: an attach attempt on a process that is no JVM takes seconds to time out.
-            assertThat(millis).as("milliseconds to answer").isLessThan(3_000);
             assertThat(run.err()).doesNotContain("\tat ");
         } finally {
             cat.destroyForcibly().waitFor(30, SECONDS);

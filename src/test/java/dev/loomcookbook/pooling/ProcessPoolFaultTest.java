@@ -193,25 +193,92 @@ class ProcessPoolFaultTest {
         }
     }
 
-    /** submit() of a large task to a worker that stopped reading (SIGSTOP) returns at once; the task still runs. */
+    /**
+     * submit() of a large task to a worker that stopped reading (SIGSTOP) returns at once; once
+     * the worker goes on (SIGCONT), the task runs on it.
+     */
     @Test
     void workerThatStopsReadingCannotBlockSubmit() throws Exception {
-        ProcessPool p = pool(1).channelTimeout(Duration.ofMillis(300)).build();
+        // The default channel timeout: a short one would also hold for the worker once resumed.
+        ProcessPool p = pool(1).build();
         long pid = -1;
         try {
             p.awaitWorkersStarted();
             pid = p.workerPids().getFirst();
             signal("STOP", pid);
             byte[] big = new byte[1 << 20];
-            AtomicReference<Future<Integer>> submitted = new AtomicReference<>();
-            Thread submitter =
-                    Thread.ofPlatform().start(() -> submitted.set(p.submit(() -> big.length)));
+            AtomicReference<Future<String>> submitted = new AtomicReference<>();
+            Thread submitter = Thread.ofPlatform().start(() -> submitted
+                    .set(p.submit(
+                            () -> big.length + " bytes in " + ProcessHandle.current().pid())));
             submitter.join(10_000);
             assertThat(submitter.isAlive()).as("submit() still blocked after 10 s").isFalse();
-            assertThat(submitted.get().get(15, SECONDS)).isEqualTo(1 << 20);
+            signal("CONT", pid);
+            assertThat(submitted.get().get(30, SECONDS)).isEqualTo((1 << 20) + " bytes in " + pid);
         } finally {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            resume(pid);
             closeWithin(p);
+        }
+    }
+
+    /**
+     * A worker that stopped (SIGSTOP), so that it neither answers nor acknowledges its task, is
+     * killed at the channel timeout, and the task fails saying so.
+     */
+    @Test
+    void stoppedWorkerIsKilledAtTheChannelTimeout() throws Exception {
+        ProcessPool p = pool(1).channelTimeout(Duration.ofMillis(300)).build();
+        long pid = -1;
+        try {
+            p.awaitWorkersStarted();
+            pid = p.workerPids().getFirst();
+            signal("STOP", pid);
+            Future<Integer> f = p.submit(() -> 1);
+            assertThatThrownBy(() -> f.get(30, SECONDS)).cause()
+                    .isInstanceOf(WorkerDiedException.class)
+                    .hasMessageContaining("worker pid " + pid)
+                    .hasMessageContaining("killed by signal 9 (SIGKILL)")
+                    .hasMessageContaining(
+                            "neither answered nor acknowledged its task within 300 ms");
+        } finally {
+            resume(pid);
+            closeWithin(p);
+        }
+    }
+
+    /**
+     * A worker that stopped (SIGSTOP) while a large task was written to it is killed at the
+     * channel timeout, and the task, which it never got whole, goes back to the queue: it is the
+     * one task shutdownNow() returns as never started. (The next worker's initializer holds it at
+     * a gate, so that no worker under the short timeout ever gets the task.)
+     */
+    @Test
+    void stalledWriteIsKilledAndItsTaskGoesBackToTheQueue(@TempDir Path dir) throws Exception {
+        String starts = dir.resolve("starts").toString();
+        try (Gate gate = new Gate()) {
+            int port = gate.port();
+            ProcessPool p = pool(1).channelTimeout(Duration.ofMillis(300)).initializer(() -> {
+                if (claimAttempt(starts) > 1) {
+                    ProcessPoolTest.arriveAt(port);
+                }
+            }).build();
+            long pid = -1;
+            try {
+                p.awaitWorkersStarted();
+                pid = p.workerPids().getFirst();
+                signal("STOP", pid);
+                byte[] big = new byte[1 << 20];
+                Future<Integer> task = p.submit(() -> big.length);
+                long next = gate.awaitArrival().pid();
+                assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive))
+                        .as("the stopped worker").isEmpty();
+                assertThat(next).isNotEqualTo(pid);
+                assertThat(p.shutdownNow()).containsExactly((Runnable) task);
+            } finally {
+                resume(pid);
+                gate.releaseAll();
+                closeWithin(p);
+            }
         }
     }
 
@@ -326,6 +393,15 @@ class ProcessPoolFaultTest {
         if (!p.awaitTermination(30, SECONDS)) {
             p.shutdownNow();
             throw new AssertionError(p + " did not terminate within 30 s of shutdown()");
+        }
+    }
+
+    /** Lets a worker the test stopped go on (a worker that is gone or running is left alone). */
+    private static void resume(long pid) throws IOException, InterruptedException {
+        if (pid != -1 && ProcessHandle.of(pid).isPresent()) {
+            new ProcessBuilder("kill", "-CONT", Long.toString(pid))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start().waitFor(10, TimeUnit.SECONDS);
         }
     }
 
