@@ -22,6 +22,8 @@ async def main():
     # exec: sh becomes sleep, so no grandchild outlives the kill or holds the pipe open
     proc = await asyncio.create_subprocess_exec("sh", "-c", "echo working; exec sleep 60",
                                                 stdin=DEVNULL, stdout=PIPE)
+    line = await proc.stdout.readline()
+    print("stdout:", line.decode().rstrip())   # it has started: the timeout counts from now
     async with asyncio.TaskGroup() as tg:
         tg.create_task(print_lines(proc.stdout))   # ends when the pipe closes
         print("exit code:", await wait_or_kill(proc, 0.2))
