@@ -91,13 +91,18 @@ class HttpDemoTest {
         }
     }
 
-    /** With --failures, exactly the requested failures mean exit 0, and the last line says they were asked for. */
+    /**
+     * With --failures, exactly the requested failures mean exit 0, and the last line says they
+     * were asked for. The timeout is also the patience of the requests that must succeed: in
+     * gather mode the hanging request waits it out in both runs, so it is seconds, not minutes; a
+     * fail-fast run cancels the hanging request instead, so it gets the long one.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"gather", "--fail-fast"})
     void requestedFailuresExitZero(String mode) {
         List<String> args = new java.util.ArrayList<>(
                 List.of("--requests", "6", "--failures", "3", "--latency", "0ms",
-                        "--timeout", "1s"));
+                        "--timeout", mode.equals("gather") ? "3s" : NO_TIMEOUT));
         if (mode.equals("--fail-fast")) {
             args.add(mode);
         }
@@ -322,15 +327,19 @@ class HttpDemoTest {
                 .doesNotContain("slowest");
     }
 
-    /** The warm-up request is not counted in flight, even while the server still holds it. */
+    /**
+     * The warm-up request is not counted in flight, even while the server still holds it. The
+     * request must reach the server's handler before its timeout ends it: the timeout is that
+     * patience, the latency (which the server's close cuts short) only has to be longer.
+     */
     @Test
     void warmUpIsNotCountedInFlight() {
         CliRun run =
-                CliRun.of(new HttpDemo(), "--latency", "2s", "--requests", "1", "--no-sequential",
-                        "--timeout", "100ms");
+                CliRun.of(new HttpDemo(), "--latency", "1m", "--requests", "1", "--no-sequential",
+                        "--timeout", "3s");
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).contains("Warm-up: one request the server answers at once")
-                .contains("Note: --latency 2.00 s is not shorter than --timeout 100 ms")
+                .contains("Note: --latency 60.0 s is not shorter than --timeout 3.00 s")
                 .contains("Concurrent (1 virtual thread) ...")
                 .contains("The server saw up to 1 request in flight at once.");
     }

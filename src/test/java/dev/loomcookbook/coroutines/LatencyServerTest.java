@@ -95,11 +95,12 @@ class LatencyServerTest {
     /**
      * A client that sends its request headers one byte at a time (slowloris) is dropped after the
      * header timeout, and a normal request is served meanwhile. The JDK reads the timeout once per
-     * JVM, so the server runs in a JVM of its own with a timeout of one second.
+     * JVM, so the server runs in a JVM of its own with a timeout of three seconds: the normal
+     * request's headers must be read within it too, by a server that has just started.
      */
     @Test
     void slowHeaderClientIsDroppedWhileOthersAreServed() throws Exception {
-        try (ChildServer child = ChildServer.start("-Dsun.net.httpserver.maxReqTime=1",
+        try (ChildServer child = ChildServer.start("-Dsun.net.httpserver.maxReqTime=3",
                 "-Dsun.net.httpserver.timerMillis=100");
                 Client client = new Client()) {
             URI uri = child.uri();
@@ -107,7 +108,7 @@ class LatencyServerTest {
                 slow.setSoTimeout(30_000); // a safety net: the server drops it long before
                 Thread sender = Thread.ofVirtual()
                         .start(() -> trickle(slow, "GET /item/1 HTTP/1.1\r\nHost: x\r\n"
-                                + "X-Slow: " + ".".repeat(300)));
+                                + "X-Slow: " + ".".repeat(600)));
                 try {
                     assertThat(client.get(uri.resolve("item/2")).statusCode()).isEqualTo(200);
                     assertThat(readUntilClosed(slow))

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -117,7 +118,7 @@ class StreamsDemoTest {
      * serve_forever.
      */
     @ParameterizedTest
-    @CsvSource({"echo, hello, hello", "chat, hello, user-1: hello"})
+    @CsvSource({"echo, hello, hello", "chat, hello, SENDER: hello"})
     void serveRunsTheServerAloneUntilInterrupted(String handler, String sent, String seen)
             throws Exception {
         StreamsDemo demo = new StreamsDemo();
@@ -141,13 +142,17 @@ class StreamsDemoTest {
                 // Both must be accepted before the interrupt, or the count could be 1.
                 Conditions.awaitUntil(() -> server.acceptedConnections() == 2, "both accepted");
                 StreamConnection reader = handler.equals("chat") ? second : first;
+                String expected = seen;
                 if (handler.equals("chat")) {
-                    first.reader().readline(); // welcome user-1
-                    second.reader().readline(); // welcome user-2
+                    // A name goes by the order the handler threads run in, which need not be the
+                    // order of connecting: the sender's name is the one its welcome gave.
+                    expected = seen.replace("SENDER", welcomedName(first));
+                    welcomedName(second);
                     Conditions.awaitUntil(() -> server.openConnections() == 2, "both in the room");
                 }
                 first.writer().write((sent + "\n").getBytes(UTF_8));
-                assertThat(new String(reader.reader().readline(), UTF_8)).isEqualTo(seen + "\n");
+                assertThat(new String(reader.reader().readline(), UTF_8))
+                        .isEqualTo(expected + "\n");
             }
         } finally {
             demoThread.interrupt();
@@ -157,5 +162,12 @@ class StreamsDemoTest {
         assertThat(run.get().out())
                 .contains("nc 127.0.0.1 ")
                 .contains("Stopped: 2 connections served.");
+    }
+
+    /** The name a chat room's welcome line ("welcome user-2") gave this member. */
+    private static String welcomedName(StreamConnection member) throws IOException {
+        String welcome = new String(member.reader().readline(), UTF_8).strip();
+        assertThat(welcome).startsWith("welcome ");
+        return welcome.substring("welcome ".length());
     }
 }
