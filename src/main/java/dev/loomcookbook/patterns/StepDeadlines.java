@@ -33,7 +33,7 @@ public final class StepDeadlines {
                     cf -> cf.withTimeout(Duration.ofMillis(1500)))) {
                 overall.fork(() -> {
                     for (String path : List.of("/cart", "/recommendations", "/reviews")) {
-                        out.println(path + ": " + step(site.uri(path), Duration.ofMillis(1000)));
+                        out.println(path + ": " + step(site.uri(path), Duration.ofSeconds(1)));
                     }
                     return null;
                 });
