@@ -45,13 +45,17 @@ class RecipesTest {
 
     /**
      * A recipe prints Python, Java 25, its run and what differs, in that order, in 100 columns;
-     * then, where it uses a StructuredTaskScope, what changes on JDK 26 and 27.
+     * then, where it uses a StructuredTaskScope, what changes on JDK 26 and 27. (The run's lines
+     * are those of the recipe's one run in this JVM; {@code runsTheNamedRecipe} runs one afresh.)
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("recipes")
     void printsItsPartsInOrderWithin100Columns(Recipe recipe) throws Exception {
         StringWriter text = new StringWriter();
-        RecipePrinter.print(recipe, new PrintWriter(text, true));
+        PrintWriter out = new PrintWriter(text, true);
+        RecipePrinter.printCode(recipe, out);
+        RecipePrinter.printRun(stamped -> RecipeRun.lines(recipe).forEach(stamped::println), out);
+        RecipePrinter.printDiffers(recipe, out);
         List<String> lines = text.toString().lines().toList();
         assertThat(lines).allSatisfy(line -> assertThat(line.length()).as(line)
                 .isLessThanOrEqualTo(RecipePrinter.WIDTH));
