@@ -21,6 +21,8 @@ import java.io.NotSerializableException;
 import java.io.ObjectInputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -67,8 +69,15 @@ public final class ProcessPoolWorker {
     static final int BUSY_TICK_MILLIS = 5;
     private static final long BUSY_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(BUSY_TICK_MILLIS);
     private static final long DEEP_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** Reading a result back may take this long at least, or 20 times as long as writing it. */
+    /** A read back may use this much CPU time at least, or 20 times what writing it used. */
     private static final long READ_BACK_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /**
+     * A read back may take this many times its CPU budget in elapsed time: CPU time is the budget
+     * (a busy machine's stalls do not count against a result), elapsed time only the bound on a
+     * reader that blocks instead of computing.
+     */
+    private static final int READ_BACK_ELAPSED_PER_CPU = 10;
+    private static final Duration READ_BACK_POLL = Duration.ofMillis(10);
     private static final int MAX_MESSAGE_CHARS = 16 * 1024;
     private static final int MAX_STACK_FRAMES = 1024;
 
@@ -371,7 +380,7 @@ public final class ProcessPoolWorker {
      */
     private static String writeValues(FrameWriter out, Object[] values, int n,
             ClassPolicy results) {
-        long start = System.nanoTime();
+        long start = cpuTime();
         int mark = out.length();
         Set<Class<?>> classes;
         try {
@@ -398,7 +407,7 @@ public final class ProcessPoolWorker {
             // The serialized Object[] follows the tag, the count and its own length.
             int at = mark + 1 + 4 + 4;
             String why = readBack(Arrays.copyOfRange(out.bytes(), at, out.length()), results,
-                    Math.max(READ_BACK_MIN_NANOS, 20 * (System.nanoTime() - start)));
+                    Math.max(READ_BACK_MIN_NANOS, 20 * (cpuTime() - start)));
             if (why != null) {
                 return why;
             }
@@ -432,7 +441,8 @@ public final class ProcessPoolWorker {
 
     /**
      * Reads {@code bytes} back as the parent will, on a thread of its own, for at most
-     * {@code budgetNanos}; null if that went well, else why not.
+     * {@code budgetNanos} of that thread's CPU time (and ten times as long in elapsed time); null
+     * if that went well, else why not.
      */
     private static String readBack(byte[] bytes, ClassPolicy results, long budgetNanos) {
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -445,10 +455,10 @@ public final class ProcessPoolWorker {
                     }
                 });
         try {
-            if (!reader.join(Duration.ofNanos(budgetNanos))) {
+            if (!endsWithin(reader, budgetNanos)) {
                 mustExit = true;
                 return String.format(
-                        "could not be rebuilt from its serialized form within %.1f s, so the parent"
+                        "could not be rebuilt from its serialized form within %.1f s of CPU time, so the parent"
                                 + " could not rebuild it either (nested hash-based collections that share their elements"
                                 + " rebuild in exponential time)",
                         budgetNanos / 1e9);
@@ -462,6 +472,35 @@ public final class ProcessPoolWorker {
         }
         return t instanceof RefusedException ? "was refused: " + t.getMessage()
                 : "could not be read back: " + t;
+    }
+
+    /**
+     * Whether {@code reader} ends before it has used {@code cpuNanos} of CPU time, or
+     * {@value #READ_BACK_ELAPSED_PER_CPU} times that in elapsed time (elapsed time alone where the
+     * JVM cannot measure a thread's CPU time).
+     */
+    private static boolean endsWithin(Thread reader, long cpuNanos) throws InterruptedException {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        boolean cpu = cpuTimeMeasured(threads);
+        long start = System.nanoTime();
+        long elapsedNanos = cpu ? READ_BACK_ELAPSED_PER_CPU * cpuNanos : cpuNanos;
+        while (!reader.join(READ_BACK_POLL)) {
+            long used = cpu ? threads.getThreadCpuTime(reader.threadId()) : 0;
+            if (used > cpuNanos || System.nanoTime() - start > elapsedNanos) {
+                return !reader.isAlive();
+            }
+        }
+        return true;
+    }
+
+    /** This thread's CPU time in nanoseconds, or the elapsed time where the JVM cannot say. */
+    private static long cpuTime() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return cpuTimeMeasured(threads) ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
+    private static boolean cpuTimeMeasured(ThreadMXBean threads) {
+        return threads.isThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled();
     }
 
     /** A task's exception as a {@link Failure}, with the exception itself if the parent can read it. */

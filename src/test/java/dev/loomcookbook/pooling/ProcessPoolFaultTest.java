@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +64,44 @@ class ProcessPoolFaultTest {
             assertThat(p.submit(() -> "still serving").get(15, SECONDS)).isEqualTo("still serving");
         } finally {
             closeWithin(p);
+        }
+    }
+
+    /**
+     * A result slow to rebuild while using little CPU time is delivered: the worker's budget for
+     * reading it back is CPU time, so a machine that stalls the reader does not fail the task.
+     * (Here the reader sleeps 1 s, twice the 500 ms the budget allows once the worker is warm.)
+     */
+    @Test
+    void resultSlowToRebuildWithoutCpuTimeIsDelivered() throws Exception {
+        ProcessPool p = pool(1).allow(SlowToRead.class.getName()).build();
+        try {
+            assertThat(p.submit(() -> new SlowToRead(0)).get(30, SECONDS)).isNotNull(); // warm
+            Future<Object> f = p.submit(() -> new SlowToRead(1000));
+            assertThat(f.get(30, SECONDS)).isInstanceOfSatisfying(SlowToRead.class,
+                    r -> assertThat(r.sleptMillis).isEqualTo(1000));
+        } finally {
+            closeWithin(p);
+        }
+    }
+
+    /** A result whose reading sleeps: it takes time, but almost no CPU time. */
+    static final class SlowToRead implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final long sleptMillis;
+
+        SlowToRead(long sleptMillis) {
+            this.sleptMillis = sleptMillis;
+        }
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            try {
+                Thread.sleep(sleptMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while reading");
+            }
         }
     }
 
