@@ -243,9 +243,7 @@ class ProcessPoolFaultTest {
         ProcessPool p = pool(1).build();
         long pid = -1;
         try {
-            p.awaitWorkersStarted();
-            pid = p.workerPids().getFirst();
-            signal("STOP", pid);
+            pid = stopTheWorker(p);
             byte[] big = new byte[1 << 20];
             AtomicReference<Future<String>> submitted = new AtomicReference<>();
             Thread submitter = Thread.ofPlatform().start(() -> submitted
@@ -270,9 +268,7 @@ class ProcessPoolFaultTest {
         ProcessPool p = pool(1).channelTimeout(Duration.ofMillis(300)).build();
         long pid = -1;
         try {
-            p.awaitWorkersStarted();
-            pid = p.workerPids().getFirst();
-            signal("STOP", pid);
+            pid = stopTheWorker(p);
             Future<Integer> f = p.submit(() -> 1);
             assertThatThrownBy(() -> f.get(30, SECONDS)).cause()
                     .isInstanceOf(WorkerDiedException.class)
@@ -304,9 +300,7 @@ class ProcessPoolFaultTest {
             }).build();
             long pid = -1;
             try {
-                p.awaitWorkersStarted();
-                pid = p.workerPids().getFirst();
-                signal("STOP", pid);
+                pid = stopTheWorker(p);
                 byte[] big = new byte[1 << 20];
                 Future<Integer> task = p.submit(() -> big.length);
                 long next = gate.awaitArrival().pid();
@@ -443,6 +437,14 @@ class ProcessPoolFaultTest {
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start().waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** Stops the pool's one worker (SIGSTOP) once it is up; its pid. */
+    private static long stopTheWorker(ProcessPool p) throws Exception {
+        p.awaitWorkersStarted();
+        long pid = p.workerPids().getFirst();
+        signal("STOP", pid);
+        return pid;
     }
 
     private static void signal(String name, long pid) throws IOException, InterruptedException {
