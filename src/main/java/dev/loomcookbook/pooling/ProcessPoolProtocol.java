@@ -544,6 +544,11 @@ final class ProcessPoolProtocol {
         return Set.of();
     }
 
+    /** Whether {@code values[0, n)} go in a compact form, without Java serialization. */
+    static boolean isCompact(Object[] values, int n) {
+        return compactTag(values, n) != SERIALIZED;
+    }
+
     private static int compactTag(Object[] values, int n) {
         if (n == 0) {
             return INTS;
