@@ -2,6 +2,7 @@ package dev.loomcookbook.cluster;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import dev.loomcookbook.testing.Latches;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,18 +91,9 @@ final class InJvmCluster implements AutoCloseable {
                 .anyMatch(m -> m.getUuid().equals(member));
     }
 
-    /**
-     * Waits until {@code condition} holds, polling; fails, naming {@code what}, after 60 s (a
-     * safety net against a hang, never a timing guess).
-     */
+    /** Waits until {@code condition} holds; fails, naming {@code what}, after 60 s. */
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not within 60 s: " + what);
-            }
-            Thread.sleep(5);
-        }
+        Latches.awaitUntil(what, Duration.ofSeconds(60), condition);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.loomcookbook.patterns;
 
 import dev.loomcookbook.inspect.ThreadDump;
+import dev.loomcookbook.testing.Latches;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 
@@ -15,13 +17,7 @@ final class Eventually {
 
     /** Waits until {@code condition} holds; fails, naming {@code what}, after 30 s. */
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not within 30 s: " + what);
-            }
-            Thread.sleep(1);
-        }
+        Latches.awaitUntil(what, Duration.ofSeconds(30), condition);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.loomcookbook.streams;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.loomcookbook.testing.Latches;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,13 +20,7 @@ final class Conditions {
 
     /** Waits until {@code condition} holds, failing with {@code what} after {@link #PATIENCE}. */
     static void awaitUntil(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("gave up waiting: " + what);
-            }
-            Thread.sleep(2);
-        }
+        Latches.awaitUntil(what, PATIENCE, condition);
     }
 
     /** A server listener that queues every closed connection, to await them one by one. */
